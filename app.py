@@ -1,0 +1,21 @@
+"""Streamlit entry point: the router over views/ (``streamlit run app.py``)."""
+
+from pathlib import Path
+
+import streamlit as st
+
+VIEWS = Path(__file__).parent / "views"
+
+st.set_page_config(page_title="Netzwerkpartner-Karte Trier-Saarburg", page_icon="🗺️", layout="wide")
+
+PAGES = [
+    st.Page(VIEWS / "start.py", title="Start", icon="🏠", default=True),
+    st.Page(VIEWS / "karte.py", title="Karte", icon="🗺️"),
+    st.Page(VIEWS / "verzeichnis.py", title="Verzeichnis", icon="📇"),
+    st.Page(VIEWS / "fallsuche.py", title="Fallsuche", icon="🧭"),
+    st.Page(VIEWS / "abdeckung.py", title="Abdeckung", icon="📊"),
+    st.Page(VIEWS / "pflege.py", title="Pflege", icon="🛠️"),
+    st.Page(VIEWS / "netzwerk.py", title="Netzwerk", icon="🕸️"),
+]
+
+st.navigation(PAGES).run()

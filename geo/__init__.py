@@ -1,0 +1,1 @@
+"""Geography of Landkreis Trier-Saarburg: gazetteer, distances, geocoding, maps."""

@@ -1,0 +1,52 @@
+"""Exception hierarchy of the project (one root, builtins mixed in)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from graph.model import Issue
+
+
+class NetzwerkError(Exception):
+    """Root of all errors raised by this project."""
+
+
+class ValidationError(NetzwerkError, ValueError):
+    """Input data violates the data contract; ``issues`` lists every problem."""
+
+    def __init__(self, issues: Sequence["Issue"], message: str | None = None) -> None:
+        self.issues = list(issues)
+        if message is None:
+            first = self.issues[0] if self.issues else None
+            message = (
+                f"{len(self.issues)} Fehler, z. B. Zeile {first.row}, Feld „{first.field}“: {first.message}"
+                if first
+                else "Ungültige Daten"
+            )
+        super().__init__(message)
+
+
+class ConflictError(NetzwerkError):
+    """A record changed since it was read (optimistic concurrency)."""
+
+    def __init__(self, partner_id: str, expected: int, current: dict | None) -> None:
+        self.partner_id = partner_id
+        self.expected = expected
+        self.current = current
+        found = current.get("version") if current else "–"
+        super().__init__(
+            f"Partner {partner_id} wurde inzwischen von jemand anderem geändert "
+            f"(erwartete Version {expected}, aktuell {found}). Bitte neu laden und die Änderung erneut eintragen."
+        )
+
+
+class NotFoundError(NetzwerkError, KeyError):
+    """A partner, Gemeinde or other entity does not exist."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else "Nicht gefunden"
+
+
+class UsageError(NetzwerkError):
+    """Wrong use of the CLI or an API (exit code 2)."""

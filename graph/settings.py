@@ -1,0 +1,41 @@
+"""Settings: where the data lives and which store backs it.
+
+Data folder, in order of precedence: the ``--data`` option of the CLI, the environment
+variable ``NETZWERK_DATA``, the ``data/`` folder of this repository.
+Store backend: ``NETZWERK_STORE`` = ``files`` (default, the CSV files in the data folder)
+or ``neo4j`` (see ``graph/store/neo4j.py``).
+Reference files (``geo/``, ``taxonomie.csv``) missing from a custom data folder are taken
+from the repository's own ``data/`` folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = REPO_ROOT / "data"
+ENV_DATA = "NETZWERK_DATA"
+ENV_STORE = "NETZWERK_STORE"
+
+#: Attribution lines that must accompany maps and exports of the reference data.
+ATTRIBUTION_BKG = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
+ATTRIBUTION_ZENSUS = "© Statistische Ämter des Bundes und der Länder, Zensus 2022, dl-de/by-2-0"
+ATTRIBUTION_OSM_PLZ = "PLZ: © OpenStreetMap-Mitwirkende, ODbL 1.0"
+
+
+def data_dir(cli_value: str | os.PathLike | None = None) -> Path:
+    """Resolve the data folder: ``--data`` > ``NETZWERK_DATA`` > repository ``data/``."""
+    raw = cli_value or os.environ.get(ENV_DATA) or DEFAULT_DATA_DIR
+    return Path(raw).expanduser().resolve()
+
+
+def reference_path(data: Path, name: str) -> Path:
+    """Path of a reference file/folder in ``data``, falling back to the shipped copy."""
+    candidate = data / name
+    return candidate if candidate.exists() else DEFAULT_DATA_DIR / name
+
+
+def store_backend() -> str:
+    """Configured store backend name (``files`` or ``neo4j``)."""
+    return (os.environ.get(ENV_STORE) or "files").strip().lower()

@@ -1,0 +1,35 @@
+"""Counts per Sozialraum and category (start page, ``python -m graph stats``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo.gazetteer import TRIER_AGS
+from graph.services import Snapshot
+
+OUTSIDE = "stadt_trier"
+
+
+def directory_stats(snap: Snapshot) -> dict:
+    """Active partners per Sozialraum (by location; Stadt Trier apart) × category, plus freshness."""
+    active = snap.active
+    gaz, tax = snap.gazetteer, snap.taxonomy
+    sr_of = gaz.orte["sozialraum_id"].replace("", OUTSIDE)
+    where = active["ags"].map(sr_of).fillna("unbekannt")
+    table = pd.crosstab(where, active["kategorie"]).reindex(
+        index=list(gaz.sozialraeume.index) + [OUTSIDE], columns=tax.category_ids, fill_value=0)
+    names = {**gaz.sozialraeume["name"].to_dict(), OUTSIDE: gaz.orte.at[TRIER_AGS, "name"] + " (kreisfrei)"}
+    checked = pd.to_datetime(active["geprueft_am"].replace("", None), errors="coerce")
+    return {
+        "partner_gesamt": int(len(snap.partners)),
+        "partner_aktiv": int(len(active)),
+        "sozialraeume": [
+            {"id": sr, "name": names[sr], "anzahl": int(table.loc[sr].sum()),
+             "kategorien": {k: int(v) for k, v in table.loc[sr].items()}}
+            for sr in table.index
+        ],
+        "kategorien": [{"id": k, "label": tax.label(k), "anzahl": int(table[k].sum())} for k in tax.category_ids],
+        "zuletzt_geprueft": None if checked.isna().all() else checked.max().date().isoformat(),
+        "aeltestes_geprueft": None if checked.isna().all() else checked.min().date().isoformat(),
+        "ohne_pruefdatum": int(checked.isna().sum()),
+    }

@@ -1,0 +1,49 @@
+"""The Repository interface every store backend implements."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Protocol, runtime_checkable
+
+import pandas as pd
+
+from graph.model import Issue, Record
+
+#: Validates raw rows: (rows, ids already in the store, row number of the first row) → all issues.
+Validator = Callable[[pd.DataFrame, Iterable[str], int], list[Issue]]
+
+
+@runtime_checkable
+class Repository(Protocol):
+    """Partner directory storage.
+
+    All records are dicts of strings with the partners.csv columns. Writes validate the
+    resulting rows (raising ``ValidationError``), bump ``version`` and stamp
+    ``geaendert_am``/``geaendert_von``; ``update`` and ``deactivate`` raise
+    ``ConflictError`` when ``expected_version`` is no longer current.
+    """
+
+    name: str
+
+    def load(self) -> pd.DataFrame:
+        """All partners (active and inactive) as raw string columns."""
+
+    def token(self) -> str:
+        """Opaque data version; changes with every write (cache key)."""
+
+    def get(self, partner_id: str) -> Record:
+        """One partner; raises ``NotFoundError``."""
+
+    def add(self, record: Record, user: str) -> Record:
+        """Add a partner (id assigned when empty); returns the stored record."""
+
+    def update(self, partner_id: str, changes: Record, expected_version: int, user: str) -> Record:
+        """Change fields of a partner if its version is still ``expected_version``."""
+
+    def deactivate(self, partner_id: str, expected_version: int, user: str) -> Record:
+        """Set ``aktiv = nein`` (partners are never deleted)."""
+
+    def upsert_many(self, records: list[Record], user: str) -> tuple[int, int]:
+        """Add or update many partners in one all-or-nothing write; returns (added, updated)."""
+
+    def load_kooperationen(self) -> pd.DataFrame:
+        """Partner–partner cooperations (kooperationen.csv columns)."""

@@ -1,0 +1,73 @@
+"""CLI contract: --json prints one document; exit 0/1/2; --data beats NETZWERK_DATA."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+
+from graph.cli import main
+from graph.settings import REPO_ROOT
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr().out
+    return code, json.loads(out) if "--json" in argv else out
+
+
+def test_validate_shipped_data_ok(capsys, data_dir):
+    code, doc = run(capsys, "validate", "--json")
+    assert code == 0 and doc["ok"] is True and doc["errors"] == []
+
+
+def test_validate_broken_copy_lists_row_and_field(capsys, data_dir):
+    frame = pd.read_csv(data_dir / "partners.csv", dtype=str, keep_default_na=False)
+    frame.loc[4, "kategorie"] = "zirkus"
+    frame.loc[9, "plz"] = "1234"
+    frame.loc[9, "alter_von"], frame.loc[9, "alter_bis"] = "9", "2"
+    frame.to_csv(data_dir / "partners.csv", index=False)
+    code, doc = run(capsys, "validate", "--json")
+    assert code == 1 and doc["ok"] is False
+    assert [(e["row"], e["field"]) for e in doc["errors"]] == [(6, "kategorie"), (11, "plz"), (11, "alter_von")]
+    assert all(set(e) == {"row", "field", "message"} for e in doc["errors"])
+
+
+def test_validate_text_mode_is_german(capsys, data_dir):
+    code, out = run(capsys, "validate")
+    assert code == 0 and "Keine Fehler" in out
+
+
+def test_stats_counts(capsys, data_dir):
+    code, doc = run(capsys, "stats", "--json")
+    assert code == 0
+    assert [s["id"] for s in doc["sozialraeume"]] == ["konz", "schweich", "hermeskeil", "saarburg", "stadt_trier"]
+    assert sum(s["anzahl"] for s in doc["sozialraeume"]) == doc["partner_aktiv"]
+    assert sum(k["anzahl"] for k in doc["kategorien"]) == doc["partner_aktiv"]
+    assert all(s["anzahl"] > 0 for s in doc["sozialraeume"]) and all(k["anzahl"] > 0 for k in doc["kategorien"])
+
+
+def test_usage_errors_exit_2(capsys):
+    assert main(["nonsense", "--json"]) == 2
+    assert json.loads(capsys.readouterr().out)["ok"] is False
+    assert main([]) == 2
+
+
+def test_data_option_wins_over_environment(capsys, data_dir, tiny_data):
+    # tiny_data set NETZWERK_DATA last; --data points at the full copy
+    code, doc = run(capsys, "stats", "--json", "--data", str(data_dir))
+    assert doc["partner_gesamt"] == 322
+    code, doc = run(capsys, "stats", "--json")
+    assert doc["partner_gesamt"] == 4
+
+
+def test_missing_data_folder_is_a_clear_error(capsys, tmp_path):
+    code, doc = run(capsys, "validate", "--json", "--data", str(tmp_path / "gibt-es-nicht"))
+    assert code == 1 and "gibt-es-nicht" in doc["error"]
+
+
+def test_python_m_graph_subprocess(data_dir):
+    proc = subprocess.run([sys.executable, "-m", "graph", "validate", "--json"], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["ok"] is True

@@ -1,0 +1,1 @@
+"""Streamlit pages (one module per page); pages call graph/ and geo/ services only."""

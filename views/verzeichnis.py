@@ -1,0 +1,5 @@
+"""Page „Verzeichnis“ (placeholder until its issue lands)."""
+
+from views.shared import coming_soon
+
+coming_soon("Verzeichnis", "durchsuchbare Partnerliste mit Detailansicht und Export.")
