@@ -50,3 +50,7 @@ class NotFoundError(NetzwerkError, KeyError):
 
 class UsageError(NetzwerkError):
     """Wrong use of the CLI or an API (exit code 2)."""
+
+
+class ForbiddenError(NetzwerkError, PermissionError):
+    """The current role may not perform this action (checked on the server side)."""
