@@ -62,6 +62,10 @@ _STYLES = {
     "verbandsgemeinden": {"color": "#37474f", "weight": 2, "dashArray": "6 4", "fill": False},
     "gemeinden": {"color": "#78909c", "weight": 1, "fillOpacity": 0.0},
 }
+#: German titles for Leaflet's English control labels (zoom buttons, popup close button).
+_GERMAN_CONTROLS = """function label(el, text) { if (el) { el.title = text; el.setAttribute('aria-label', text); } }
+if (map.zoomControl) { label(map.zoomControl._zoomInButton, 'Vergrößern'); label(map.zoomControl._zoomOutButton, 'Verkleinern'); }
+map.on('popupopen', function (e) { label(e.popup._closeButton, 'Angaben schließen'); });"""
 _SPECIAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 
@@ -149,7 +153,7 @@ def base_map(gazetteer: Gazetteer, bounds: list[list[float]] | None = None, tile
         raise ValueError(f"tiles muss 'none' oder 'osm' sein, nicht {tiles!r}")
     bounds = bounds or area_bounds(gazetteer, gazetteer.orte.index)
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    m = folium.Map(location=centre, zoom_start=10, tiles=None, control_scale=True, min_zoom=8, max_zoom=18,
+    m = folium.Map(location=centre, zoom_start=10, tiles=None, control_scale=True, minZoom=8, maxZoom=18,
                    height=height)
     use_local_assets(m, "map", static_url)
     folium.FeatureGroup(name=NO_TILES, overlay=False, control=True, show=tiles == "none").add_to(m)
@@ -157,6 +161,7 @@ def base_map(gazetteer: Gazetteer, bounds: list[list[float]] | None = None, tile
                      attr="© OpenStreetMap-Mitwirkende").add_to(m)
     _background(m, gazetteer)
     _Script("map.attributionControl.addAttribution({{ text }});", text=html_text(settings.ATTRIBUTION_BKG)).add_to(m)
+    _Script(_GERMAN_CONTROLS).add_to(m)
     m.fit_bounds(bounds)
     return m
 
@@ -306,9 +311,10 @@ class PartnerLayer(JSCSSMixin, Layer):
 
     _template = Template("""{% macro script(this, kwargs) %}
 var {{ this.get_name() }} = {% if this.cluster %}L.markerClusterGroup({{ this.options|tojson }}){% else %}L.featureGroup(){% endif %};
+{{ this.get_name() }}.nkPartnerLayer = true;
 (function (group, points) {
   points.forEach(function (p) {
-    var marker = L.marker([p.y, p.x], {keyboard: true, riseOnHover: true, zIndexOffset: p.z,
+    var marker = L.marker([p.y, p.x], {keyboard: true, riseOnHover: true, zIndexOffset: p.z, nkId: p.id,
       icon: L.divIcon({html: p.i, className: 'nk-icon', iconSize: [p.s, p.s], iconAnchor: [p.s / 2, p.s / 2]})});
     marker.bindTooltip(p.t, {direction: 'top', offset: [0, -p.s / 2]});
     marker.bindPopup(p.p, {maxWidth: 320});
@@ -417,7 +423,7 @@ def legend_html(taxonomy: Taxonomy, counts: Mapping[str, int] | None = None, bou
         items += ['<li><span class="nk-line"></span><span>Sozialraum</span></li>',
                   '<li><span class="nk-line nk-vg"></span><span>Verbandsgemeinde</span></li>',
                   '<li><span class="nk-line nk-gem"></span><span>Gemeinde</span></li>']
-    return f'<h4>Legende</h4><ul>{"".join(items)}</ul>'
+    return f'<details open><summary>Legende</summary><ul>{"".join(items)}</ul></details>'
 
 
 def add_legend(m: folium.Map, taxonomy: Taxonomy, counts: Mapping[str, int] | None = None,
@@ -432,5 +438,7 @@ c.addTo(map);""", position=position, html=legend_html(taxonomy, counts, boundari
 
 
 def add_layer_control(m: folium.Map) -> None:
-    """The layer switch (base layers and overlays), expanded so it is visible and keyboard-reachable."""
-    folium.LayerControl(position="topright", collapsed=False).add_to(m)
+    """The layer switch (base layers, boundaries, partners) as a German-labelled button top right."""
+    folium.LayerControl(position="topright", collapsed=True).add_to(m)
+    _Script("""map.getContainer().querySelectorAll('.leaflet-control-layers-toggle').forEach(function (a) {
+  a.title = {{ title }}; a.setAttribute('aria-label', {{ title }}); });""", title="Ebenen und Hintergrund").add_to(m)

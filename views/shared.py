@@ -84,3 +84,13 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&\"'=^@%/;,?])")
 def md(text: object) -> str:
     """User text made literal for ``st.markdown`` (Markdown, HTML, LaTeX and directives escaped)."""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
+
+
+#: Streamlit's table toolbar offers its own CSV export, which does not neutralise formulas.
+_HIDE_TABLE_CSV = ('<style>[data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"])'
+                   "{display:none !important}</style>")
+
+
+def hide_table_csv_export() -> None:
+    """Hide the table toolbar's CSV export app-wide; pages offer neutralised downloads instead."""
+    st.html(_HIDE_TABLE_CSV)
