@@ -70,7 +70,8 @@ def test_area_located_in_versus_serving(index):
 def test_area_levels_narrow_each_other(index):
     both = PartnerFilter(sozialraeume=("hermeskeil",), verbandsgemeinden=(SAARBURG_KELL,))
     assert sorted(index.area_gemeinden(both)) == ["07235040", KELL, "07235081", "07235119", "07235142"]
-    assert ids(index, sozialraeume=["hermeskeil"], verbandsgemeinden=[SAARBURG_KELL], gebiet="versorgt") == {"p-2", "p-5"}
+    assert ids(index, sozialraeume=["hermeskeil"], verbandsgemeinden=[SAARBURG_KELL],
+               gebiet="versorgt") == {"p-2", "p-5"}
     assert ids(index, sozialraeume=["hermeskeil", "saarburg"]) == {"p-3", "p-5"}
     assert index.area_gemeinden(PartnerFilter()) is None
 
@@ -96,7 +97,8 @@ def test_language_accessibility_and_verification(index):
 @pytest.mark.parametrize("query,expected", [
     ("caritas", {"p-1"}), ("CARITASVERBAND trier", {"p-1"}), ("mütter", {"p-5"}), ("muetter", {"p-5"}),
     ("Mutterzentrum", {"p-5"}), ("konz", {"p-1"}), ("Sport", {"p-3"}), ("sprachforderung", {"p-1"}),
-    ("Sprachförderung", {"p-1"}), ("jugend saarburg", {"p-3"}), ("jugend konz", set()), ("  ", {"p-1", "p-2", "p-3", "p-5"}),
+    ("Sprachförderung", {"p-1"}), ("jugend saarburg", {"p-3"}), ("jugend konz", set()),
+    ("  ", {"p-1", "p-2", "p-3", "p-5"}),
     ("Kindertagesstätte", {"p-1"}), ("forderverein", {"p-5"}),
 ])
 def test_full_text_search_is_umlaut_insensitive(index, query, expected):

@@ -7,8 +7,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.maps import NO_TILES, OSM_TILES, partner_map, partner_points
-from views.partner_filters import sidebar_filters
-from views.shared import attribution_caption, directory, partner_index, sample_banner, snapshot, static_url
+from views.partner_filters import filtered_page, show_empty_state
+from views.shared import attribution_caption, directory, partner_index, static_url
 
 TILES = {"none": NO_TILES, "osm": OSM_TILES}
 
@@ -20,18 +20,14 @@ def _points(data_dir: str, backend: str, token: str) -> dict[str, dict]:
     return {p["id"]: p for p in partner_points(idx.partners, idx.taxonomy, idx.gazetteer)}
 
 
-st.title("Karte")
-snap = snapshot()
-sample_banner(snap)
-index = partner_index()
+page = filtered_page("Karte", "karte")
+snap, index, filt, result = page.snap, page.index, page.filter, page.result
 tax = index.taxonomy
-filt = sidebar_filters("karte", index)
 with st.sidebar:
     tiles = st.radio("Hintergrund", list(TILES), format_func=TILES.get, key="karte_tiles",
                      help="Ohne Internetzugang bleibt die OpenStreetMap-Karte grau; Grenzen und Partner "
                           "erscheinen immer.")
 
-result = index.apply(filt)
 d = directory()
 points_by_id = _points(str(d.data_dir), d.store.name, snap.token)
 points = [points_by_id[i] for i in result.index if i in points_by_id]
@@ -43,8 +39,7 @@ c1.metric("Partner auf der Karte", len(points), help="Partner, die allen Filtern
 c2.metric("davon Sozialraumzentren", int(counts.get("sozialraumzentrum", 0)))
 c3.metric("Gemeinden im Gebietsfilter", len(focus) if focus is not None else "alle")
 if result.empty:
-    st.info("Keine Partner entsprechen den Filtern. Lockern Sie die Filter in der Seitenleiste oder "
-            "setzen Sie sie zurück.", icon="🔎")
+    show_empty_state()
 
 fmap = partner_map(index.gazetteer, tax, points, focus=focus, tiles=tiles, counts=counts, static_url=static_url())
 st_folium(fmap, height=640, use_container_width=True, returned_objects=[], key="karte_map")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import pandas as pd
 import streamlit as st
 
 from graph._codes import LANGUAGE_NAMES
 from graph.filters import GEBIET_MODI, PartnerFilter, PartnerIndex
+from graph.services import Snapshot
+from views.shared import partner_index, sample_banner, snapshot
 
 AGE_RANGE = (0, 27)
 BARRIEREFREI_WAHL = {"egal": (), "barrierefrei": ("ja",), "mindestens teilweise barrierefrei": ("ja", "teilweise")}
@@ -13,6 +18,35 @@ GEPRUEFT_WAHL = {"egal": None, "in den letzten 3 Monaten": 3, "in den letzten 6 
                  "in den letzten 12 Monaten": 12, "in den letzten 24 Monaten": 24}
 _FIELDS = ("suche", "kategorien", "angebote", "alle_angebote", "sozialraeume", "verbandsgemeinden", "gemeinden",
            "gebiet", "alter", "sprachen", "barrierefrei", "nur_aktiv", "geprueft")
+
+
+EMPTY_MESSAGE = ("Keine Partner entsprechen den Filtern. Lockern Sie die Filter in der Seitenleiste oder setzen "
+                 "Sie sie zurück.")
+
+
+@dataclass
+class FilteredPartners:
+    """What a filtered partner page works with."""
+
+    snap: Snapshot
+    index: PartnerIndex
+    filter: PartnerFilter
+    result: pd.DataFrame
+
+
+def filtered_page(title: str, prefix: str) -> FilteredPartners:
+    """The common top of a partner page: title, sample notice, filter sidebar, filtered partners."""
+    st.title(title)
+    snap = snapshot()
+    sample_banner(snap)
+    index = partner_index()
+    filt = sidebar_filters(prefix, index)
+    return FilteredPartners(snap, index, filt, index.apply(filt))
+
+
+def show_empty_state() -> None:
+    """The message shown when no partner matches."""
+    st.info(EMPTY_MESSAGE, icon="🔎")
 
 
 def reset_filters(prefix: str) -> None:
@@ -24,7 +58,10 @@ def reset_filters(prefix: str) -> None:
 def sidebar_filters(prefix: str, index: PartnerIndex, gebiet: str = "sitz") -> PartnerFilter:
     """Render the filter widgets in the sidebar (keys ``<prefix>_…``) and return the filter."""
     tax, gaz = index.taxonomy, index.gazetteer
-    k = lambda name: f"{prefix}_{name}"  # noqa: E731 - tiny key helper
+
+    def k(name: str) -> str:
+        return f"{prefix}_{name}"
+
     with st.sidebar:
         st.header("Filter")
         suche = st.text_input("Suche", key=k("suche"), placeholder="z. B. Hebamme, Caritas, Kell",
@@ -41,12 +78,14 @@ def sidebar_filters(prefix: str, index: PartnerIndex, gebiet: str = "sitz") -> P
                                           format_func=lambda i: gaz.sozialraeume.at[i, "name"], placeholder="alle")
             vgs = st.multiselect("Verbandsgemeinde", list(gaz.verbandsgemeinden.index), key=k("verbandsgemeinden"),
                                  format_func=lambda i: gaz.verbandsgemeinden.at[i, "name"], placeholder="alle")
-            gemeinden = st.multiselect("Gemeinde", _places(gaz), key=k("gemeinden"), format_func=lambda a: _place_label(gaz, a),
+            gemeinden = st.multiselect("Gemeinde", _places(gaz), key=k("gemeinden"),
+                                       format_func=lambda a: _place_label(gaz, a),
                                        placeholder="alle", help="Die Karte zoomt auf die gewählten Gemeinden.")
             modus = st.radio("Gebiet bedeutet", list(GEBIET_MODI), format_func=GEBIET_MODI.get, key=k("gebiet"),
                              index=list(GEBIET_MODI).index(gebiet),
                              help="„Sitz“: Adresse liegt im Gebiet. „versorgt“: das Einzugsgebiet des Partners "
-                                  "umfasst mindestens eine Gemeinde des Gebiets. Mehrere Ebenen schränken gemeinsam ein.")
+                                  "umfasst mindestens eine Gemeinde des Gebiets. Mehrere Ebenen schränken "
+                                  "gemeinsam ein.")
         with st.expander("Zielgruppe und Zugang", expanded=False):
             alter = st.slider("Alter (Jahre)", *AGE_RANGE, value=AGE_RANGE, key=k("alter"),
                               help="Partner, deren Altersbereich sich damit überschneidet (ohne Angabe = jedes Alter).")

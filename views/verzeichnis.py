@@ -10,8 +10,8 @@ from graph.io.tabular import to_csv_bytes, to_xlsx_bytes
 from graph.listing import TABLE_COLUMNS, age_text, date_text, languages_text, mailto_href, offers_text
 from graph.listing import partner_table, tel_href, web_href
 from graph.network import partner_neighbourhood
-from views.partner_filters import sidebar_filters
-from views.shared import md, partner_index, sample_banner, snapshot
+from views.partner_filters import filtered_page, show_empty_state
+from views.shared import md
 
 C = TABLE_COLUMNS
 SORTS = {"Name (A–Z)": ([C["name"]], [True]), "Ort": ([C["ort"], C["name"]], [True, True]),
@@ -75,13 +75,9 @@ def _detail(pid: str) -> None:
                                               "intensitaet": "Intensität"}), hide_index=True)
 
 
-st.title("Verzeichnis")
-snap = snapshot()
-sample_banner(snap)
-index = partner_index()
+page = filtered_page("Verzeichnis", "verzeichnis")
+snap, index, filt, result = page.snap, page.index, page.filter, page.result
 tax = index.taxonomy
-filt = sidebar_filters("verzeichnis", index)
-result = index.apply(filt)
 total = int(index.partners["aktiv"].sum()) if filt.nur_aktiv else len(index)
 
 top1, top2 = st.columns([1, 2])
@@ -89,8 +85,7 @@ top1.metric("Gefundene Partner", len(result), help=f"von {total} {'aktiven ' if 
 how = top2.selectbox("Sortieren nach", list(SORTS), key="verzeichnis_sortierung")
 
 if result.empty:
-    st.info("Keine Partner entsprechen den Filtern. Lockern Sie die Filter in der Seitenleiste oder setzen Sie "
-            "sie zurück.", icon="🔎")
+    show_empty_state()
     st.stop()
 
 table = _sorted(partner_table(result, tax, index.gazetteer), how)
@@ -103,7 +98,8 @@ d1, d2, _ = st.columns([1, 1, 3])
 d1.download_button("CSV herunterladen", data=lambda: to_csv_bytes(table), file_name="partner_auswahl.csv",
                    mime="text/csv", key="verzeichnis_csv", on_click="ignore",
                    help="Für Excel: Semikolon, UTF-8. Zellen, die mit = + - @ beginnen, werden entschärft.")
-d2.download_button("Excel herunterladen", data=lambda: to_xlsx_bytes({"Partner": table}), file_name="partner_auswahl.xlsx",
+d2.download_button("Excel herunterladen", data=lambda: to_xlsx_bytes({"Partner": table}),
+                   file_name="partner_auswahl.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="verzeichnis_xlsx",
                    on_click="ignore")
 

@@ -8,7 +8,8 @@ from playwright.sync_api import Error, Frame, Page, expect
 
 TIMEOUT_MS = 60_000
 #: Number of partner markers on the map (clustered or not), counted in Leaflet itself.
-COUNT_MARKERS_JS = "() => { let n = 0; map_div.eachLayer(l => { if (l.nkPartnerLayer) n += l.getLayers().length; }); return n; }"
+COUNT_MARKERS_JS = ("() => { let n = 0; map_div.eachLayer(l => { if (l.nkPartnerLayer) n += l.getLayers().length; });"
+                    " return n; }")
 
 
 def open_page(page: Page, base_url: str, path: str) -> Page:
