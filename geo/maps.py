@@ -38,6 +38,8 @@ from graph.taxonomy import Taxonomy
 NO_TILES = "Keine Kacheln (offline)"
 OSM_TILES = "OpenStreetMap (nur mit Internet)"
 BOUNDARY_LAYERS = {"sozialraeume": "Sozialräume", "verbandsgemeinden": "Verbandsgemeinden", "gemeinden": "Gemeinden"}
+#: Pixels kept free on the left when zooming, so the legend (bottom left) does not hide places.
+LEGEND_CLEARANCE = (230, 0)
 SOZIALRAUM_FILL = {"konz": "#90caf9", "schweich": "#a5d6a7", "hermeskeil": "#ffcc80", "saarburg": "#ce93d8"}
 _STYLES = {
     "sozialraeume": {"color": "#263238", "weight": 3, "fillOpacity": 0.18},
@@ -65,18 +67,18 @@ def area_bounds(gazetteer: Gazetteer, ags: Iterable[str]) -> list[list[float]]:
 
 
 def base_map(gazetteer: Gazetteer, bounds: list[list[float]] | None = None, tiles: str = "none",
-             static_url: str = STATIC_URL, height: str | int = "100%") -> folium.Map:
+             static_url: str = STATIC_URL, height: str | int = "100%", fit: bool = True) -> folium.Map:
     """An offline map of the Kreis (and Stadt Trier) with base layers "Keine Kacheln" and OSM.
 
     ``tiles="osm"`` makes OpenStreetMap the active base layer (needs internet); ``bounds``
-    (``[[s, w], [n, e]]``) defaults to the Kreis plus the Stadt Trier.
+    (``[[s, w], [n, e]]``) defaults to the Kreis plus the Stadt Trier; ``fit=False`` leaves
+    zooming to the caller (e.g. :func:`fit_to`).
     """
     if tiles not in ("none", "osm"):
         raise ValueError(f"tiles muss 'none' oder 'osm' sein, nicht {tiles!r}")
     bounds = bounds or area_bounds(gazetteer, gazetteer.orte.index)
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    m = folium.Map(location=centre, zoom_start=10, tiles=None, control_scale=True, minZoom=8, maxZoom=18,
-                   height=height)
+    m = folium.Map(location=centre, zoom_start=10, tiles=None, minZoom=8, maxZoom=18, height=height)
     use_local_assets(m, "map", static_url)
     folium.FeatureGroup(name=NO_TILES, overlay=False, control=True, show=tiles == "none").add_to(m)
     folium.TileLayer("OpenStreetMap", name=OSM_TILES, overlay=False, control=True, show=tiles == "osm",
@@ -84,7 +86,9 @@ def base_map(gazetteer: Gazetteer, bounds: list[list[float]] | None = None, tile
     _background(m, gazetteer)
     Script("map.attributionControl.addAttribution({{ text }});", text=html_text(settings.ATTRIBUTION_BKG)).add_to(m)
     Script(_GERMAN_CONTROLS).add_to(m)
-    m.fit_bounds(bounds)
+    Script("L.control.scale({imperial: false, maxWidth: 150}).addTo(map);").add_to(m)
+    if fit:
+        m.fit_bounds(bounds)
     return m
 
 
@@ -97,8 +101,12 @@ def _background(m: folium.Map, gazetteer: Gazetteer) -> None:
                        interactive=False, name=layer).add_to(m)
 
 
-def fit_to(m: folium.Map, gazetteer: Gazetteer, ags: Iterable[str], highlight: bool = True) -> None:
-    """Zoom the map to the given places and outline them (e.g. the selected Gemeinde)."""
+def fit_to(m: folium.Map, gazetteer: Gazetteer, ags: Iterable[str], highlight: bool = True,
+           padding_top_left: tuple[int, int] | None = None) -> None:
+    """Zoom the map to the given places and outline them (e.g. the selected Gemeinde).
+
+    ``padding_top_left`` (pixels) keeps the places clear of a control, e.g. the legend.
+    """
     ags = list(ags)
     if highlight:
         gj = _features(gazetteer, "gemeinden", keep=set(ags)) if ags else None
@@ -107,7 +115,7 @@ def fit_to(m: folium.Map, gazetteer: Gazetteer, ags: Iterable[str], highlight: b
             gj["features"] += trier
             folium.GeoJson(gj, name="Auswahl", control=False, interactive=False,
                            style_function=lambda _f: {"color": "#d50000", "weight": 3, "fill": False}).add_to(m)
-    m.fit_bounds(area_bounds(gazetteer, ags), max_zoom=13)
+    m.fit_bounds(area_bounds(gazetteer, ags), padding_top_left=padding_top_left, max_zoom=13)
 
 
 # ------------------------------------------------------------------------ boundaries
@@ -168,10 +176,12 @@ def partner_map(gazetteer: Gazetteer, taxonomy: Taxonomy, points: list[dict], fo
 
     ``focus`` (AGS of the selected places) zooms the map there and outlines them.
     """
-    m = base_map(gazetteer, tiles=tiles, static_url=static_url)
+    m = base_map(gazetteer, tiles=tiles, static_url=static_url, fit=False)
     add_boundaries(m, gazetteer)
     if focus:
-        fit_to(m, gazetteer, focus)
+        fit_to(m, gazetteer, focus, padding_top_left=LEGEND_CLEARANCE)
+    else:
+        m.fit_bounds(area_bounds(gazetteer, gazetteer.orte.index), padding_top_left=LEGEND_CLEARANCE)
     add_partner_points(m, points, taxonomy, cluster=cluster, static_url=static_url)
     add_legend(m, taxonomy, counts)
     add_layer_control(m)

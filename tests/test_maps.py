@@ -135,6 +135,7 @@ def test_boundary_layers_and_focus(gazetteer):
     assert groups["sozialraeume"].show and not groups["gemeinden"].show
     html = _render(m)
     assert "Sozialraum Hermeskeil" in html and "VG Saarburg-Kell" in html and "Kell am See" in html
+    assert "Trier (kreisfreie Stadt)" in html
     (s, w), (n, e) = maps.area_bounds(gazetteer, ["07235058"])
     lat, lon = gazetteer.orte.loc["07235058", ["lat", "lon"]]
     assert s < lat < n and w < lon < e and (n - s) < 0.2

@@ -36,6 +36,11 @@ def _sorted(table: pd.DataFrame, how: str) -> pd.DataFrame:
     return table.sort_values(cols, ascending=ascending, key=lambda s: s.map(search_key), kind="stable")
 
 
+def _area(node: dict) -> str:
+    """``Gemeinde Konz``, ``Sozialraum Saarburg`` – the Kreis by its name only."""
+    return node["name"] if node["label"] == "Kreis" else f"{node['label']} {node['name']}"
+
+
 def _link(text: str, href: str | None) -> str:
     return f"[{md(text)}](<{href}>)" if href else md(text)
 
@@ -59,8 +64,8 @@ def _detail(pid: str) -> None:
     left.markdown("\n".join(f"- **{k}:** {v}" for k, v in facts if v))
     with right:
         st.markdown("**Im Netzwerk**")
-        where = [f"{n['label']} {n['name']}" for n in nb["liegt_in"]]
-        served = [f"{n['label']} {n['name']}" for n in nb["versorgt"]]
+        where = [_area(n) for n in nb["liegt_in"]]
+        served = [_area(n) for n in nb["versorgt"]]
         st.markdown(f"- **Liegt in:** {md(', '.join(where)) or '–'}\n- **Versorgt:** {md(', '.join(served)) or '–'}")
         same = nb.get("gleicher_traeger", [])
         st.markdown(f"**Weitere Partner desselben Trägers ({len(same)})**")

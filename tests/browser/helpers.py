@@ -45,13 +45,25 @@ def choose(page: Page, label: str, option: str) -> None:
     box.press("Escape")
 
 
-def map_frame(page: Page, markers_at_least: int = 0) -> Frame:
+def _find_map(page: Page, ok, what: str, timeout_s: float) -> Frame:
+    """Poll the (possibly re-mounting) map iframe until ``ok(marker_count)`` holds."""
+    deadline = time.monotonic() + timeout_s
+    seen = None
+    while time.monotonic() < deadline:
+        for frame in [f for f in page.frames if "streamlit_folium" in f.url and not f.is_detached()]:
+            try:
+                seen = marker_count(frame)
+            except Error:
+                continue  # Leaflet not loaded yet, or the iframe is being replaced after a rerun
+            if ok(seen):
+                return frame
+        time.sleep(0.2)
+    raise AssertionError(f"Karte zeigt {seen} Partner, erwartet: {what}")
+
+
+def map_frame(page: Page, markers_at_least: int = 0, timeout_s: float = TIMEOUT_MS / 1000) -> Frame:
     """The streamlit-folium iframe once Leaflet has drawn the map (and at least that many markers)."""
-    page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(".leaflet-container").wait_for(
-        timeout=TIMEOUT_MS)
-    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-    frame.wait_for_function(f"({COUNT_MARKERS_JS})() >= {markers_at_least}", timeout=TIMEOUT_MS)
-    return frame
+    return _find_map(page, lambda n: n >= markers_at_least, f"mindestens {markers_at_least}", timeout_s)
 
 
 def marker_count(frame: Frame) -> int:
@@ -60,19 +72,8 @@ def marker_count(frame: Frame) -> int:
 
 
 def wait_for_markers(page: Page, count: int, timeout_s: float = TIMEOUT_MS / 1000) -> Frame:
-    """Wait until the (possibly re-mounted) map iframe holds exactly ``count`` partner markers."""
-    deadline = time.monotonic() + timeout_s
-    seen = None
-    while time.monotonic() < deadline:
-        try:
-            frame = map_frame(page)
-            seen = marker_count(frame)
-            if seen == count:
-                return frame
-        except (Error, StopIteration):
-            pass  # iframe re-mounting after a rerun
-        time.sleep(0.2)
-    raise AssertionError(f"Karte zeigt {seen} statt {count} Partner")
+    """Wait until the map iframe holds exactly ``count`` partner markers."""
+    return _find_map(page, lambda n: n == count, str(count), timeout_s)
 
 
 SHOW_MARKER_JS = """(pid) => new Promise((resolve, reject) => {
