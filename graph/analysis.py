@@ -124,7 +124,7 @@ def sector_matrix(g: nx.Graph) -> pd.DataFrame:
 def missing_links(matrix: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
     """Pairs of different values (sectors, levels) that both occur but never cooperate."""
     labels = labels or SEKTOR_LABELS
-    rows = [{"a": a, "b": b, "erklaerung": f"Zwischen {labels.get(a, a)} und {labels.get(b, b)} gibt es keine Kooperation."}
+    rows = [{"a": a, "b": b, "erklaerung": f"Zwischen {labels.get(a, a)} und {labels.get(b, b)} gibt es keine direkte Kooperation."}
             for a, b in combinations(matrix.index, 2) if matrix.at[a, b] == 0]
     return pd.DataFrame(rows, columns=["a", "b", "erklaerung"])
 
