@@ -202,13 +202,25 @@ def levels(g: nx.Graph) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def layout(g: nx.Graph, seed: int = 7) -> pd.DataFrame:
-    """Deterministic 2-D positions (spring layout) with the node attributes, for drawing."""
-    if g.number_of_nodes() == 0:
-        return pd.DataFrame(columns=["id", "x", "y", "kooperationen"])
-    pos = nx.spring_layout(g, seed=seed, k=1.5 / max(1, g.number_of_nodes()) ** 0.5, iterations=80)
-    return pd.DataFrame([{"id": n, "x": float(pos[n][0]), "y": float(pos[n][1]), "kooperationen": g.degree(n), **d}
-                         for n, d in g.nodes(data=True)])
+def layout(g: nx.Graph, seed: int = 7, row_width: float = 12.0) -> pd.DataFrame:
+    """Deterministic 2-D positions with the node attributes, for drawing.
+
+    Each connected group is laid out on its own (spring layout, area ∝ its size) and the groups
+    are packed in rows, largest first, so that small groups do not drift to the edges.
+    """
+    rows, x0, y0, row_height = [], 0.0, 0.0, 0.0
+    groups = sorted(nx.connected_components(g), key=lambda c: (-len(c), min(c)))
+    for group in groups:
+        sub = g.subgraph(group)
+        size = max(1.0, len(group) ** 0.5)
+        pos = nx.spring_layout(sub, seed=seed, iterations=80) if len(group) > 1 else {next(iter(group)): (0.0, 0.0)}
+        if x0 > 0 and x0 + size > row_width:
+            x0, y0, row_height = 0.0, y0 - row_height - 0.6, 0.0
+        for n, (x, y) in pos.items():
+            rows.append({"id": n, "x": x0 + (float(x) + 1) / 2 * size, "y": y0 - (1 - float(y)) / 2 * size,
+                         "kooperationen": g.degree(n), **g.nodes[n]})
+        x0, row_height = x0 + size + 0.6, max(row_height, size)
+    return pd.DataFrame(rows, columns=["id", "x", "y", "kooperationen", *PARTNER_TABLE_COLUMNS])
 
 
 def edge_table(g: nx.Graph, positions: pd.DataFrame | None = None) -> pd.DataFrame:
