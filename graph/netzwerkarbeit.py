@@ -93,7 +93,7 @@ class Netzwerkarbeit:
             rec["id"] = _next_id(frame["id"], "k-", 5)
             partners = self.directory.store.load()
             active = partners.loc[partners["aktiv"] == "ja", "id"]
-            issues = validate_kooperationen(pd.DataFrame([rec]), active, first_row=len(frame) + 2)
+            issues = validate_kooperationen(pd.DataFrame([rec]), partners["id"], first_row=len(frame) + 2)
             for side in ("partner_a", "partner_b"):
                 if rec[side] in set(partners["id"]) - set(active):
                     issues.append(Issue(len(frame) + 2, side, f"Partner „{rec[side]}“ ist nicht mehr aktiv"))

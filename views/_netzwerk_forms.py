@@ -50,15 +50,16 @@ def kontakt_form(nw: Netzwerkarbeit, ns: NetzwerkSnapshot, role: str, user: str,
     with st.form("netzwerk_kontakt_form", clear_on_submit=True):
         st.caption(PRIVACY_HELP)
         c1, c2, c3 = st.columns(3)
-        day = c1.date_input("Datum", value=date.today(), max_value=date.today(), format="DD.MM.YYYY")
-        art = c2.selectbox("Art", KONTAKT_ARTEN)
+        day = c1.date_input("Datum", value=date.today(), max_value=date.today(), format="DD.MM.YYYY",
+                            key="netzwerk_kf_datum")
+        art = c2.selectbox("Art", KONTAKT_ARTEN, key="netzwerk_kf_art")
         sr = c3.selectbox("Sozialraum", list(areas), index=list(areas).index(default_sr) if default_sr in areas else 0,
-                          format_func=areas.get)
-        partners = st.multiselect("Partner", list(labels), format_func=labels.get,
+                          format_func=areas.get, key="netzwerk_kf_sr")
+        partners = st.multiselect("Partner", list(labels), format_func=labels.get, key="netzwerk_kf_partner",
                                   placeholder="einen oder mehrere Partner wählen")
-        who = st.text_input("Zuständige Netzwerkerin / zuständiger Netzwerker", value=user,
+        who = st.text_input("Zuständige Netzwerkerin / zuständiger Netzwerker", value=user, key="netzwerk_kf_wer",
                             help="Bereits verwendet: " + ", ".join(netzwerker[:12]) if netzwerker else None)
-        thema = st.text_area("Thema", max_chars=500, help=PRIVACY_HELP)
+        thema = st.text_area("Thema", max_chars=500, help=PRIVACY_HELP, key="netzwerk_kf_thema")
         if st.form_submit_button("Kontakt speichern", type="primary"):
             record = {"datum": day.isoformat(), "partner": partners, "sozialraum": sr, "netzwerker": who,
                       "art": art, "thema": thema}
