@@ -33,13 +33,10 @@ _KONTAKT_ID = re.compile(r"^kt-\d{6}$")
 def validate_kontakte(frame: pd.DataFrame, partner_ids: Iterable[str], sozialraum_ids: Iterable[str], *,
                       first_row: int = FIRST_DATA_ROW, today: date | None = None) -> list[Issue]:
     """Check contact rows: date (not in the future), known partners, Sozialraum, kind, anonymous topic."""
-    missing = [c for c in KONTAKT_COLUMNS if c not in frame.columns]
-    if missing:
-        return [Issue(1, c, f"Spalte „{c}“ fehlt") for c in missing]
-    f = frame.reindex(columns=KONTAKT_COLUMNS).fillna("").astype(str)
-    rows = np.arange(len(f)) + first_row
-    issues: list[Issue] = []
-    c = _Checker(f, rows, issues)
+    c, issues = _checker(frame, KONTAKT_COLUMNS, first_row)
+    if c is None:
+        return issues
+    f, rows = c.f, c.rows
     c.add(~f["id"].str.fullmatch(_KONTAKT_ID) | f["id"].duplicated(), "id",
           "Kennung fehlt, ist ungültig (kt-000001) oder kommt mehrfach vor")
     when = c.iso_dates("datum", required=True)
@@ -63,19 +60,26 @@ def validate_kontakte(frame: pd.DataFrame, partner_ids: Iterable[str], sozialrau
 def validate_zustaendigkeiten(frame: pd.DataFrame, partner_ids: Iterable[str], *,
                               first_row: int = FIRST_DATA_ROW) -> list[Issue]:
     """Check Zuständigkeiten: one row per known partner, a plausible Netzwerker name, ISO date."""
-    missing = [c for c in ZUSTAENDIGKEIT_COLUMNS if c not in frame.columns]
-    if missing:
-        return [Issue(1, c, f"Spalte „{c}“ fehlt") for c in missing]
-    f = frame.reindex(columns=ZUSTAENDIGKEIT_COLUMNS).fillna("").astype(str)
-    rows = np.arange(len(f)) + first_row
-    issues: list[Issue] = []
-    c = _Checker(f, rows, issues)
+    c, issues = _checker(frame, ZUSTAENDIGKEIT_COLUMNS, first_row)
+    if c is None:
+        return issues
+    f = c.f
     ids = set(map(str, partner_ids))
     c.add(~f["partner"].isin(ids), "partner", lambda v: f"Unbekannter Partner „{v}“")
     c.add(f["partner"].duplicated(), "partner", lambda v: f"Partner „{v}“ hat mehr als eine Zuständigkeit")
     _netzwerker(c, "netzwerker")
     c.iso_dates("seit")
     return issues
+
+
+def _checker(frame: pd.DataFrame, columns: list[str], first_row: int) -> tuple[_Checker | None, list[Issue]]:
+    """A checker over the contract columns, or ``None`` and the issues for missing columns."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        return None, [Issue(1, c, f"Spalte „{c}“ fehlt") for c in missing]
+    f = frame.reindex(columns=columns).fillna("").astype(str)
+    issues: list[Issue] = []
+    return _Checker(f, np.arange(len(f)) + first_row, issues), issues
 
 
 def normalise_name(value: str) -> str:
