@@ -15,7 +15,6 @@ from typing import Callable
 
 import pandas as pd
 
-from graph.model import split_list
 
 UEBERFAELLIG = "überfällig"
 NIE = "noch kein Kontakt"
@@ -34,23 +33,29 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def contacts_by_partner(kontakte: pd.DataFrame) -> pd.DataFrame:
-    """One row per (contact, partner): columns ``partner``, ``datum`` (date), ``art``, ``sozialraum``, ``id``."""
+def _exploded(kontakte: pd.DataFrame) -> pd.DataFrame:
+    """One row per (contact, partner) with ``datum`` as datetime64 (rows without a valid date dropped)."""
     if kontakte.empty:
-        return pd.DataFrame({"id": [], "partner": [], "datum": [], "art": [], "sozialraum": []})
-    f = kontakte.assign(partner=kontakte["partner"].map(split_list)).explode("partner")
-    f = f[f["partner"].notna()]
-    datum = pd.to_datetime(f["datum"], format="%Y-%m-%d", errors="coerce")
-    f = f.assign(datum=datum.dt.date)[datum.notna()]
-    return f[["id", "partner", "datum", "art", "sozialraum"]].reset_index(drop=True)
+        return pd.DataFrame({"id": [], "partner": [], "datum": pd.Series(dtype="datetime64[ns]"), "art": [],
+                             "sozialraum": []})
+    f = kontakte[["id", "partner", "datum", "art", "sozialraum"]].assign(
+        partner=kontakte["partner"].str.strip().str.split(r"\s*;\s*", regex=True),
+        datum=pd.to_datetime(kontakte["datum"], format="%Y-%m-%d", errors="coerce")).explode("partner")
+    return f[f["partner"].notna() & (f["partner"] != "") & f["datum"].notna()].reset_index(drop=True)
+
+
+def contacts_by_partner(kontakte: pd.DataFrame) -> pd.DataFrame:
+    """One row per (contact, partner): columns ``id``, ``partner``, ``datum`` (date), ``art``, ``sozialraum``."""
+    f = _exploded(kontakte)
+    return f.assign(datum=f["datum"].dt.date)
 
 
 def last_contact(kontakte: pd.DataFrame, until: date | None = None) -> pd.Series:
     """Partner id → date of the latest contact on or before ``until`` (all contacts if None)."""
-    rows = contacts_by_partner(kontakte)
+    rows = _exploded(kontakte)
     if until is not None:
-        rows = rows[rows["datum"] <= until]
-    return rows.groupby("partner")["datum"].max() if len(rows) else pd.Series(dtype=object)
+        rows = rows[rows["datum"] <= pd.Timestamp(until)]
+    return rows.groupby("partner")["datum"].max().dt.date if len(rows) else pd.Series(dtype=object)
 
 
 def contact_status(partners: pd.DataFrame, kontakte: pd.DataFrame, zustaendigkeiten: pd.DataFrame,
@@ -63,8 +68,9 @@ def contact_status(partners: pd.DataFrame, kontakte: pd.DataFrame, zustaendigkei
     last = last_contact(kontakte, until=today)
     responsible = zustaendigkeiten.set_index("partner")["netzwerker"] if len(zustaendigkeiten) else pd.Series(dtype=str)
     rows = []
-    for pid, p in partners.iterrows():
-        n = int(months_of(p["kategorie"]))
+    interval = {k: int(months_of(k)) for k in set(partners["kategorie"])}
+    for pid, name, kat, sr in zip(partners.index, partners["name"], partners["kategorie"], partners["sozialraum"]):
+        n = interval[kat]
         seen = last.get(pid)
         due = add_months(seen, n) if seen is not None else None
         if due is None:
@@ -73,7 +79,7 @@ def contact_status(partners: pd.DataFrame, kontakte: pd.DataFrame, zustaendigkei
             status, late = UEBERFAELLIG, (today - due).days
         else:
             status, late = (BALD if (due - today).days <= soon_days else OK), 0
-        rows.append({"id": pid, "name": p["name"], "kategorie": p["kategorie"], "sozialraum": p["sozialraum"],
+        rows.append({"id": pid, "name": name, "kategorie": kat, "sozialraum": sr,
                      "netzwerker": str(responsible.get(pid, "")), "letzter_kontakt": seen, "intervall_monate": n,
                      "faellig_am": due, "status": status, "tage_ueberfaellig": late})
     out = pd.DataFrame(rows, columns=STATUS_COLUMNS)
