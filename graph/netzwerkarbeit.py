@@ -4,7 +4,8 @@ Every write checks the role on the server side (``netzwerk`` or higher, :func:`g
 validates the new rows with the one validator of its file, and replaces the file atomically under
 its lock (:class:`graph.store._atomic.CsvTable`). Edits carry the record as it was read
 (``expected``); if someone changed it in between, :class:`RecordConflictError` is raised instead
-of overwriting. Contacts and Zuständigkeiten live in ``kontakte.csv`` / ``zustaendigkeiten.csv``
+of overwriting. Free text (contact topics, cooperation notes) must not contain personal data
+(:func:`graph.privacy.check_anonymous`). Contacts and Zuständigkeiten live in ``kontakte.csv`` / ``zustaendigkeiten.csv``
 of the data folder (not in partners.csv: they describe the Jugendamt's own work organisation,
 need only the ``netzwerk`` role, and must never reach the public directory exports).
 """
@@ -23,6 +24,7 @@ from graph.errors import NetzwerkError, NotFoundError, RecordConflictError, Vali
 from graph.model import KOOPERATION_COLUMNS, Issue, Record, validate_kooperationen
 from graph.netzwerk_model import (KONTAKT_COLUMNS, ZUSTAENDIGKEIT_COLUMNS, normalise_name, validate_kontakte,
                                   validate_zustaendigkeiten)
+from graph.privacy import check_anonymous
 from graph.roles import require_role
 from graph.services import Directory, Snapshot
 from graph.store._atomic import CsvTable
@@ -98,6 +100,7 @@ class Netzwerkarbeit:
                 if rec[side] in set(partners["id"]) - set(active):
                     issues.append(Issue(len(frame) + 2, side, f"Partner „{rec[side]}“ ist nicht mehr aktiv"))
             issues += _duplicate_running(frame, rec, len(frame) + 2)
+            issues += check_anonymous(rec["notizen"], "notizen", len(frame) + 2)
             _raise_errors(issues)
             table.write(pd.concat([frame, pd.DataFrame([rec]).reindex(columns=frame.columns, fill_value="")],
                                   ignore_index=True))
@@ -115,7 +118,8 @@ class Netzwerkarbeit:
             _check_expected(current, expected, KOOPERATION_COLUMNS, f"Kooperation {kooperation_id}")
             row = {**current, **{k: _clean(v) for k, v in changes.items() if k in KOOPERATION_EDITABLE}}
             ids = self.directory.store.load()["id"]
-            _raise_errors(validate_kooperationen(pd.DataFrame([row]), ids, first_row=pos + 2))
+            _raise_errors(validate_kooperationen(pd.DataFrame([row]), ids, first_row=pos + 2)
+                          + (check_anonymous(row["notizen"], "notizen", pos + 2) if "notizen" in changes else []))
             frame.loc[pos, KOOPERATION_COLUMNS] = pd.Series(row)
             table.write(frame)
         return row

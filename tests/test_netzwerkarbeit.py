@@ -63,6 +63,7 @@ def test_add_cooperation_appears_in_snapshot_and_graph(nw):
     ({"seit": "2026-02-30"}, "seit", "Kein gültiges Datum"),
     ({"bis": "2025-01-01"}, "bis", "liegt vor dem Beginn"),
     ({"intensitaet": "7"}, "intensitaet", "1, 2 oder 3"),
+    ({"notizen": "wegen Familie Becker, Tel. 0651 4711"}, "notizen", "personenbezogenen Daten"),
 ])
 def test_invalid_cooperation_is_rejected_and_nothing_written(nw, changes, field, fragment):
     before = _bytes(nw)
@@ -178,3 +179,18 @@ def test_sample_generator_is_deterministic(tmp_path, monkeypatch):
     for name in ("kontakte.csv", "zustaendigkeiten.csv"):
         assert (root / "data" / name).read_bytes() == (DEFAULT_DATA_DIR / name).read_bytes(), name
     assert pd.read_csv(root / "data" / "kontakte.csv").shape[0] > 0
+
+
+def test_validate_command_reports_bad_contact_rows(nw, capsys):
+    import json
+
+    from graph.cli import main
+
+    path = nw.directory.data_dir / "kontakte.csv"
+    rows = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows.loc[3, "thema"] = "Hausbesuch bei Familie Schmitt"
+    rows.to_csv(path, index=False)
+    assert main(["validate", "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["kontakte"]["ok"] is False and doc["zustaendigkeiten"]["ok"] is True
+    assert [(e["row"], e["field"]) for e in doc["kontakte"]["errors"]] == [(5, "thema")]
