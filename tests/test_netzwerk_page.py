@@ -59,7 +59,7 @@ def test_ego_network_caption_matches_the_cooperations(data_dir):
     at = _page()
     at.selectbox(key="netzwerk_ego").set_value(srz)
     at.run()
-    assert any(c.value == f"Sozialraumzentrum Schweich: {len(partners)} direkte Kooperationspartner."
+    assert any(c.value.replace("\\", "") == f"Sozialraumzentrum Schweich: {len(partners)} direkte Kooperationspartner."
                for c in at.caption)
 
 
@@ -72,3 +72,15 @@ def test_report_tab_offers_pdf_and_html(data_dir):
     assert {"Partner (Jahresende)", "Kontakte", "Netzwerktreffen"} <= metrics
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"PDF herunterladen", "HTML herunterladen"} <= labels
+
+
+def test_user_text_cannot_inject_markdown(data_dir):
+    """A partner name with a markdown image must not turn into an image (no external request)."""
+    raw = pd.read_csv(data_dir / "partners.csv", dtype=str, keep_default_na=False)
+    raw.loc[raw["id"] == "p-000002", "name"] = "![x](http://tracker.example/x.png) SRZ"
+    raw.to_csv(data_dir / "partners.csv", index=False)
+    at = _page()
+    at.selectbox(key="netzwerk_ego").set_value("p-000002")
+    at.run()
+    shown = [c.value for c in at.caption if "tracker" in c.value]
+    assert shown and all("\\!\\[x\\]\\(http" in v for v in shown)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Callable
 
@@ -15,8 +16,14 @@ from graph.netzwerk_queries import INTENSITAET_LABELS
 from graph.netzwerkarbeit import Netzwerkarbeit, NetzwerkSnapshot
 
 FLASH = "netzwerk_meldung"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 PRIVACY_HELP = ("Keine Fall- oder Familiendaten: keine Namen, Anschriften, Telefonnummern oder Geburtsdaten von "
                 "Familien. Nur das Thema, z. B. „Ferienangebote abgestimmt“.")
+
+
+def md(text: object) -> str:
+    """User-supplied text made inert for Streamlit markdown (no links, images, emphasis or HTML)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def run_write(action: Callable[[], object], success: str) -> None:
@@ -24,13 +31,13 @@ def run_write(action: Callable[[], object], success: str) -> None:
     try:
         action()
     except ValidationError as exc:
-        st.error("Nicht gespeichert:\n\n" + "\n".join(f"- {i.message} (Feld „{i.field}“)" for i in exc.issues))
+        st.error("Nicht gespeichert:\n\n" + "\n".join(f"- {md(i.message)} (Feld „{i.field}“)" for i in exc.issues))
         return
     except ConflictError as exc:
-        st.warning(str(exc))
+        st.warning(md(exc))
         return
     except (ForbiddenError, NetzwerkError) as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     st.session_state[FLASH] = success
     st.rerun()

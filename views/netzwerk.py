@@ -134,7 +134,7 @@ with tab_graph:
                       key="netzwerk_radius", disabled=not ego)
     iso = g3.checkbox("auch Partner ohne Kooperation", key="netzwerk_iso", disabled=bool(ego))
     view = _graph(token, day, sr, tuple(sektoren), ego, radius, iso, _ns=ns)
-    st.caption(view["text"])
+    st.caption(forms.md(view["text"]))
     if view["nodes"].empty:
         st.info("Für diese Auswahl gibt es keine Partner mit laufender Kooperation.")
     else:
@@ -202,26 +202,44 @@ with tab_analyse:
                                 "kooperationen": "Kooperationen",
                                 "zwischen": st.column_config.NumberColumn("Zwischen", format="percent")})
     st.subheader("Brücken zwischen den Sektoren")
+    st.caption("Ein Partner verbindet zwei Sektoren, wenn er zu einem gehört und mit dem anderen kooperiert "
+               "(direkt) oder mit Partnern beider Sektoren kooperiert (vermittelnd).")
     b = t["brokers"]
+    fragile = int((b["anzahl"] == 1).sum())
     if b.empty:
         st.info("Keine Verbindungen zwischen verschiedenen Sektoren.")
-    for row in b.itertuples():
-        (st.warning if row.anzahl == 1 else st.markdown)(row.erklaerung + ("" if row.anzahl == 1 else f" ({row.partner})"))
+    else:
+        if fragile:
+            st.warning(f"{fragile} Verbindungen zwischen Sektoren hängen an einem einzigen Partner.")
+        st.dataframe(b, hide_index=True, width="stretch",
+                     column_order=["erklaerung", "sektor_a", "sektor_b", "anzahl", "vermittelnd", "partner"],
+                     column_config={"erklaerung": st.column_config.TextColumn("Erklärung", width="large"),
+                                    "sektor_a": "Sektor", "sektor_b": "und Sektor", "anzahl": "Partner",
+                                    "vermittelnd": "davon vermittelnd", "partner": "Namen"})
     st.subheader("Welche Sektoren kooperieren miteinander?")
+    st.caption("Zahl der laufenden Kooperationen zwischen den Sektoren (Diagonale: innerhalb eines Sektors).")
     st.dataframe(t["matrix"], width="stretch")
-    for text in t["fehlend"]["erklaerung"]:
+    for text in t["fehlend"]["erklaerung"]:  # sector labels only, no user text
         st.markdown(f"- {text}")
     st.subheader("Nicht vernetzte Partner und Kategorien")
-    for text in t["isolierte_kategorien"]["erklaerung"]:
-        st.markdown(f"- {text}")
+    cats = t["isolierte_kategorien"]
+    if len(cats):
+        st.dataframe(cats[["erklaerung"]], hide_index=True, width="stretch",
+                     column_config={"erklaerung": st.column_config.TextColumn("Erklärung", width="large")})
     iso_table = t["isoliert"]
     st.caption(f"{len(iso_table)} Partner ohne laufende Kooperation.")
     st.dataframe(iso_table[["name", "kategorie_label", "sozialraum_name"]].rename(columns={
         "name": "Partner", "kategorie_label": "Kategorie", "sozialraum_name": "Sozialraum"}), hide_index=True,
         width="stretch")
     st.subheader("Netzwerkebenen")
-    for text in t["ebenen"]["erklaerung"] if len(t["ebenen"]) else []:
-        st.markdown(f"- {text}")
+    st.caption("lokal, Kreisebene, überregional und Entscheidungsebene (Spalte „ebene“ der Partner).")
+    if len(t["ebenen"]):
+        st.dataframe(t["ebenen"], hide_index=True, width="stretch",
+                     column_order=["erklaerung", "ebene", "partner", "mit_kooperation", "innerhalb", "mit_anderen_ebenen"],
+                     column_config={"erklaerung": st.column_config.TextColumn("Erklärung", width="large"),
+                                    "ebene": "Ebene", "partner": "Partner", "mit_kooperation": "mit Kooperation",
+                                    "innerhalb": "Kooperationen innerhalb",
+                                    "mit_anderen_ebenen": "mit anderen Ebenen"})
 
 with tab_bericht:
     st.markdown("Jahresbericht der Netzwerkarbeit für den Jugendhilfeausschuss: Partner je Kategorie, Kontakte und "
