@@ -94,6 +94,7 @@ class Web:
     blocked: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
 
     def screenshot(self, name: str) -> Path:
         """Save a full-page screenshot as a test artefact; return its path."""
@@ -120,6 +121,8 @@ def web(browser, request):
     context.route("**/*", route)
     w.page.on("request", lambda req: w.requests.append(req.url))
     w.page.on("pageerror", lambda exc: w.errors.append(str(exc)))
+    w.page.on("console", lambda msg: w.console.append(f"{msg.type}: {msg.text}") if msg.type in ("error", "warning")
+              else None)
 
     def on_dialog(dialog) -> None:
         w.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -127,6 +130,8 @@ def web(browser, request):
 
     w.page.on("dialog", on_dialog)
     yield w
+    if w.console:
+        print("Browser-Konsole:", *w.console[-20:], sep="\n  ")  # shown by pytest when the test fails
     try:
         w.screenshot(request.node.name.replace("/", "_"))
     finally:

@@ -57,7 +57,7 @@ def _find_map(page: Page, ok, what: str, timeout_s: float) -> Frame:
                 continue  # Leaflet not loaded yet, or the iframe is being replaced after a rerun
             if ok(seen):
                 return frame
-        time.sleep(0.2)
+        page.wait_for_timeout(200)  # (not time.sleep: Playwright only processes events inside its calls)
     raise AssertionError(f"Karte zeigt {seen} Partner, erwartet: {what}")
 
 
