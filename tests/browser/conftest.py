@@ -60,7 +60,7 @@ def start_app(tmp_path):
         s.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def sample_app(tmp_path_factory):
     """One server over a copy of the shipped sample data, shared by read-only tests."""
     root = tmp_path_factory.mktemp("sample_app")
@@ -70,9 +70,13 @@ def sample_app(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """Headless Debian Chromium driven by Playwright (session-wide)."""
+    """Headless Debian Chromium driven by Playwright, shared by the tests of this package.
+
+    Package scope (not session): Playwright's sync API runs an event loop while it is open, so
+    it must be closed before any other test starts its own ``sync_playwright()``.
+    """
     if not CHROMIUM.exists():
         _unavailable(f"Chromium fehlt ({CHROMIUM}); apt-get install chromium")
     try:
