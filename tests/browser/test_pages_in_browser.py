@@ -42,6 +42,14 @@ def test_map_renders_markers_and_boundaries_offline(web, sample_app, sample_dir)
     assert frame.locator("path.leaflet-interactive").count() >= 104 + 4  # Gemeinden + Sozialräume
     assert ATTRIBUTION_BKG in frame.locator(".leaflet-control-attribution").inner_text()
     assert "Kindertagesstätte" in frame.locator(".nk-legend").inner_text()
+    # keyboard and German labels: markers are focusable, controls are named in German
+    assert frame.locator(".leaflet-marker-icon[tabindex='0']").count() > 0
+    for name in ("Vergrößern", "Verkleinern", "Ebenen und Hintergrund"):
+        expect(frame.get_by_role("button", name=name)).to_have_count(1)
+    srz = frame.locator(".leaflet-marker-icon:has(.nk-srz)").first
+    srz.focus()
+    srz.press("Enter")
+    expect(frame.locator(".leaflet-popup-content")).to_contain_text("Sozialraumzentrum")  # category line
     leaflet = [u for u in web.requests if u.endswith("/leaflet.js")]
     assert leaflet and all("/app/static/vendor/leaflet-1.9.3/" in u for u in leaflet)
     assert not [u for u in web.blocked if "tile.openstreetmap.org" not in u], web.blocked
