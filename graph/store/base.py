@@ -24,6 +24,9 @@ class Repository(Protocol):
 
     name: str
 
+    def describe(self) -> str:
+        """Where the data lives, for the user (never a password)."""
+
     def load(self) -> pd.DataFrame:
         """All partners (active and inactive) as raw string columns."""
 

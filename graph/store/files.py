@@ -29,6 +29,9 @@ class FileStore:
         self.kooperationen = CsvTable(self.data_dir / "kooperationen.csv", KOOPERATION_COLUMNS)
         self.validator = validator
 
+    def describe(self) -> str:
+        return f"Dateien im Ordner {self.data_dir}"
+
     # ------------------------------------------------------------------ reads
     def load(self) -> pd.DataFrame:
         return self.partners.read()
