@@ -151,9 +151,9 @@ def _wait_for_bolt(uri: str, proc: subprocess.Popen, log: Path) -> None:
             with neo4j.GraphDatabase.driver(uri, connection_acquisition_timeout=5.0) as driver:
                 driver.verify_connectivity()
             return
-        except Exception as exc:  # not listening yet
+        except (neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError, OSError) as exc:  # not listening yet
             if time.monotonic() > deadline:
-                raise RuntimeError(f"FalkorDB antwortet nach {START_TIMEOUT_S:.0f} s nicht auf {uri}: {exc}\n{_tail(log)}")
+                raise RuntimeError(f"FalkorDB antwortet nach {START_TIMEOUT_S:.0f} s nicht auf {uri}: {exc}\n{_tail(log)}") from exc
             time.sleep(0.1)
 
 

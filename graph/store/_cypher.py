@@ -33,6 +33,8 @@ class Dialect:
     """What differs between Bolt servers (see README, "Neo4j")."""
 
     name: str
+    #: A statement that succeeds only on this server (used when NEO4J_DIALECT is not set).
+    probe: str
     #: Statement making (label, key) unique; ``{label}``/``{key}`` are filled from UNIQUE_KEYS.
     unique_statement: str
     #: Query listing existing indexes as (label, properties) if the statement is not idempotent.
@@ -51,6 +53,7 @@ class Dialect:
 DIALECTS: dict[str, Dialect] = {
     "neo4j": Dialect(
         name="Neo4j 5",
+        probe="CALL dbms.components() YIELD name RETURN name",
         unique_statement="CREATE CONSTRAINT netzwerk_{label}_{key} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{key} IS UNIQUE",
         existing_indexes=None,
         max_message_bytes=None,
@@ -66,6 +69,7 @@ DIALECTS: dict[str, Dialect] = {
     # crashes the server (stack buffer). So strings are escaped and requests stay below 3.5 KB.
     "falkordb": Dialect(
         name="FalkorDB",
+        probe="RETURN toJSON({a: 1}) AS j",
         unique_statement="CREATE INDEX FOR (n:{label}) ON (n.{key})",
         existing_indexes="CALL db.indexes() YIELD label, properties RETURN label, properties",
         max_message_bytes=3500,
@@ -74,9 +78,6 @@ DIALECTS: dict[str, Dialect] = {
         params_as_text=True,
     ),
 }
-
-#: Succeeds on Neo4j, fails on FalkorDB (used when NEO4J_DIALECT is not set).
-DETECT = "CALL dbms.components() YIELD name RETURN name"
 
 
 def unique_statements(dialect: Dialect) -> dict[tuple[str, str], str]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from graph.taxonomy import Taxonomy
 
 
-def reference_rows(gaz: "Gazetteer", tax: "Taxonomy") -> tuple[dict[str, list[dict]], list[dict]]:
+def reference_rows(gaz: Gazetteer, tax: Taxonomy) -> tuple[dict[str, list[dict]], list[dict]]:
     """Reference nodes per label (``{"id", "props"}``) and the IN links (child token → parent token)."""
     from geo.gazetteer import KREIS_AGS, KREIS_NAME, Area
 

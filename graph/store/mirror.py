@@ -74,10 +74,7 @@ def plan_mirror(source: pd.DataFrame, target: pd.DataFrame, source_koop: pd.Data
 def sync_to_graph(files: FileStore, graph: Neo4jStore, user: str, *, force: bool = False,
                   dry_run: bool = False) -> MirrorPlan:
     """Files → database. The files must be valid (the caller validates them)."""
-    source = files.load()
-    if source.empty:
-        raise NetzwerkError(f"{files.partners.path} enthält keine Partner – nichts übertragen "
-                            "(sonst würden alle Partner der Datenbank deaktiviert).")
+    source = _not_empty(files.load(), str(files.partners.path), "der Datenbank")
     graph.ensure_schema(force=True)
     plan = plan_mirror(source, graph.load(), files.load_kooperationen(), graph.load_kooperationen(), user)
     _refuse_conflicts(plan, force, "in der Datenbank", "neo4j-export")
@@ -90,10 +87,7 @@ def sync_to_graph(files: FileStore, graph: Neo4jStore, user: str, *, force: bool
 def export_to_files(graph: Neo4jStore, files: FileStore, user: str, *, force: bool = False,
                     dry_run: bool = False) -> MirrorPlan:
     """Database → files (each file replaced atomically under the file lock)."""
-    source = graph.load()
-    if source.empty:
-        raise NetzwerkError(f"{graph.describe()} enthält keine Partner – nichts exportiert "
-                            "(sonst würden alle Partner der Dateien deaktiviert).")
+    source = _not_empty(graph.load(), graph.describe(), "der Dateien")
     source_koop = graph.load_kooperationen()
     with files.partners.locked(), files.kooperationen.locked():
         target = files.load()
@@ -136,6 +130,14 @@ class MirrorConflictError(ConflictError):
 def _refuse_conflicts(plan: MirrorPlan, force: bool, where: str, hint: str) -> None:
     if plan.conflicts and not force:
         raise MirrorConflictError(plan.conflicts, where, hint)
+
+
+def _not_empty(source: pd.DataFrame, where: str, target: str) -> pd.DataFrame:
+    """``source`` unless it has no partners (mirroring it would deactivate every partner of the target)."""
+    if source.empty:
+        raise NetzwerkError(f"{where} enthält keine Partner – nichts übertragen "
+                            f"(sonst würden alle Partner {target} deaktiviert).")
+    return source
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> dict[str, Record]:

@@ -25,8 +25,14 @@ from urllib.parse import urlsplit
 
 import neo4j
 import pandas as pd
-from neo4j.exceptions import (AuthError, ConfigurationError, ConstraintError, Neo4jError, ServiceUnavailable,
-                              SessionExpired)
+from neo4j.exceptions import (
+    AuthError,
+    ConfigurationError,
+    ConstraintError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from graph import settings
 from graph.errors import ConflictError, NetzwerkError, NotFoundError, UsageError, ValidationError
@@ -34,7 +40,7 @@ from graph.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS, Issue, Record, emp
 from graph.store import _cypher as cy
 from graph.store._bolt import batches, budget, escape_text, split_long
 from graph.store._projection import partner_links, partner_props, reference_rows
-from graph.store.base import Validator
+from graph.store.base import Validator, check_rows
 from graph.store.files import now_iso
 
 
@@ -82,7 +88,7 @@ class Neo4jStore:
         self._connected = False
 
     @classmethod
-    def from_env(cls, validator: Validator | None = None, data_dir: str | Path | None = None) -> "Neo4jStore":
+    def from_env(cls, validator: Validator | None = None, data_dir: str | Path | None = None) -> Neo4jStore:
         """Store configured by NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE (+ BATCH_SIZE, DIALECT)."""
         env = os.environ
         password = env.get("NEO4J_PASSWORD", "")
@@ -116,14 +122,19 @@ class Neo4jStore:
     # ------------------------------------------------------------ configuration
     @cached_property
     def dialect(self) -> cy.Dialect:
-        """The server's dialect (NEO4J_DIALECT, else detected: dbms.components exists only on Neo4j)."""
+        """The server's dialect: NEO4J_DIALECT, else the one whose probe statement succeeds."""
         if self._dialect_name is None:
-            try:
-                with self._session() as session:  # unwrapped: the wrapper needs the dialect
-                    session.execute_read(lambda tx: tx.run(cy.DETECT).consume())
-                self._dialect_name = "neo4j"
-            except Neo4jError:
-                self._dialect_name = "falkordb"
+            for name, dialect in cy.DIALECTS.items():
+                try:
+                    with self._session() as session:  # unwrapped: the wrapper needs the dialect
+                        session.execute_read(lambda tx, q=dialect.probe: tx.run(q).consume())
+                except Neo4jError:
+                    continue
+                self._dialect_name = name
+                break
+            else:
+                raise UsageError(f"Servertyp von {self.describe()} nicht erkannt: NEO4J_DIALECT auf "
+                                 f"{' oder '.join(cy.DIALECTS)} setzen.")
         return cy.DIALECTS[self._dialect_name]
 
     @property
@@ -256,7 +267,7 @@ class Neo4jStore:
         try:
             self._run_write(self._write_tx, creates, updates, kooperationen, list(drop_kooperationen))
         except _Stale as exc:
-            raise self._stale_error(exc, dict((r["id"], e) for r, e in updates)) from None
+            raise self._stale_error(exc, {r["id"]: e for r, e in updates}) from None
         except ConstraintError as exc:  # Neo4j: a concurrent writer created the same id first
             raise ValidationError([Issue(0, "id", f"Kennung ist bereits vergeben ({exc.message})")]) from None
 
@@ -367,11 +378,7 @@ class Neo4jStore:
 
     def _check(self, rows: pd.DataFrame, other_ids, first_row: int) -> None:
         """Raise ValidationError if the rows to be written have errors (hints are ignored)."""
-        if self.validator is None:
-            return
-        errors = [i for i in self.validator(rows, other_ids, first_row) if i.level == "fehler"]
-        if errors:
-            raise ValidationError(errors)
+        check_rows(self.validator, rows, other_ids, first_row)
 
     def _run_read(self, work: Callable, *args: Any) -> Any:
         with self._session() as session:
