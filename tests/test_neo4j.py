@@ -16,6 +16,7 @@ from graph.store import _cypher as cy
 from graph.store.graph_queries import coverage_counts, partners_serving
 from graph.store.neo4j import Neo4jStore
 from tests.conftest import make_partner
+from tests.test_app import PAGES
 
 HOSTILE = "Robert'); \"}) DETACH DELETE n // \\\\server\\pfad\\ ` $param {x} */ MATCH (m) DELETE m"
 
@@ -236,17 +237,21 @@ def test_cli_and_directory_follow_netzwerk_store(capsys, data_dir, neo4j_directo
 
 
 def test_start_page_names_the_database_server(data_dir, neo4j_directory, graph_db, monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
-    from tests.test_app import APP
+    from tests.test_app import _run
 
     monkeypatch.setenv("NETZWERK_STORE", "neo4j")
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = _run()
     captions = " ".join(c.value for c in at.caption)
     assert f"Datenquelle: Neo4j-Datenbank „Standard“ auf {graph_db}" in captions
     assert {m.label: m.value for m in at.metric}["Konz"] == "54"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_database(data_dir, neo4j_directory, monkeypatch, page):
+    from tests.test_app import _run
+
+    monkeypatch.setenv("NETZWERK_STORE", "neo4j")
+    assert _run(page).title, page
 
 
 def test_description_never_shows_the_password(monkeypatch, capsys, data_dir):

@@ -402,7 +402,7 @@ class Neo4jStore:
             with self.driver.session(database=self.database) as session:
                 yield session
         except (ServiceUnavailable, SessionExpired) as exc:
-            raise NetzwerkError(f"Neo4j-Server {self.describe()} ist nicht erreichbar ({exc}). "
+            raise NetzwerkError(f"{self.describe()} ist nicht erreichbar ({exc}). "
                                 "NEO4J_URI prüfen und ob der Server läuft.") from None
         except AuthError:
             raise NetzwerkError(f"Anmeldung an {self.describe()} fehlgeschlagen: NEO4J_USER und NEO4J_PASSWORD prüfen.") from None
