@@ -17,9 +17,11 @@ SHARED = REPO.parent / "shared"
 
 @pytest.fixture(autouse=True)
 def _isolate_env(monkeypatch):
-    """Tests never see a store/data configuration of the developer's shell."""
-    for var in ("NETZWERK_DATA", "NETZWERK_STORE", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+    """Tests never see a store/data configuration of the developer's shell, and never geocode online."""
+    for var in ("NETZWERK_DATA", "NETZWERK_STORE", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE",
+                "NETZWERK_USERS", "NETZWERK_NOMINATIM_URL", "NETZWERK_GEOCODER_KONTAKT"):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("NETZWERK_GEOCODER", "aus")
 
 
 @pytest.fixture
