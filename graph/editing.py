@@ -127,13 +127,17 @@ class Editor:
 
     def geocode(self, partner_ids: Iterable[str], geocoder: "Geocoder", progress: Progress | None = None,
                 ) -> dict[str, "GeocodeResult"]:
-        """Determine coordinates of partners from their address and save them (journaled)."""
+        """Determine coordinates from the address and save them (journaled).
+
+        An approximate result (Gemeinde reference point) only replaces *missing* coordinates,
+        never coordinates someone entered.
+        """
         require_role(self.actor.rolle, EDIT_ROLE, "Koordinaten bestimmen")
         frame = self.directory.store.load().set_index("id", drop=False)
         ids = [i for i in partner_ids if i in frame.index]
         results = geocoder.locate_many([frame.loc[i].to_dict() for i in ids], progress)
         edits = [Edit(i, {"lat": f"{r.lat:.6f}", "lon": f"{r.lon:.6f}"}, int(frame.at[i, "version"]))
-                 for i, r in zip(ids, results)]
+                 for i, r in zip(ids, results) if not r.ungefaehr or not str(frame.at[i, "lat"]).strip()]
         self.update_many(edits, aktion="geokodiert", quelle="geokodierung")
         return dict(zip(ids, results))
 
