@@ -204,8 +204,7 @@ class Editor:
         others = frame.loc[~frame["id"].isin(touched), "id"]
         batch = pd.DataFrame(rows, columns=PARTNER_COLUMNS)
         lines = [_line(frame, r["id"]) or len(frame) + FIRST_DATA_ROW + i for i, r in enumerate(rows)]
-        issues = self.directory.validate_rows(batch, others, 0)
-        return [dataclasses.replace(i, row=lines[i.row]) if 0 <= i.row < len(lines) else i for i in issues]
+        return renumber(self.directory.validate_rows(batch, others, 0), lines)
 
     def _write(self, merged: list[Record], fresh: list[Record], edits: list[Edit]) -> None:
         store, user = self.directory.store, self.actor.name
@@ -216,6 +215,11 @@ class Editor:
             store.add(fresh[0], user)
         else:
             store.upsert_many(merged + fresh, user)
+
+
+def renumber(issues: list[Issue], lines: list[int]) -> list[Issue]:
+    """Issues of a batch validated with ``first_row=0`` with ``row`` set to each record's real line."""
+    return [dataclasses.replace(i, row=lines[i.row]) if 0 <= i.row < len(lines) else i for i in issues]
 
 
 def undo_target(entries: list[Entry]) -> Entry | None:
