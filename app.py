@@ -4,6 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from views.shared import login_sidebar
+
 VIEWS = Path(__file__).parent / "views"
 
 st.set_page_config(page_title="Netzwerkpartner-Karte Trier-Saarburg", page_icon="🗺️", layout="wide")
@@ -18,4 +20,6 @@ PAGES = [
     st.Page(VIEWS / "netzwerk.py", title="Netzwerk", icon="🕸️"),
 ]
 
-st.navigation(PAGES).run()
+navigation = st.navigation(PAGES)
+login_sidebar()
+navigation.run()

@@ -67,8 +67,8 @@ class Editor:
             row["id"] = row["id"] or next_id(frame["id"])
         return self._issues([row], frame)
 
-    def history(self, partner_id: str) -> list[Entry]:
-        """Journal entries of a partner, oldest first."""
+    def history(self, partner_id: str | None = None) -> list[Entry]:
+        """Journal entries of a partner (of all partners if None), oldest first."""
         require_role(self.actor.rolle, HISTORY_ROLE, "Änderungsverlauf ansehen")
         return self.journal.entries(partner_id)
 

@@ -55,9 +55,15 @@ def review_table(raw: pd.DataFrame, gazetteer: Gazetteer, entries: Iterable[Entr
     return t
 
 
+SORT_ORDERS = {"sozialraum": ["sozialraum", "geprueft_am", "name"], "geprueft_am": ["geprueft_am", "name"],
+               "name": ["name"]}
+
+
+def sort_review(table: pd.DataFrame, sort: str = "sozialraum") -> pd.DataFrame:
+    """Review rows by Sozialraum (then oldest check), by oldest check (never checked first) or by name."""
+    return table.sort_values(SORT_ORDERS[sort], kind="stable")
+
+
 def due_for_review(table: pd.DataFrame, sort: str = "sozialraum") -> pd.DataFrame:
-    """Active partners not checked for ``REVIEW_MONTHS`` months, sorted by Sozialraum (or ``geprueft_am``/``name``)."""
-    due = table[table["faellig"]]
-    order = {"sozialraum": ["sozialraum", "geprueft_am", "name"], "geprueft_am": ["geprueft_am", "name"],
-             "name": ["name"]}[sort]
-    return due.sort_values(order, kind="stable")
+    """Active partners not checked for ``REVIEW_MONTHS`` months (the "Prüfung fällig" list), sorted."""
+    return sort_review(table[table["faellig"]], sort)
