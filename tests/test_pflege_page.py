@@ -201,3 +201,45 @@ def test_export_and_history_sections_render(data_dir, users):
     assert len(at.get("download_button")) == 4
     at = _section(at, "leitstelle", "Verlauf")
     assert any("Noch keine Änderungen" in i.value for i in at.info)
+
+
+def test_import_preview_all_or_nothing_then_valid_rows_only(data_dir, users):
+    from tests.test_import import BROKEN_CSV
+
+    before = (data_dir / "partners.csv").read_bytes()
+    at = _section(_page("anna"), "leitstelle", "Import")
+    at.file_uploader[0].set_value(("kaputt.csv", BROKEN_CSV.encode("cp1252"), "text/csv"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["neu"], metrics["fehlerhaft"]) == ("2", "5")
+    errors = at.dataframe[0].value
+    assert list(zip(errors["Zeile"], errors["Spalte"])) == [(3, "kategorie"), (4, "plz"), (6, "email"),
+                                                           (7, "alter_von"), (8, "ags")]
+    (go,) = [b for b in at.button if b.key == "pflege_import_los"]
+    assert go.disabled  # all or nothing: blocked while there are errors
+    at.radio(key="pflege_import_modus").set_value("nur gültige Zeilen übernehmen")
+    at.run()
+    at.button(key="pflege_import_los").click()
+    at.run()
+    assert any("Übernommen: 2 neu" in s.value for s in at.success)
+    assert (data_dir / "partners.csv").read_bytes() != before
+    assert [d.label for d in at.get("download_button")] == ["⬇️ Fehlerhafte Zeilen herunterladen"]
+
+
+def test_import_offers_likely_duplicates_for_merge(data_dir, users):
+    csv = "Name;Kategorie;Straße;PLZ;Ort\nKita Sonnenschien Aach e.V.;kita;Hauptstraße 1;54298;Aach\n"
+    at = _section(_page("anna"), "leitstelle", "Import")
+    at.file_uploader[0].set_value(("neu.csv", csv.encode(), "text/csv"))
+    at.run()
+    assert {m.label: m.value for m in at.metric}["neu"] == "1"
+    (box,) = [c for c in at.checkbox if "zusammenführen" in c.label]
+    assert "Kita Sonnenschein Aach" in box.label
+    box.check()
+    at.run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["neu"], metrics["geändert"]) == ("0", "1")
+    at.button(key="pflege_import_los").click()
+    at.run()
+    d = Directory(data_dir)
+    assert len(d.store.load()) == 322 and d.store.get("p-000006")["strasse"] == "Hauptstraße 1"
