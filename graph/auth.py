@@ -26,7 +26,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from graph.errors import AuthenticationError, NotFoundError, UsageError, ValidationError
 from graph.model import Issue
 from graph.roles import DEFAULT_ROLE, ROLE_LABELS, check_role_name, require_role
-from graph.store._atomic import atomic_write_bytes, exclusive
+from graph.store._atomic import atomic_write_bytes, exclusive, file_token
 
 MIN_PASSWORD_LENGTH = 10
 MAX_FAILURES = 5
@@ -92,11 +92,7 @@ class UserStore:
     # ------------------------------------------------------------------ reads
     def token(self) -> str:
         """Changes whenever the users file is replaced."""
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return "0"
-        return f"{st.st_mtime_ns}-{st.st_size}-{st.st_ino}"
+        return file_token(self.path)
 
     def users(self) -> list[dict]:
         """All users without their hashes, sorted by name."""

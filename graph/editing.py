@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import pandas as pd
 
@@ -23,13 +23,12 @@ from graph.roles import require_role
 from graph.store._atomic import exclusive
 
 if TYPE_CHECKING:
-    from geo.geocode import Geocoder, GeocodeResult
+    from geo.geocode import Geocoder, GeocodeResult, Progress
     from graph.services import Directory
 
 EDIT_ROLE = "leitstelle"
 HISTORY_ROLE = "netzwerk"
 UNDO_PREFIX = "rueckgaengig:"
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -125,7 +124,7 @@ class Editor:
             return self.update(partner_id, changes, expected_version, aktion="rueckgaengig",
                                quelle=f"{UNDO_PREFIX}{target.nr}")
 
-    def geocode(self, partner_ids: Iterable[str], geocoder: "Geocoder", progress: Progress | None = None,
+    def geocode(self, partner_ids: Iterable[str], geocoder: "Geocoder", progress: "Progress | None" = None,
                 ) -> dict[str, "GeocodeResult"]:
         """Determine coordinates from the address and save them (journaled).
 

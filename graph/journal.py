@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 from graph.model import PARTNER_COLUMNS, Record
-from graph.store._atomic import exclusive
+from graph.store._atomic import exclusive, file_token
 
 JOURNAL_FILE = "journal.jsonl"
 #: Columns the store stamps itself; they are not reported as changes.
@@ -78,11 +78,7 @@ class Journal:
 
     def token(self) -> str:
         """Changes with every append (cache key)."""
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return "0"
-        return f"{st.st_mtime_ns}-{st.st_size}"
+        return file_token(self.path)
 
     def append(self, drafts: Iterable[dict]) -> list[Entry]:
         """Number, time-stamp and append entries in one locked, fsynced write."""

@@ -24,8 +24,7 @@ from graph.journal import CONTENT_COLUMNS, diff_records
 from graph.model import PARTNER_COLUMNS, Issue, Record, empty_record, next_id
 
 if TYPE_CHECKING:
-    from geo.geocode import Geocoder
-    from graph.editing import Progress
+    from geo.geocode import Geocoder, Progress
     from graph.services import Directory
 
 STATUS_LABELS = {"neu": "neu", "geaendert": "geändert", "unveraendert": "unverändert", "fehler": "fehlerhaft"}

@@ -60,6 +60,15 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def file_token(path: Path) -> str:
+    """A string that changes whenever the file is written or replaced ("0" if it does not exist)."""
+    try:
+        st = Path(path).stat()
+    except FileNotFoundError:
+        return "0"
+    return f"{st.st_mtime_ns}-{st.st_size}-{st.st_ino}"
+
+
 def file_lock(lock_path: Path) -> FileLock:
     """The process-wide lock object for ``lock_path`` (re-entrant within a thread, exclusive across threads/processes)."""
     return FileLock(str(lock_path), timeout=LOCK_TIMEOUT_S, is_singleton=True)
@@ -94,11 +103,7 @@ class CsvTable:
 
     def token(self) -> str:
         """Changes whenever the file is replaced (for cache keys)."""
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return "0"
-        return f"{st.st_mtime_ns}-{st.st_size}-{st.st_ino}"
+        return file_token(self.path)
 
     def write(self, frame: pd.DataFrame) -> None:
         """Atomically replace the file with ``frame`` (call inside :meth:`locked`)."""
