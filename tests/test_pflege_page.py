@@ -116,7 +116,7 @@ def test_invalid_input_shows_inline_message_and_saves_nothing(data_dir, users):
     _click(at, "Speichern")
     at.run()
     errors = [e.value for e in at.error]
-    assert any("Angabe(n) bitte korrigieren" in e for e in errors)
+    assert any("bitte korrigieren: Alter von, E-Mail" in e for e in errors)
     assert any("E\\-Mail" in e and "Keine gültige E\\-Mail\\-Adresse" in e for e in errors)
     assert any("größer als" in e for e in errors)
     assert at.text_input(key=f"{prefix}_email").value == "keine-adresse"  # the input is kept for correction

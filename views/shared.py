@@ -114,7 +114,7 @@ def login_sidebar() -> Actor:
     actor = current_actor()
     with st.sidebar:
         if actor.name:
-            st.caption(f"Angemeldet: **{actor.name}** ({ROLE_LABELS[actor.rolle]})")
+            st.caption(f"Angemeldet: **{md_escape(actor.name)}** ({ROLE_LABELS[actor.rolle]})")
             if st.button("Abmelden", key="auth_logout"):
                 st.session_state[AUTH_KEY] = ANONYMOUS
                 st.rerun()

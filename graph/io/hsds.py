@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -25,7 +24,6 @@ from graph.model import parse_partners
 from graph.taxonomy import Taxonomy
 
 NAMESPACE = uuid.UUID("5b0c1f0e-6a57-4c1e-9f0b-7472696572a1")
-TIMEZONE = ZoneInfo("Europe/Berlin")
 STATE = "Rheinland-Pfalz"
 REGION = "Landkreis Trier-Saarburg"
 BARRIEREFREI_TEXT = {"ja": "barrierefrei", "teilweise": "teilweise barrierefrei", "nein": "nicht barrierefrei"}
@@ -98,7 +96,8 @@ def _service(p: pd.Series, r: pd.Series, service_id: str, terms: dict[str, dict]
     if r["geprueft_am"]:
         s["assured_date"] = r["geprueft_am"]
     if r["geaendert_am"]:
-        s["last_modified"] = datetime.fromisoformat(r["geaendert_am"]).replace(tzinfo=TIMEZONE).isoformat(timespec="milliseconds")
+        changed = datetime.fromisoformat(r["geaendert_am"])  # naive = local time of the server that saved it
+        s["last_modified"] = (changed if changed.tzinfo else changed.astimezone()).isoformat(timespec="milliseconds")
     if r["telefon"]:
         s["phones"] = [{"id": hsds_id("phone", p["id"]), "service_id": service_id, "number": r["telefon"]}]
     if r["ansprechperson"]:

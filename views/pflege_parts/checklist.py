@@ -31,10 +31,10 @@ def render(ctx: Ctx) -> None:
     cols = st.columns(len(STATES))
     for col, (key, text) in zip(cols, STATES.items()):
         col.metric(f"{BADGES[key]} {text}", int(active[key].sum()), help=_HELP[key])
-    f1, f2, f3 = st.columns([2, 2, 1])
-    states = f1.pills("Prüfstatus", list(STATES), selection_mode="multi", default=["faellig"],
+    states = st.pills("Prüfstatus", list(STATES), selection_mode="multi", default=["faellig"],
                       format_func=lambda s: f"{BADGES[s]} {STATES[s]}", key="pflege_pruef_status",
                       help="Zeigt Partner mit mindestens einem der gewählten Zustände.")
+    f2, f3 = st.columns([3, 1])
     areas = f2.multiselect("Sozialraum", sorted(table["sozialraum"].unique()), key="pflege_pruef_sr",
                            placeholder="alle Sozialräume")
     sort = f3.selectbox("Sortierung", list(SORTS), format_func=SORTS.get, key="pflege_pruef_sort")
@@ -49,8 +49,9 @@ def render(ctx: Ctx) -> None:
         st.success("Keine Partner mit diesem Prüfstatus. 👍")
         return
     st.caption(f"{len(view)} Partner. Zeilen anklicken, um sie gemeinsam zu bearbeiten.")
-    picked = st.dataframe(view[list(COLUMNS)].rename(columns=COLUMNS), hide_index=True, width="stretch",
-                          on_select="rerun", selection_mode="multi-row", key="pflege_pruef_tabelle")
+    shown = view[list(COLUMNS)].assign(geprueft_am=view["geprueft_am"].replace("", "nie")).rename(columns=COLUMNS)
+    picked = st.dataframe(shown, hide_index=True, width="stretch", placeholder="–", on_select="rerun",
+                          selection_mode="multi-row", key="pflege_pruef_tabelle")
     ids = list(view.index[picked.selection.rows]) if picked else []
     _actions(ctx, table, ids)
     if "dublette" in (states or []):

@@ -73,7 +73,8 @@ def _form(ctx: Ctx, base: Record, pid: str | None) -> None:
         _conflict(ctx, prefix, pid, conflict)
     issues: dict[str, list] = st.session_state.get(f"{prefix}_issues", {})
     if issues:
-        st.error(f"{sum(len(v) for v in issues.values())} Angabe(n) bitte korrigieren – siehe Hinweise an den Feldern.")
+        st.error(f"Nicht gespeichert – bitte korrigieren: {', '.join(label(f) for f in issues)} "
+                 "(Hinweise stehen an den Feldern).")
     if note := st.session_state.pop(f"{prefix}_geo", None):
         st.info(md_escape(note))
     values: dict[str, object] = {}

@@ -1,0 +1,81 @@
+"""End to end in a real headless Chromium: login, quick edit in the table editor, save, journal."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from graph.auth import Actor, UserStore
+from graph.journal import Journal
+from graph.services import Directory
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+APP = Path(__file__).resolve().parent.parent / "app.py"
+PASSWORD = "browser-passwort-1"
+
+pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian-Paket chromium fehlt")
+
+
+@pytest.fixture
+def server(data_dir):
+    """The app served on a free loopback port over the temp data copy (geocoding off)."""
+    UserStore(data_dir / "users.json").add(Actor("cli:test", "admin"), "anna", "leitstelle", PASSWORD)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "NETZWERK_DATA": str(data_dir), "NETZWERK_GEOCODER": "aus"}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true",
+                             "--browser.gatherUsageStats", "false"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_login_and_quick_edit_in_the_table(server, data_dir):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.goto(f"{server}/pflege")
+        page.wait_for_selector("text=Pflege des Verzeichnisses", timeout=60_000)
+        assert page.locator('[data-testid="stButtonGroup"]').first.get_by_text("Schnellbearbeitung").count() == 0
+        page.get_by_text("Anmelden").first.click()
+        page.get_by_label("Benutzername").fill("anna")
+        page.get_by_label("Passwort").fill(PASSWORD)
+        page.get_by_role("button", name="Anmelden").click()
+        page.wait_for_selector("text=Angemeldet", timeout=30_000)
+        page.locator('[data-testid="stButtonGroup"]').first.get_by_text("Schnellbearbeitung", exact=True).click()
+        page.get_by_label("Name enthält").fill("Löwenzahn Beuren")
+        page.get_by_label("Name enthält").press("Enter")
+        page.wait_for_selector("text=1 Partner.", timeout=30_000)
+        box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+        page.mouse.click(box["x"] + 30, box["y"] + 52)  # first data row, column „Kennung“
+        for _ in range(6):  # → Telefon
+            page.keyboard.press("ArrowRight")
+        page.keyboard.type("030 23125 4711", delay=20)
+        page.keyboard.press("Enter")
+        page.get_by_role("button", name="1 geänderte Zeile(n) prüfen und speichern").click()
+        page.wait_for_selector("text=1 Partner gespeichert.", timeout=30_000)
+        browser.close()
+    assert Directory(data_dir).store.get("p-000010")["telefon"] == "030 23125 4711"
+    (entry,) = Journal.for_dir(data_dir).entries()
+    assert (entry.benutzer, entry.aenderungen) == ("anna", {"telefon": ["030 23125 109", "030 23125 4711"]})
