@@ -7,7 +7,7 @@ import time
 
 import streamlit as st
 
-from graph import settings
+from graph import settings, stats
 from graph.auth import ANONYMOUS, Actor, UserStore
 from graph.errors import AuthenticationError
 from graph.roles import ROLE_LABELS
@@ -42,7 +42,7 @@ def snapshot() -> Snapshot:
 
 def is_sample_data(snap: Snapshot) -> bool:
     """True while the directory still holds the shipped fictional sample."""
-    return bool(len(snap.raw)) and (snap.raw["geaendert_von"] == "beispieldaten").mean() > 0.5
+    return stats.is_sample_data(snap.raw)
 
 
 def sample_banner(snap: Snapshot) -> None:
