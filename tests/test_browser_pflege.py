@@ -67,15 +67,22 @@ def test_login_and_quick_edit_in_the_table(server, data_dir):
         page.get_by_label("Name enthält").fill("Löwenzahn Beuren")
         page.get_by_label("Name enthält").press("Enter")
         page.wait_for_selector("text=1 Partner.", timeout=30_000)
+        page.wait_for_function("() => { const g = document.querySelector('[data-testid=stDataFrame]');"
+                               " return g && g.getBoundingClientRect().height < 120; }", timeout=30_000)
+        page.wait_for_timeout(500)  # let the one-row grid settle before clicking into it
         box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
         page.mouse.click(box["x"] + 30, box["y"] + 52)  # first data row, column „Kennung“
         for _ in range(6):  # → Telefon
             page.keyboard.press("ArrowRight")
-        page.keyboard.type("030 23125 4711", delay=20)
-        page.keyboard.press("Enter")
+        page.keyboard.press("Enter")  # opens the cell editor
+        editor = page.locator("textarea").last
+        editor.wait_for(timeout=10_000)
+        editor.fill("030 23125 4711")
+        editor.press("Enter")
         page.get_by_role("button", name="1 geänderte Zeile(n) prüfen und speichern").click()
         page.wait_for_selector("text=1 Partner gespeichert.", timeout=30_000)
         browser.close()
-    assert Directory(data_dir).store.get("p-000010")["telefon"] == "030 23125 4711"
-    (entry,) = Journal.for_dir(data_dir).entries()
+    entries = Journal.for_dir(data_dir).entries()
+    assert Directory(data_dir).store.get("p-000010")["telefon"] == "030 23125 4711", entries
+    (entry,) = entries
     assert (entry.benutzer, entry.aenderungen) == ("anna", {"telefon": ["030 23125 109", "030 23125 4711"]})

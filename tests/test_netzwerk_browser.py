@@ -68,7 +68,7 @@ def test_graph_renders_offline_and_click_selects_ego_network(server):
 
 def _click_a_partner(page, box) -> str:
     """Click points of the drawing until a partner is hit (the caption then names its ego network)."""
-    caption = page.locator("[data-testid=stCaptionContainer]").first
+    caption = page.locator("[data-testid=stMain] [data-testid=stCaptionContainer]").first
     start = caption.inner_text()
     for fy in (0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6):
         for fx in (0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6):
@@ -77,7 +77,8 @@ def _click_a_partner(page, box) -> str:
             tip = page.locator("#vg-tooltip-element.visible")
             if tip.count() and "Kategorie" in tip.inner_text():  # a partner, not a cooperation line
                 page.mouse.click(x, y)
-                page.wait_for_function("(s) => document.querySelector('[data-testid=stCaptionContainer]')"
+                page.wait_for_function("(s) => document.querySelector("
+                                       "'[data-testid=stMain] [data-testid=stCaptionContainer]')"
                                        ".innerText !== s", arg=start, timeout=30_000)
                 return caption.inner_text()
     return start
