@@ -96,6 +96,7 @@ def test_roles_see_their_sections(data_dir, users):
 def test_edit_and_save_is_journaled(data_dir, users):
     at = _page("anna")
     prefix = _open_partner(at, "p-000010")
+    assert any("Prüfung fällig" in m.value for m in at.markdown)  # review badge of this partner
     at.text_input(key=f"{prefix}_telefon").input("030 23125 999")
     _click(at, "Speichern")
     at.run()
@@ -104,6 +105,7 @@ def test_edit_and_save_is_journaled(data_dir, users):
     assert Directory(data_dir).store.get("p-000010")["telefon"] == "030 23125 999"
     (entry,) = Journal.for_dir(data_dir).entries()
     assert entry.benutzer == "anna" and list(entry.aenderungen) == ["telefon"]  # unchanged widgets change nothing
+    assert any("geändert, nicht geprüft" in m.value for m in at.markdown)
 
 
 def test_invalid_input_shows_inline_message_and_saves_nothing(data_dir, users):

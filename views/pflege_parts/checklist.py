@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from graph.editing import Edit
-from graph.review import BADGES, STATES, review_table, sort_review
-from views.pflege_parts.common import Ctx, attempt, flash, partner_options
+from graph.review import BADGES, STATES, sort_review
+from views.pflege_parts.common import Ctx, attempt, flash, partner_options, review
 from views.pflege_parts.form import geocoder_for
 
 SORTS = {"sozialraum": "Sozialraum", "geprueft_am": "am längsten nicht geprüft", "name": "Name"}
@@ -17,16 +17,9 @@ COLUMNS = {"name": "Name", "ort": "Ort", "sozialraum": "Sozialraum", "geprueft_a
            "tage_seit_pruefung": "Tage seit Prüfung", "status": "Prüfstatus"}
 
 
-@st.cache_data(show_spinner="Prüfstatus wird berechnet …", max_entries=4)
-def _review(token: str, journal_token: str, today: date, _ctx: Ctx) -> pd.DataFrame:
-    entries = _ctx.editor.journal.entries()
-    return review_table(_ctx.snap.raw, _ctx.directory.gazetteer, entries, today)
-
-
 def render(ctx: Ctx) -> None:
     """Counts, filters, the list and the actions on selected rows."""
-    today = date.today()
-    table = _review(ctx.snap.token, ctx.editor.journal.token(), today, ctx)
+    table = review(ctx)
     active = table[table["aktiv"]]
     cols = st.columns(len(STATES))
     for col, (key, text) in zip(cols, STATES.items()):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Callable, TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from graph.auth import Actor
 from graph.editing import Editor
 from graph.errors import ConflictError, NetzwerkError, ValidationError
 from graph.model import Issue
+from graph.review import review_table
 from graph.roles import has_role
 from graph.services import Directory, Snapshot
 from views.shared import md_escape
@@ -94,3 +97,13 @@ def partner_options(snap: Snapshot, active_only: bool = False) -> dict[str, str]
     inactive = {i for i, a in zip(raw["id"], raw["aktiv"]) if a != "ja"}
     return {i: f"{n} – {o} ({i}){' · inaktiv' if i in inactive else ''}"
             for i, n, o in zip(raw["id"], raw["name"], raw["ort"])}
+
+
+@st.cache_data(show_spinner="Prüfstatus wird berechnet …", max_entries=4)
+def _review(token: str, journal_token: str, today: date, _ctx: Ctx) -> pd.DataFrame:
+    return review_table(_ctx.snap.raw, _ctx.directory.gazetteer, _ctx.editor.journal.entries(), today)
+
+
+def review(ctx: Ctx) -> pd.DataFrame:
+    """Review states of all partners (cached per data version, journal version and day)."""
+    return _review(ctx.snap.token, ctx.editor.journal.token(), date.today(), ctx)

@@ -12,7 +12,8 @@ from geo.geocode import Geocoder
 from graph._codes import BARRIEREFREI, EBENE_LABELS, EBENEN, ISO_639_1, LANGUAGE_NAMES
 from graph.errors import ConflictError, NetzwerkError, ValidationError
 from graph.model import Record, empty_record, split_list
-from views.pflege_parts.common import Ctx, attempt, flash, issue_text, label, partner_options
+from graph.review import BADGES, STATES
+from views.pflege_parts.common import Ctx, attempt, flash, issue_text, label, partner_options, review
 from views.pflege_parts.history import history_table
 from views.shared import md_escape
 
@@ -34,6 +35,7 @@ HELP = {
 }
 GROUPS_FLAT = [f for fields in GROUPS.values() for f in fields]
 BASE_KEY = "pflege_base"
+BADGE_COLOURS = {"dublette": "violet", "ungefaehr": "orange", "faellig": "red", "ungeprueft": "blue"}
 
 
 def render_edit(ctx: Ctx) -> None:
@@ -152,6 +154,11 @@ def _conflict(ctx: Ctx, prefix: str, pid: str | None, conflict: dict) -> None:
 
 def _actions(ctx: Ctx, base: Record) -> None:
     pid, version = base["id"], int(base["version"])
+    table = review(ctx)
+    if pid in table.index:
+        states = [s for s in STATES if table.at[pid, s]]
+        st.markdown(" ".join(f":{BADGE_COLOURS[s]}-badge[{BADGES[s]} {STATES[s]}]" for s in states)
+                    or ":green-badge[✓ keine offenen Prüfpunkte]")
     st.caption(md_escape(f"{pid} · Version {version} · zuletzt geändert {base['geaendert_am']} von "
                          f"{base['geaendert_von'] or '–'} · geprüft am {base['geprueft_am'] or 'nie'}"))
     c1, c2 = st.columns(2)

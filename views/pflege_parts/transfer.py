@@ -23,6 +23,7 @@ EXPORTS = {
                                       "locations.json, service_areas.json und Taxonomie (ohne interne Notizen)."),
 }
 REJECTED_KEY = "pflege_import_abgelehnt"
+MAX_UPLOAD_BYTES = 20_000_000
 
 
 def render_export(ctx: Ctx) -> None:
@@ -54,6 +55,9 @@ def render_import(ctx: Ctx) -> None:
                 "vorhandene Partner werden dann aktualisiert statt doppelt angelegt.")
         return
     data = upload.getvalue()
+    if len(data) > MAX_UPLOAD_BYTES:
+        st.error(f"Die Datei ist größer als {MAX_UPLOAD_BYTES // 1_000_000} MB – bitte aufteilen.")
+        return
     digest = hashlib.sha256(data).hexdigest()
     merge_key = f"pflege_import_merge_{digest[:16]}"
     merge = st.session_state.setdefault(merge_key, {})
