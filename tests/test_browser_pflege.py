@@ -1,25 +1,15 @@
 """End to end in a real headless Chromium: login, quick edit in the table editor, save, journal."""
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from graph.auth import Actor, UserStore
 from graph.journal import Journal
 from graph.services import Directory
+from tests.browser import ARGS, CHROMIUM, serve_app
 
 playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-APP = Path(__file__).resolve().parent.parent / "app.py"
 PASSWORD = "browser-passwort-1"
 
 pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian-Paket chromium fehlt")
@@ -27,28 +17,10 @@ pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian-Paket
 
 @pytest.fixture
 def server(data_dir):
-    """The app served on a free loopback port over the temp data copy (geocoding off)."""
+    """The app over the temp data copy with one Leitstelle login (geocoding off)."""
     UserStore(data_dir / "users.json").add(Actor("cli:test", "admin"), "anna", "leitstelle", PASSWORD)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "NETZWERK_DATA": str(data_dir), "NETZWERK_GEOCODER": "aus"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true",
-                             "--browser.gatherUsageStats", "false"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
+    with serve_app(data_dir, NETZWERK_GEOCODER="aus") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_login_and_quick_edit_in_the_table(server, data_dir):

@@ -1,20 +1,11 @@
 """The Netzwerk page in a real headless Chromium: the graph renders offline and a click opens the ego network."""
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-REPO = Path(__file__).resolve().parent.parent
+from tests.browser import ARGS, CHROMIUM, REPO, serve_app
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium nicht installiert")
 
@@ -24,26 +15,8 @@ def server(tmp_path_factory):
     """``streamlit run app.py`` on a free loopback port over a copy of data/."""
     data = tmp_path_factory.mktemp("browser") / "data"
     shutil.copytree(REPO / "data", data)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "NETZWERK_DATA": str(data)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
-                             "--server.address", "127.0.0.1", "--server.port", str(port),
-                             "--browser.gatherUsageStats", "false"], env=env, cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
+    with serve_app(data) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_graph_renders_offline_and_click_selects_ego_network(server):
