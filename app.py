@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from views.shared import hide_table_csv_export
+from views.shared import hide_table_csv_export, login_sidebar
 
 VIEWS = Path(__file__).parent / "views"
 
@@ -21,4 +21,6 @@ PAGES = [
     st.Page(VIEWS / "netzwerk.py", title="Netzwerk", icon="🕸️"),
 ]
 
-st.navigation(PAGES).run()
+navigation = st.navigation(PAGES)
+login_sidebar()
+navigation.run()

@@ -63,3 +63,7 @@ class UsageError(NetzwerkError):
 
 class ForbiddenError(NetzwerkError, PermissionError):
     """The current role may not perform this action (checked on the server side)."""
+
+
+class AuthenticationError(NetzwerkError):
+    """Login failed (wrong name or password, or too many attempts); the message never says which."""

@@ -6,6 +6,11 @@ Store backend: ``NETZWERK_STORE`` = ``files`` (default, the CSV files in the dat
 or ``neo4j`` (see ``graph/store/neo4j.py``).
 Reference files (``geo/``, ``taxonomie.csv``) missing from a custom data folder are taken
 from the repository's own ``data/`` folder.
+Users file: ``NETZWERK_USERS`` (default ``users.json`` in the data folder; never exported).
+Geocoding: ``NETZWERK_GEOCODER`` = ``nominatim`` (default) or ``aus`` (offline: Gemeinde
+reference points only); ``NETZWERK_NOMINATIM_URL`` points at an own Nominatim instance
+(default ``https://nominatim.openstreetmap.org``); ``NETZWERK_GEOCODER_KONTAKT`` (e-mail)
+is added to the user agent as the Nominatim usage policy asks.
 """
 
 from __future__ import annotations
@@ -17,6 +22,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
 ENV_DATA = "NETZWERK_DATA"
 ENV_STORE = "NETZWERK_STORE"
+ENV_USERS = "NETZWERK_USERS"
+ENV_GEOCODER = "NETZWERK_GEOCODER"
+ENV_NOMINATIM_URL = "NETZWERK_NOMINATIM_URL"
+ENV_GEOCODER_CONTACT = "NETZWERK_GEOCODER_KONTAKT"
+DEFAULT_NOMINATIM_URL = "https://nominatim.openstreetmap.org"
 
 #: Attribution lines that must accompany maps and exports of the reference data.
 ATTRIBUTION_BKG = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
@@ -39,3 +49,17 @@ def reference_path(data: Path, name: str) -> Path:
 def store_backend() -> str:
     """Configured store backend name (``files`` or ``neo4j``)."""
     return (os.environ.get(ENV_STORE) or "files").strip().lower()
+
+
+def users_path(data: Path) -> Path:
+    """The users file: ``NETZWERK_USERS`` or ``users.json`` in the data folder."""
+    raw = os.environ.get(ENV_USERS)
+    return Path(raw).expanduser().resolve() if raw else Path(data) / "users.json"
+
+
+def geocoder_settings() -> dict[str, str]:
+    """``{"mode": "nominatim"|"aus", "url": ..., "contact": ...}`` from the environment."""
+    mode = (os.environ.get(ENV_GEOCODER) or "nominatim").strip().lower()
+    return {"mode": "aus" if mode in ("aus", "off", "0", "nein") else "nominatim",
+            "url": (os.environ.get(ENV_NOMINATIM_URL) or DEFAULT_NOMINATIM_URL).strip().rstrip("/"),
+            "contact": (os.environ.get(ENV_GEOCODER_CONTACT) or "").strip()}

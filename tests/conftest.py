@@ -17,9 +17,11 @@ SHARED = REPO.parent / "shared"
 
 @pytest.fixture(autouse=True)
 def _isolate_env(monkeypatch):
-    """Tests never see a store/data configuration of the developer's shell."""
-    for var in ("NETZWERK_DATA", "NETZWERK_STORE", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+    """Tests never see a store/data configuration of the developer's shell, and never geocode online."""
+    for var in ("NETZWERK_DATA", "NETZWERK_STORE", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE",
+                "NETZWERK_USERS", "NETZWERK_NOMINATIM_URL", "NETZWERK_GEOCODER_KONTAKT"):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("NETZWERK_GEOCODER", "aus")
 
 
 @pytest.fixture
@@ -122,3 +124,15 @@ def neo4j_directory(data_dir, graph_db):
     sync_to_graph(Directory(data_dir, backend="files").store, d.store, "test")
     yield d
     d.store.close()
+
+
+@pytest.fixture
+def users(data_dir):
+    """Two accounts in the temp data copy: anna (leitstelle) and nina (netzwerk)."""
+    from graph.auth import Actor, UserStore
+    from tests.apptest import PASSWORDS, ROLES
+
+    store = UserStore(data_dir / "users.json")
+    for name, password in PASSWORDS.items():
+        store.add(Actor("cli:test", "admin"), name, ROLES[name], password)
+    return store

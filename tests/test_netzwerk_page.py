@@ -1,22 +1,15 @@
 """The Netzwerk page in Streamlit's AppTest: roles, the contact form, ego network and the report."""
 
-from pathlib import Path
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+from tests.apptest import open_page
 
 
-def _page(**state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page("views/netzwerk.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+
+def _page(login: str | None = None) -> AppTest:
+    return open_page("netzwerk", login)
 
 
 def _button(at: AppTest, label: str):
@@ -31,9 +24,9 @@ def test_reader_sees_lists_but_no_forms(data_dir):
     assert any(s.value.startswith("Kontakt überfällig: ") for s in at.subheader)
 
 
-def test_contact_form_rejects_personal_data_then_saves(data_dir):
+def test_contact_form_rejects_personal_data_then_saves(data_dir, users):
     before = (data_dir / "kontakte.csv").read_bytes()
-    at = _page(rolle="netzwerk", benutzer="Andrea Thiel")
+    at = _page("nina")
     at.multiselect(key="netzwerk_kf_partner").set_value(["p-000001"])
     at.text_area(key="netzwerk_kf_thema").input("Gespräch mit Frau Schneider wegen ihrem Sohn")
     _button(at, "Kontakt speichern").click()
@@ -48,7 +41,7 @@ def test_contact_form_rejects_personal_data_then_saves(data_dir):
     assert not at.exception and any(s.value == "Kontakt gespeichert." for s in at.success)
     last = pd.read_csv(data_dir / "kontakte.csv", dtype=str, keep_default_na=False).iloc[-1]
     assert (last["partner"], last["thema"], last["erfasst_von"]) == ("p-000001", "Ferienangebote im Sozialraum abgestimmt",
-                                                                     "Andrea Thiel")
+                                                                     "nina")
 
 
 def test_ego_network_caption_matches_the_cooperations(data_dir):

@@ -21,7 +21,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
-import shapely
 from shapely.geometry import Point
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Callable
 
@@ -14,16 +13,11 @@ from graph.model import KOOPERATION_ARTEN
 from graph.netzwerk_model import KONTAKT_ARTEN, KREISWEIT
 from graph.netzwerk_queries import INTENSITAET_LABELS
 from graph.netzwerkarbeit import Netzwerkarbeit, NetzwerkSnapshot
+from views.shared import md_escape
 
 FLASH = "netzwerk_meldung"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 PRIVACY_HELP = ("Keine Fall- oder Familiendaten: keine Namen, Anschriften, Telefonnummern oder Geburtsdaten von "
                 "Familien. Nur das Thema, z. B. „Ferienangebote abgestimmt“.")
-
-
-def md(text: object) -> str:
-    """User-supplied text made inert for Streamlit markdown (no links, images, emphasis or HTML)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def run_write(action: Callable[[], object], success: str) -> None:
@@ -31,13 +25,13 @@ def run_write(action: Callable[[], object], success: str) -> None:
     try:
         action()
     except ValidationError as exc:
-        st.error("Nicht gespeichert:\n\n" + "\n".join(f"- {md(i.message)} (Feld „{i.field}“)" for i in exc.issues))
+        st.error("Nicht gespeichert:\n\n" + "\n".join(f"- {md_escape(i.message)} (Feld „{i.field}“)" for i in exc.issues))
         return
     except ConflictError as exc:
-        st.warning(md(exc))
+        st.warning(md_escape(exc))
         return
     except (ForbiddenError, NetzwerkError) as exc:
-        st.error(md(exc))
+        st.error(md_escape(exc))
         return
     st.session_state[FLASH] = success
     st.rerun()

@@ -12,10 +12,10 @@ from graph import netzwerk_queries as q
 from graph.analysis import SEKTOR_LABELS
 from graph.io.tabular import to_csv_bytes
 from graph.netzwerkarbeit import Netzwerkarbeit, NetzwerkSnapshot
-from graph.roles import DEFAULT_ROLE, ROLE_LABELS, has_role
+from graph.roles import ROLE_LABELS, has_role
 from graph.stats import OUTSIDE, area_names
 from views import _netzwerk_forms as forms
-from views.shared import directory, sample_banner
+from views.shared import current_actor, directory, md_escape, sample_banner
 
 #: Okabe–Ito palette (distinguishable with colour-vision deficiencies).
 SECTOR_COLOURS = {"jugendhilfe": "#0072B2", "schule": "#009E73", "gesundheit": "#56B4E9", "polizei": "#000000",
@@ -23,11 +23,6 @@ SECTOR_COLOURS = {"jugendhilfe": "#0072B2", "schule": "#009E73", "gesundheit": "
 
 for key, value in {"netzwerk_ego": "", "netzwerk_klick": ""}.items():
     st.session_state.setdefault(key, value)
-
-
-def acting() -> tuple[str, str]:
-    """Role and user of this session: set by the login (``rolle``/``benutzer``); default „lesen“."""
-    return st.session_state.get("rolle", DEFAULT_ROLE), st.session_state.get("benutzer", "")
 
 
 @st.cache_resource(show_spinner=False)
@@ -105,7 +100,8 @@ nw = _netzwerkarbeit(str(d.data_dir), d.store.name)
 token = nw.token()
 ns = _snapshot(str(d.data_dir), d.store.name, token)
 sample_banner(ns.snap)
-role, user = acting()
+actor = current_actor()
+role, user = actor.rolle, actor.name
 may_write = has_role(role, "netzwerk")
 if message := st.session_state.pop(forms.FLASH, None):
     st.success(message)
@@ -134,7 +130,7 @@ with tab_graph:
                       key="netzwerk_radius", disabled=not ego)
     iso = g3.checkbox("auch Partner ohne Kooperation", key="netzwerk_iso", disabled=bool(ego))
     view = _graph(token, day, sr, tuple(sektoren), ego, radius, iso, _ns=ns)
-    st.caption(forms.md(view["text"]))
+    st.caption(md_escape(view["text"]))
     if view["nodes"].empty:
         st.info("Für diese Auswahl gibt es keine Partner mit laufender Kooperation.")
     else:

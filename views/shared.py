@@ -1,13 +1,17 @@
-"""Helpers shared by the pages: cached directory/snapshot, the sample-data banner, attribution."""
+"""Helpers shared by the pages: cached directory/snapshot, login and role, sample-data banner, attribution."""
 
 from __future__ import annotations
 
 import re
+import time
 
 import streamlit as st
 
 from graph import settings, stats
 from graph.filters import PartnerIndex
+from graph.auth import ANONYMOUS, Actor, UserStore
+from graph.errors import AuthenticationError
+from graph.roles import ROLE_LABELS
 from graph.services import Directory, Snapshot
 
 SAMPLE_NOTE = ("**Beispieldaten:** Die mitgelieferten Partner sind erfunden (nur die Adressen der "
@@ -81,7 +85,7 @@ def static_url() -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&\"'=^@%/;,?])")
 
 
-def md(text: object) -> str:
+def md_escape(text: object) -> str:
     """User text made literal for ``st.markdown`` (Markdown, HTML, LaTeX and directives escaped)."""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
 
@@ -94,3 +98,71 @@ _HIDE_TABLE_CSV = ('<style>[data-testid="stElementToolbarButton"]:has(button[ari
 def hide_table_csv_export() -> None:
     """Hide the table toolbar's CSV export app-wide; pages offer neutralised downloads instead."""
     st.html(_HIDE_TABLE_CSV)
+
+
+# ------------------------------------------------------------------ login
+#: Session-state key of the logged-in actor. Not a widget key: only the server sets it, after a
+#: successful password check, so a client can neither set nor raise its role.
+AUTH_KEY = "_auth_actor"
+AUTH_SEEN_KEY = "_auth_seen"
+IDLE_LOGOUT_S = 8 * 3600
+
+
+@st.cache_resource(show_spinner=False)
+def _user_store(path: str) -> UserStore:
+    return UserStore(path)
+
+
+def user_store() -> UserStore:
+    """The users file of the configured data folder (one object per server process)."""
+    return _user_store(str(settings.users_path(settings.data_dir())))
+
+
+def current_actor() -> Actor:
+    """Who is logged in in this browser session (``ANONYMOUS`` with role ``lesen`` if nobody).
+
+    The role is re-read from the users file on every run (changes and removals apply at once);
+    sessions idle for more than ``IDLE_LOGOUT_S`` are logged out.
+    """
+    actor = st.session_state.get(AUTH_KEY, ANONYMOUS)
+    if actor.name and time.time() - st.session_state.get(AUTH_SEEN_KEY, 0) > IDLE_LOGOUT_S:
+        actor = ANONYMOUS
+    actor = user_store().current(actor) if actor.name else ANONYMOUS
+    st.session_state[AUTH_KEY] = actor
+    st.session_state[AUTH_SEEN_KEY] = time.time()
+    return actor
+
+
+def current_role() -> str:
+    """Role of the current session: ``lesen``, ``netzwerk``, ``leitstelle`` or ``admin``."""
+    return current_actor().rolle
+
+
+def login_sidebar() -> Actor:
+    """Login form (or the logged-in user with a logout button) in the sidebar; returns the actor."""
+    actor = current_actor()
+    with st.sidebar:
+        if actor.name:
+            st.caption(f"Angemeldet: **{md_escape(actor.name)}** ({ROLE_LABELS[actor.rolle]})")
+            if st.button("Abmelden", key="auth_logout"):
+                st.session_state[AUTH_KEY] = ANONYMOUS
+                st.rerun()
+            return actor
+        with st.expander("Anmelden", expanded=False):
+            if not user_store().has_users():
+                st.caption("Noch keine Benutzer angelegt. Auf dem Server: "
+                           "`python -m graph user add NAME --rolle leitstelle`")
+            with st.form("auth_login", clear_on_submit=True, border=False):
+                name = st.text_input("Benutzername", key="auth_name", autocomplete="username")
+                password = st.text_input("Passwort", type="password", key="auth_password",
+                                         autocomplete="current-password")
+                submitted = st.form_submit_button("Anmelden")
+            if submitted:
+                try:
+                    st.session_state[AUTH_KEY] = user_store().authenticate(name, password)
+                    st.session_state[AUTH_SEEN_KEY] = time.time()
+                    st.rerun()
+                except AuthenticationError as exc:
+                    st.error(str(exc))
+        st.caption("Ohne Anmeldung: nur lesen (und Änderungen vorschlagen).")
+    return actor

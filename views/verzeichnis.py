@@ -11,7 +11,7 @@ from graph.listing import TABLE_COLUMNS, age_text, date_text, languages_text, ma
 from graph.listing import partner_table, tel_href, web_href
 from graph.network import partner_neighbourhood
 from views.partner_filters import filtered_page, show_empty_state
-from views.shared import md
+from views.shared import md_escape
 
 C = TABLE_COLUMNS
 SORTS = {"Name (A–Z)": ([C["name"]], [True]), "Ort": ([C["ort"], C["name"]], [True, True]),
@@ -42,35 +42,35 @@ def _area(node: dict) -> str:
 
 
 def _link(text: str, href: str | None) -> str:
-    return f"[{md(text)}](<{href}>)" if href else md(text)
+    return f"[{md_escape(text)}](<{href}>)" if href else md_escape(text)
 
 
 def _detail(pid: str) -> None:
     """Everything about one partner and its neighbours in the graph."""
     p = index.partners.loc[pid]
     nb = partner_neighbourhood(snap.graph, pid)
-    st.subheader(md(p["name"]))
+    st.subheader(md_escape(p["name"]))
     left, right = st.columns(2)
-    facts = [("Kategorie", md(tax.label(p["kategorie"]))), ("Träger", md(p["traeger"])),
-             ("Adresse", md(f"{p['strasse']}, {p['plz']} {p['ort']}".strip(", "))),
+    facts = [("Kategorie", md_escape(tax.label(p["kategorie"]))), ("Träger", md_escape(p["traeger"])),
+             ("Adresse", md_escape(f"{p['strasse']}, {p['plz']} {p['ort']}".strip(", "))),
              ("Telefon", _link(p["telefon"], tel_href(p["telefon"]))),
              ("E-Mail", _link(p["email"], mailto_href(p["email"]))),
              ("Website", _link(p["website"], web_href(p["website"]))),
-             ("Ansprechperson", md(p["ansprechperson"])), ("Öffnungszeiten", md(p["oeffnungszeiten"])),
-             ("Angebote", md(offers_text(p["angebote"], tax))), ("Alter", md(age_text(p["alter_von"], p["alter_bis"]))),
-             ("Sprachen", md(languages_text(p["sprachen"]))), ("Barrierefrei", md(p["barrierefrei"])),
-             ("Zuletzt geprüft", md(date_text(p["geprueft_am"]))), ("Status", "aktiv" if p["aktiv"] else "**inaktiv**"),
-             ("Notizen", md(p["notizen"]))]
+             ("Ansprechperson", md_escape(p["ansprechperson"])), ("Öffnungszeiten", md_escape(p["oeffnungszeiten"])),
+             ("Angebote", md_escape(offers_text(p["angebote"], tax))), ("Alter", md_escape(age_text(p["alter_von"], p["alter_bis"]))),
+             ("Sprachen", md_escape(languages_text(p["sprachen"]))), ("Barrierefrei", md_escape(p["barrierefrei"])),
+             ("Zuletzt geprüft", md_escape(date_text(p["geprueft_am"]))), ("Status", "aktiv" if p["aktiv"] else "**inaktiv**"),
+             ("Notizen", md_escape(p["notizen"]))]
     left.markdown("\n".join(f"- **{k}:** {v}" for k, v in facts if v))
     with right:
         st.markdown("**Im Netzwerk**")
         where = [_area(n) for n in nb["liegt_in"]]
         served = [_area(n) for n in nb["versorgt"]]
-        st.markdown(f"- **Liegt in:** {md(', '.join(where)) or '–'}\n- **Versorgt:** {md(', '.join(served)) or '–'}")
+        st.markdown(f"- **Liegt in:** {md_escape(', '.join(where)) or '–'}\n- **Versorgt:** {md_escape(', '.join(served)) or '–'}")
         same = nb.get("gleicher_traeger", [])
         st.markdown(f"**Weitere Partner desselben Trägers ({len(same)})**")
         if same:
-            st.markdown("\n".join(f"- {md(s['name'])}" for s in same[:20]) + ("\n- …" if len(same) > 20 else ""))
+            st.markdown("\n".join(f"- {md_escape(s['name'])}" for s in same[:20]) + ("\n- …" if len(same) > 20 else ""))
         coop = pd.DataFrame(nb["kooperationen"], columns=["name", "art", "seit", "bis", "intensitaet"])
         st.markdown(f"**Kooperationen ({len(coop)})**")
         if coop.empty:

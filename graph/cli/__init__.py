@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import keyword
 import os
 import sys
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any, Callable
 from graph.errors import NetzwerkError, NotFoundError, UsageError, ValidationError
 
 #: Command modules in graph.cli, in help order.
-COMMANDS = ["validate", "stats", "bericht", "neo4j-sync", "neo4j-export"]
+COMMANDS = ["validate", "stats", "bericht", "import", "export", "user", "neo4j-sync", "neo4j-export"]
 
 
 @dataclass
@@ -44,8 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m graph", description="Netzwerkpartner-Karte Trier-Saarburg – Kommandozeile")
     sub = parser.add_subparsers(dest="command", metavar="BEFEHL", parser_class=_Parser)
     for name in COMMANDS:
-        importlib.import_module(f"graph.cli.{name.replace('-', '_')}").register(sub, common)
+        importlib.import_module(f"graph.cli.{module_name(name)}").register(sub, common)
     return parser
+
+
+def module_name(command: str) -> str:
+    """Module of a command: ``find-x`` → ``find_x``; Python keywords get a trailing ``_`` (``import_``)."""
+    name = command.replace("-", "_")
+    return f"{name}_" if keyword.iskeyword(name) else name
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         return _emit(Result(2, {"ok": False, "error": str(exc)}, f"Aufruffehler: {exc}"), want_json, err=True)
     except ValidationError as exc:
         doc = {"ok": False, "errors": [i.as_dict() for i in exc.issues]}
-        text = "\n".join(f"Zeile {i.row}, Feld „{i.field}“: {i.message}" for i in exc.issues)
+        text = "\n".join(f"{f'Zeile {i.row}, ' if i.row else ''}Feld „{i.field}“: {i.message}" for i in exc.issues)
         return _emit(Result(1, doc, text), want_json, err=True)
     except (NotFoundError, NetzwerkError, OSError, ValueError) as exc:
         return _emit(Result(1, {"ok": False, "error": str(exc)}, f"Fehler: {exc}"), want_json, err=True)

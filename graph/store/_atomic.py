@@ -56,13 +56,39 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def file_token(path: Path) -> str:
+    """A string that changes whenever the file is written or replaced ("0" if it does not exist)."""
+    try:
+        st = Path(path).stat()
+    except FileNotFoundError:
+        return "0"
+    return f"{st.st_mtime_ns}-{st.st_size}-{st.st_ino}"
+
+
+def file_lock(lock_path: Path) -> FileLock:
+    """The process-wide lock object for ``lock_path`` (re-entrant within a thread, exclusive across threads/processes)."""
+    return FileLock(str(lock_path), timeout=LOCK_TIMEOUT_S, is_singleton=True)
+
+
+@contextmanager
+def exclusive(lock_path: Path, what: str) -> Iterator[None]:
+    """Hold the lock at ``lock_path``; a German error names ``what`` if it stays busy."""
+    try:
+        with file_lock(lock_path):
+            yield
+    except Timeout:
+        raise NetzwerkError(
+            f"{what} ist seit {LOCK_TIMEOUT_S:.0f} s von einem anderen Vorgang gesperrt. Bitte erneut versuchen."
+        ) from None
+
+
 class CsvTable:
     """One CSV file of the data folder (UTF-8, comma, header), all cells as strings."""
 
     def __init__(self, path: Path, columns: list[str]) -> None:
         self.path = Path(path)
         self.columns = columns
-        self._lock = FileLock(str(self.path.parent / f".{self.path.stem}.lock"), timeout=LOCK_TIMEOUT_S)
+        self._lock_path = self.path.parent / f".{self.path.stem}.lock"
 
     def read(self) -> pd.DataFrame:
         """The table; an empty frame with the contract columns if the file does not exist."""
@@ -73,11 +99,7 @@ class CsvTable:
 
     def token(self) -> str:
         """Changes whenever the file is replaced (for cache keys)."""
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return "0"
-        return f"{st.st_mtime_ns}-{st.st_size}-{st.st_ino}"
+        return file_token(self.path)
 
     def write(self, frame: pd.DataFrame) -> None:
         """Atomically replace the file with ``frame`` (call inside :meth:`locked`)."""
@@ -88,11 +110,6 @@ class CsvTable:
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Serialise writers across processes; cleans up temp files of killed writers."""
-        try:
-            with self._lock:
-                remove_stale_temps(self.path)
-                yield
-        except Timeout:
-            raise NetzwerkError(
-                f"{self.path.name} ist seit {LOCK_TIMEOUT_S:.0f} s von einem anderen Vorgang gesperrt. Bitte erneut versuchen."
-            ) from None
+        with exclusive(self._lock_path, self.path.name):
+            remove_stale_temps(self.path)
+            yield

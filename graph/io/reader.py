@@ -1,0 +1,256 @@
+"""Read partner tables as people really have them: CSV dialects, German headers, .xlsx.
+
+:func:`read_table` detects the encoding (UTF-8 with/without BOM, UTF-16, Windows-1252,
+ISO-8859-1) and the delimiter (``;`` ``,`` tab ``|``); :func:`map_columns` maps header
+variants ("Träger", "PLZ", "E-Mail", "Breitengrad" …) to the partners.csv columns;
+:class:`CellNormaliser` undoes spreadsheet habits (decimal commas, German dates, dropped
+leading zeros, labels instead of ids, the ``'`` of formula neutralisation).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from geo.names import normalize_name
+from graph._codes import LANGUAGE_NAMES
+from graph.errors import UsageError
+from graph.io.tabular import FORMULA_PREFIXES
+from graph.model import Issue
+
+if TYPE_CHECKING:
+    from graph.taxonomy import Taxonomy
+
+DELIMITERS = (";", ",", "\t", "|")
+DELIMITER_LABELS = {";": "Semikolon", ",": "Komma", "\t": "Tabulator", "|": "senkrechter Strich", "": "Excel"}
+#: Column of the "rejected rows" file; ignored when that file is imported again.
+ERROR_COLUMN = "Importfehler"
+_ALIASES = {
+    "id": ["id", "kennung", "partnerid", "partnerkennung"],
+    "name": ["name", "bezeichnung", "einrichtung", "nameder einrichtung", "angebotsname", "institution"],
+    "traeger": ["traeger", "trager", "traegerin", "traegerorganisation", "organisation"],
+    "kategorie": ["kategorie", "einrichtungsart", "art", "typ"],
+    "angebote": ["angebote", "angebot", "bedarfe", "themen", "leistungen"],
+    "strasse": ["strasse", "str", "strasseundhausnummer", "strassehausnummer", "strassenr", "adresse", "anschrift"],
+    "plz": ["plz", "postleitzahl"],
+    "ort": ["ort", "stadt", "gemeinde", "ortsgemeinde"],
+    "ags": ["ags", "gemeindeschluessel", "amtlichergemeindeschluessel", "gemeindekennziffer"],
+    "lat": ["lat", "breite", "breitengrad", "latitude", "geobreite"],
+    "lon": ["lon", "lng", "laenge", "laengengrad", "longitude", "geolaenge"],
+    "einzugsgebiet": ["einzugsgebiet", "zustaendigkeit", "versorgungsgebiet"],
+    "alter_von": ["altervon", "alterab", "abalter", "mindestalter"],
+    "alter_bis": ["alterbis", "hoechstalter", "bisalter"],
+    "sprachen": ["sprachen", "sprache", "sprachkenntnisse"],
+    "barrierefrei": ["barrierefrei", "barrierefreiheit"],
+    "ebene": ["ebene", "netzwerkebene"],
+    "telefon": ["telefon", "tel", "telefonnummer", "fon"],
+    "email": ["email", "mail", "emailadresse"],
+    "website": ["website", "webseite", "homepage", "internet", "internetseite", "url"],
+    "ansprechperson": ["ansprechperson", "ansprechpartner", "ansprechpartnerin", "kontaktperson"],
+    "oeffnungszeiten": ["oeffnungszeiten", "sprechzeiten"],
+    "notizen": ["notizen", "notiz", "bemerkungen", "bemerkung", "anmerkungen", "kommentar"],
+    "geprueft_am": ["geprueftam", "zuletztgeprueft", "pruefdatum"],
+    "aktiv": ["aktiv"],
+    "version": ["version"],
+    "geaendert_am": ["geaendertam", "letzteaenderung"],
+    "geaendert_von": ["geaendertvon"],
+}
+_ALIAS_INDEX = {alias.replace(" ", ""): col for col, aliases in _ALIASES.items() for alias in aliases}
+_YES = {"ja", "j", "yes", "y", "true", "wahr", "1", "x", "aktiv"}
+_NO = {"nein", "n", "no", "false", "falsch", "0", "inaktiv"}
+_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
+_NUMBER_WITH_ZERO_DECIMALS = re.compile(r"^(\d+)\.0+$")
+
+
+@dataclass
+class RawTable:
+    """A table as read: original headers, all cells strings, ``lines`` = spreadsheet row per record."""
+
+    frame: pd.DataFrame
+    lines: list[int]
+    encoding: str
+    delimiter: str
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def dialect(self) -> str:
+        """German description, e.g. ``Windows-1252, Semikolon``."""
+        return self.encoding if not self.delimiter else f"{self.encoding}, {DELIMITER_LABELS[self.delimiter]}"
+
+
+def read_table(data: bytes, filename: str) -> RawTable:
+    """Read CSV (any common dialect) or .xlsx bytes; raises ``UsageError`` for unreadable files."""
+    if filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data)
+    if filename.lower().endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise UsageError("Alte Excel-Dateien (.xls) bitte in Excel als .xlsx oder CSV speichern.")
+    text, encoding = _decode(data)
+    delimiter = _sniff(text)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if not rows:
+        raise UsageError("Die Datei ist leer.")
+    header = [h.strip() for h in rows[0]]
+    records, lines, issues = [], [], []
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+            issues.append(Issue(n, "", f"Zeile hat {len(row)} Spalten, die Kopfzeile nur {len(header)} "
+                                       "(Trennzeichen im Text? Dann den Text in Anführungszeichen setzen)."))
+        records.append((row + [""] * len(header))[: len(header)])
+        lines.append(n)
+    frame = pd.DataFrame(records, columns=_unique(header), dtype=str)
+    return RawTable(frame, lines, encoding, delimiter, issues)
+
+
+def map_columns(headers: list[str]) -> tuple[dict[str, str], list[Issue]]:
+    """``{original header: contract column}`` and issues (unknown = hint, duplicate = error)."""
+    mapping: dict[str, str] = {}
+    issues: list[Issue] = []
+    for h in headers:
+        key = normalize_name(h).replace(" ", "")
+        col = _ALIAS_INDEX.get(key)
+        if h == ERROR_COLUMN or not key:
+            continue
+        if col is None:
+            issues.append(Issue(1, h, f"Unbekannte Spalte „{h}“ wird nicht übernommen", "hinweis"))
+        elif col in mapping.values():
+            other = next(k for k, v in mapping.items() if v == col)
+            issues.append(Issue(1, h, f"Spalten „{other}“ und „{h}“ meinen beide „{col}“ – bitte eine entfernen"))
+        else:
+            mapping[h] = col
+    if "name" not in mapping.values() and "id" not in mapping.values():
+        issues.append(Issue(1, "name", "Spalte „name“ (oder „id“) fehlt – ist die erste Zeile die Kopfzeile?"))
+    return mapping, issues
+
+
+class CellNormaliser:
+    """Cells in contract form; unknown values are left as they are for the validator to report."""
+
+    def __init__(self, taxonomy: "Taxonomy") -> None:
+        self.kategorien = _label_index(taxonomy.kategorien)
+        self.angebote = _label_index(taxonomy.angebote)
+        self.sprachen = {n.casefold(): c for c, n in LANGUAGE_NAMES.items()}
+
+    def __call__(self, column: str, value: str) -> str:
+        """Normalised value of one cell of ``column``."""
+        v = _unneutralise(str(value).strip())
+        if not v:
+            return ""
+        if column in ("plz", "alter_von", "alter_bis", "version"):
+            m = _NUMBER_WITH_ZERO_DECIMALS.match(v)
+            return m.group(1) if m else v
+        if column == "ags":
+            digits = _NUMBER_WITH_ZERO_DECIMALS.sub(r"\1", v).replace(" ", "")
+            return digits.zfill(8) if digits.isdigit() and len(digits) == 7 else digits
+        if column in ("lat", "lon"):
+            return v.replace(",", ".") if re.fullmatch(r"-?\d+,\d+", v) else v
+        if column == "aktiv":
+            low = v.casefold()
+            return "ja" if low in _YES else "nein" if low in _NO else v
+        if column in ("barrierefrei", "ebene"):
+            return v.casefold().replace("teilw.", "teilweise").replace("überregional", "ueberregional")
+        if column == "geprueft_am":
+            return _iso_date(v)
+        if column == "kategorie":
+            return self.kategorien.get(v.casefold(), v)
+        if column == "angebote":
+            return ";".join(self.angebote.get(t.casefold(), t) for t in _tokens(v))
+        if column == "sprachen":
+            return ";".join(self.sprachen.get(t.casefold(), t.casefold() if len(t) == 2 else t) for t in _tokens(v, "/"))
+        if column == "einzugsgebiet":
+            return ";".join("kreis" if t.casefold() == "kreis" else t for t in _tokens(v))
+        if column == "website" and v.casefold().startswith("www."):
+            return "https://" + v
+        return v
+
+
+# ------------------------------------------------------------------- helpers
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "UTF-8 mit BOM"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "UTF-16"
+    if len(data) >= 4 and data[1:2] == b"\x00" and data[3:4] == b"\x00":
+        return data.decode("utf-16-le"), "UTF-16"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "ISO-8859-1"
+
+
+def _sniff(text: str) -> str:
+    """The delimiter giving the most columns consistently over the first lines."""
+    sample = "\n".join(text.splitlines()[:50])
+    best, best_score = ",", (-1.0, 0)
+    for d in DELIMITERS:
+        rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=d) if any(c.strip() for c in r)]
+        if not rows or len(rows[0]) < 2:
+            continue
+        consistent = sum(len(r) == len(rows[0]) for r in rows) / len(rows)
+        score = (consistent, len(rows[0]))
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def _read_xlsx(data: bytes) -> RawTable:
+    try:
+        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, header=None, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        raise UsageError(f"Excel-Datei kann nicht gelesen werden: {exc}") from exc
+    name = "Partner" if "Partner" in sheets else next(iter(sheets), None)
+    if name is None or sheets[name].dropna(how="all").empty:
+        raise UsageError("Die Excel-Datei enthält keine Daten.")
+    sheet = sheets[name].fillna("")
+    header = [str(h).strip() for h in sheet.iloc[0]]
+    body = sheet.iloc[1:]
+    keep = body.apply(lambda r: any(str(c).strip() for c in r), axis=1)
+    frame = pd.DataFrame(body[keep].to_numpy(), columns=_unique(header), dtype=str)
+    frame = frame.apply(lambda col: col.str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True))
+    return RawTable(frame, [int(i) + 1 for i in body.index[keep]], f"Excel, Blatt „{name}“", "")
+
+
+def _unique(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for h in header:
+        seen[h] = seen.get(h, 0) + 1
+        out.append(h if seen[h] == 1 else f"{h} ({seen[h]})")
+    return out
+
+
+def _unneutralise(v: str) -> str:
+    """Drop the ``'`` our exports put before cells that would otherwise be formulas."""
+    return v[1:] if v.startswith("'") and v[1:].lstrip(" ").startswith(FORMULA_PREFIXES) else v
+
+
+def _iso_date(v: str) -> str:
+    m = _GERMAN_DATE.match(v)
+    if m:
+        d, mo, y = m.groups()
+        return f"{int(y) + 2000 if len(y) == 2 else int(y):04d}-{int(mo):02d}-{int(d):02d}"
+    return v[:10] if re.match(r"^\d{4}-\d{2}-\d{2}[ T]", v) else v
+
+
+def _tokens(v: str, extra: str = "") -> list[str]:
+    return [t.strip() for t in re.split(f"[;,{re.escape(extra)}]", v) if t.strip()]
+
+
+def _label_index(part: pd.DataFrame) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for key, row in part.iterrows():
+        for word in [key, row["label"], *str(row["synonyme"]).split(";")]:
+            if word.strip():
+                index.setdefault(word.strip().casefold(), str(key))
+    return index
+

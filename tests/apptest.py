@@ -1,0 +1,35 @@
+"""Helpers for Streamlit AppTest page tests: open a page, log in through the real sidebar form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+#: Accounts created by the ``users`` fixture (tests/conftest.py).
+PASSWORDS = {"anna": "anna-passwort-123", "nina": "nina-passwort-123"}
+ROLES = {"anna": "leitstelle", "nina": "netzwerk"}
+
+
+def click(where, label: str) -> None:
+    """Click the one button with this label (in ``at`` or ``at.sidebar``)."""
+    (button,) = [b for b in where.button if b.label == label]
+    button.click()
+
+
+def open_page(page: str | None, login: str | None = None, password: str | None = None,
+              timeout: int = 90) -> AppTest:
+    """Run the app, switch to ``views/<page>.py`` and optionally log in via the sidebar form."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.run()
+    if page:
+        at.switch_page(f"views/{page}.py")
+        at.run()
+    if login:
+        at.sidebar.text_input(key="auth_name").input(login)
+        at.sidebar.text_input(key="auth_password").input(password or PASSWORDS[login])
+        click(at.sidebar, "Anmelden")
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

@@ -1,0 +1,51 @@
+"""End to end in a real headless Chromium: login, quick edit in the table editor, save, journal."""
+
+import pytest
+
+from graph.auth import Actor, UserStore
+from graph.journal import Journal
+from graph.services import Directory
+
+PASSWORD = "browser-passwort-1"
+
+
+@pytest.fixture
+def server(data_dir, start_app):
+    """The app over the temp data copy with one Leitstelle login (geocoding off via conftest)."""
+    UserStore(data_dir / "users.json").add(Actor("cli:test", "admin"), "anna", "leitstelle", PASSWORD)
+    return start_app(data_dir)
+
+
+def test_login_and_quick_edit_in_the_table(server, data_dir, web):
+    page = web.page
+    page.goto(f"{server}/pflege")
+    page.wait_for_selector("text=Pflege des Verzeichnisses", timeout=60_000)
+    assert page.locator('[data-testid="stButtonGroup"]').first.get_by_text("Schnellbearbeitung").count() == 0
+    page.get_by_text("Anmelden").first.click()
+    page.get_by_label("Benutzername").fill("anna")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_selector("text=Angemeldet", timeout=30_000)
+    page.locator('[data-testid="stButtonGroup"]').first.get_by_text("Schnellbearbeitung", exact=True).click()
+    page.get_by_label("Name enthält").fill("Löwenzahn Beuren")
+    page.get_by_label("Name enthält").press("Enter")
+    page.wait_for_selector("text=1 Partner.", timeout=30_000)
+    page.wait_for_function("() => { const g = document.querySelector('[data-testid=stDataFrame]');"
+                           " return g && g.getBoundingClientRect().height < 120; }", timeout=30_000)
+    page.wait_for_timeout(500)  # let the one-row grid settle before clicking into it
+    box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    page.mouse.click(box["x"] + 30, box["y"] + 52)  # first data row, column „Kennung“
+    for _ in range(6):  # → Telefon
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # opens the cell editor
+    editor = page.locator("textarea").last
+    editor.wait_for(timeout=10_000)
+    editor.fill("030 23125 4711")
+    editor.press("Enter")
+    page.get_by_role("button", name="1 geänderte Zeile(n) prüfen und speichern").click()
+    page.wait_for_selector("text=1 Partner gespeichert.", timeout=30_000)
+    assert web.blocked == [] and web.dialogs == []
+    entries = Journal.for_dir(data_dir).entries()
+    assert Directory(data_dir).store.get("p-000010")["telefon"] == "030 23125 4711", entries
+    (entry,) = entries
+    assert (entry.benutzer, entry.aenderungen) == ("anna", {"telefon": ["030 23125 109", "030 23125 4711"]})

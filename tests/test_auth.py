@@ -1,0 +1,130 @@
+"""Users file with argon2 hashes, login with rate limiting, the `user` CLI (password never in argv)."""
+
+import io
+import json
+
+import pytest
+
+from graph.auth import ANONYMOUS, MAX_FAILURES, Actor, UserStore, cli_actor
+from graph.cli import main
+from graph.errors import AuthenticationError, ForbiddenError, UsageError, ValidationError
+
+ADMIN = Actor("chefin", "admin")
+
+
+class Clock:
+    def __init__(self):
+        self.t = 1_000_000.0
+
+    def __call__(self):
+        return self.t
+
+
+@pytest.fixture
+def users(tmp_path):
+    clock = Clock()
+    store = UserStore(tmp_path / "users.json", clock=clock)
+    store.add(ADMIN, "Anna", "leitstelle", "korrekt-pferd-batterie")
+    return store, clock
+
+
+def test_password_stored_only_as_argon2_hash(users, tmp_path):
+    store, _ = users
+    text = (tmp_path / "users.json").read_text()
+    assert "korrekt-pferd-batterie" not in text
+    (user,) = json.loads(text)["users"]
+    assert user["name"] == "anna" and user["rolle"] == "leitstelle" and user["hash"].startswith("$argon2id$")
+    assert (tmp_path / "users.json").stat().st_mode & 0o077 == 0  # readable by the owner only
+    assert store.users() == [{k: v for k, v in user.items() if k != "hash"}]
+
+
+def test_login_gives_the_role_and_wrong_password_is_refused(users):
+    store, _ = users
+    assert store.authenticate("ANNA ", "korrekt-pferd-batterie") == Actor("anna", "leitstelle")
+    with pytest.raises(AuthenticationError, match="Benutzername oder Passwort ist falsch"):
+        store.authenticate("anna", "falsch-falsch")
+    with pytest.raises(AuthenticationError, match="Benutzername oder Passwort ist falsch"):
+        store.authenticate("niemand", "korrekt-pferd-batterie")  # same answer for unknown names
+
+
+def test_too_many_failures_lock_the_name_even_for_the_right_password(users):
+    store, clock = users
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(AuthenticationError):
+            store.authenticate("anna", "rate-mal-weiter")
+        clock.t += 10
+    with pytest.raises(AuthenticationError, match="Zu viele Fehlversuche"):
+        store.authenticate("anna", "korrekt-pferd-batterie")
+    clock.t += 16 * 60  # lock expires
+    assert store.authenticate("anna", "korrekt-pferd-batterie").rolle == "leitstelle"
+
+
+def test_success_resets_the_failure_count(users):
+    store, clock = users
+    for _ in range(MAX_FAILURES - 1):
+        with pytest.raises(AuthenticationError):
+            store.authenticate("anna", "vertippt-123")
+    store.authenticate("anna", "korrekt-pferd-batterie")
+    for _ in range(MAX_FAILURES - 1):
+        with pytest.raises(AuthenticationError):
+            store.authenticate("anna", "vertippt-123")
+    assert store.authenticate("anna", "korrekt-pferd-batterie").name == "anna"
+
+
+def test_user_management_needs_admin(users):
+    store, _ = users
+    leitstelle = Actor("anna", "leitstelle")
+    with pytest.raises(ForbiddenError):
+        store.add(leitstelle, "bernd", "admin", "ein-langes-passwort")
+    with pytest.raises(ForbiddenError):
+        store.set_role(leitstelle, "anna", "admin")
+    with pytest.raises(ForbiddenError):
+        store.set_password(leitstelle, "chefin", "ein-langes-passwort")
+    with pytest.raises(ForbiddenError):
+        store.remove(ANONYMOUS, "anna")
+    store.set_password(leitstelle, "anna", "mein-neues-passwort")  # own password is allowed
+    assert store.authenticate("anna", "mein-neues-passwort").name == "anna"
+
+
+def test_role_changes_and_removal_take_effect_for_running_sessions(users):
+    store, _ = users
+    session = store.authenticate("anna", "korrekt-pferd-batterie")
+    store.set_role(ADMIN, "anna", "netzwerk")
+    assert store.current(session) == Actor("anna", "netzwerk")
+    store.remove(ADMIN, "anna")
+    assert store.current(session) == ANONYMOUS
+
+
+def test_password_policy_and_names(users):
+    store, _ = users
+    with pytest.raises(ValidationError, match="mindestens 10 Zeichen"):
+        store.add(ADMIN, "bernd", "netzwerk", "kurz")
+    with pytest.raises(UsageError, match="Ungültiger Benutzername"):
+        store.add(ADMIN, "b ernd", "netzwerk", "ein-langes-passwort")
+    with pytest.raises(UsageError, match="Unbekannte Rolle"):
+        store.add(ADMIN, "bernd", "gott", "ein-langes-passwort")
+    with pytest.raises(UsageError, match="gibt es schon"):
+        store.add(ADMIN, "ANNA", "netzwerk", "ein-langes-passwort")
+
+
+def test_cli_user_add_reads_the_password_from_stdin(data_dir, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO("sicheres-passwort-1\n"))
+    assert main(["user", "add", "Carla", "--rolle", "netzwerk", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["user"]["name"] == "carla" and "hash" not in doc["user"]
+    store = UserStore(data_dir / "users.json")
+    assert store.authenticate("carla", "sicheres-passwort-1") == Actor("carla", "netzwerk")
+    assert main(["user", "list", "--json"]) == 0
+    assert [u["name"] for u in json.loads(capsys.readouterr().out)["users"]] == ["carla"]
+
+
+def test_cli_refuses_password_arguments_and_empty_stdin(data_dir, monkeypatch, capsys):
+    assert main(["user", "add", "dora", "--rolle", "netzwerk", "--passwort", "x" * 12]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["user", "add", "dora", "--rolle", "netzwerk"]) == 2
+    assert "Kein Passwort" in capsys.readouterr().err
+    assert not (data_dir / "users.json").exists()
+
+
+def test_cli_actor_is_admin():
+    assert cli_actor().rolle == "admin" and cli_actor().name.startswith("cli:")

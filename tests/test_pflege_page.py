@@ -1,0 +1,220 @@
+"""Pflege page via Streamlit AppTest: login, role-dependent sections, form with inline errors, conflicts,
+undo, Prüfliste, proposals. The client can never raise its role."""
+
+from datetime import date
+
+from streamlit.testing.v1 import AppTest
+
+from graph.auth import Actor
+from graph.editing import Editor
+from graph.journal import Journal
+from graph.proposals import Proposals
+from graph.services import Directory
+from tests.apptest import APP, click as _click, open_page
+
+
+
+def _page(login: str | None = None, password: str | None = None) -> AppTest:
+    return open_page("pflege", login, password, timeout=60)
+
+
+def _section(at: AppTest, role: str, name: str) -> AppTest:
+    at.button_group(key=f"pflege_bereich_{role}").set_value(name)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _sections(at: AppTest, role: str) -> list[str]:
+    return list(at.button_group(key=f"pflege_bereich_{role}").options)
+
+
+def _open_partner(at: AppTest, pid: str) -> str:
+    _section(at, "leitstelle", "Bearbeiten")
+    at.selectbox(key="pflege_partner").set_value(pid)
+    at.run()
+    return f"pflege_f_{pid}_{Directory(None).store.get(pid)['version']}"
+
+
+def test_without_login_only_proposals_and_export(data_dir, users):
+    at = _page()
+    assert _sections(at, "lesen") == ["Vorschlag machen", "Export"]
+    assert any("als Leitstelle Familie anmelden" in i.value for i in at.info)
+
+
+def test_query_parameters_cannot_raise_the_role(data_dir, users):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["rolle"] = "admin"
+    at.query_params["_auth_actor"] = "anna"
+    at.run()
+    at.switch_page("views/pflege.py")
+    at.run()
+    assert _sections(at, "lesen") == ["Vorschlag machen", "Export"]
+
+
+def test_wrong_password_is_refused(data_dir, users):
+    at = _page("anna", "falsch-geraten-1")
+    assert any("Benutzername oder Passwort ist falsch" in e.value for e in at.sidebar.error)
+    assert _sections(at, "lesen") == ["Vorschlag machen", "Export"]
+
+
+def test_roles_see_their_sections(data_dir, users):
+    assert _sections(_page("nina"), "netzwerk") == ["Vorschlag machen", "Export", "Verlauf"]
+    at = _page("anna")
+    assert _sections(at, "leitstelle")[:3] == ["Prüfliste", "Bearbeiten", "Neu anlegen"]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["⏰ Prüfung fällig"] == "126"
+
+
+def test_edit_and_save_is_journaled(data_dir, users):
+    at = _page("anna")
+    prefix = _open_partner(at, "p-000010")
+    assert any("Prüfung fällig" in m.value for m in at.markdown)  # review badge of this partner
+    at.text_input(key=f"{prefix}_telefon").input("030 23125 999")
+    _click(at, "Speichern")
+    at.run()
+    assert not at.exception
+    assert any("Gespeichert" in s.value for s in at.success)
+    assert Directory(data_dir).store.get("p-000010")["telefon"] == "030 23125 999"
+    (entry,) = Journal.for_dir(data_dir).entries()
+    assert entry.benutzer == "anna" and list(entry.aenderungen) == ["telefon"]  # unchanged widgets change nothing
+    assert any("geändert, nicht geprüft" in m.value for m in at.markdown)
+
+
+def test_invalid_input_shows_inline_message_and_saves_nothing(data_dir, users):
+    before = (data_dir / "partners.csv").read_bytes()
+    at = _page("anna")
+    prefix = _open_partner(at, "p-000010")
+    at.text_input(key=f"{prefix}_email").input("keine-adresse")
+    at.text_input(key=f"{prefix}_alter_von").input("12")
+    at.text_input(key=f"{prefix}_alter_bis").input("6")
+    _click(at, "Speichern")
+    at.run()
+    errors = [e.value for e in at.error]
+    assert any("bitte korrigieren: Alter von, E-Mail" in e for e in errors)
+    assert any("E\\-Mail" in e and "Keine gültige E\\-Mail\\-Adresse" in e for e in errors)
+    assert any("größer als" in e for e in errors)
+    assert at.text_input(key=f"{prefix}_email").value == "keine-adresse"  # the input is kept for correction
+    assert (data_dir / "partners.csv").read_bytes() == before
+
+
+def test_concurrent_edit_shows_both_versions_and_merges_on_request(data_dir, users):
+    at = _page("anna")
+    prefix = _open_partner(at, "p-000010")
+    Editor(Directory(data_dir), Actor("bernd", "leitstelle")).update("p-000010", {"telefon": "030 23125 111"}, 1)
+    at.text_area(key=f"{prefix}_oeffnungszeiten").input("Mo 9–12 Uhr")
+    _click(at, "Speichern")
+    at.run()
+    assert any("Konflikt" in e.value and "bernd" in e.value for e in at.error)
+    table = at.dataframe[0].value.set_index("Feld")
+    assert table.at["Telefon", "Jetzt gespeichert"] == "030 23125 111"
+    assert table.at["Öffnungszeiten", "Ihre Eingabe"] == "Mo 9–12 Uhr"
+    assert Directory(data_dir).store.get("p-000010")["oeffnungszeiten"] != "Mo 9–12 Uhr"  # nothing overwritten
+    _click(at, "Meine Änderungen auf die gespeicherte Fassung anwenden")
+    at.run()
+    stored = Directory(data_dir).store.get("p-000010")
+    assert (stored["telefon"], stored["oeffnungszeiten"], stored["version"]) == ("030 23125 111", "Mo 9–12 Uhr", "3")
+
+
+def test_verify_deactivate_and_undo_buttons(data_dir, users):
+    d = Directory(data_dir)
+    original = d.store.get("p-000010")["geprueft_am"]
+    at = _page("anna")
+    _open_partner(at, "p-000010")
+    _click(at, "✅ Heute geprüft")
+    at.run()
+    assert d.store.get("p-000010")["geprueft_am"] == date.today().isoformat() != original
+    _click(at, "↩️ Letzte Änderung rückgängig machen")
+    at.run()
+    assert not at.exception and d.store.get("p-000010")["geprueft_am"] == original
+    _click(at, "Deaktivieren")
+    at.run()
+    assert d.store.get("p-000010")["aktiv"] == "nein"
+    assert [e.aktion for e in Journal.for_dir(data_dir).entries()] == ["geprueft", "rueckgaengig", "deaktiviert"]
+
+
+def test_new_partner_form(data_dir, users):
+    at = _section(_page("anna"), "leitstelle", "Neu anlegen")
+    prefix = "pflege_f_neu_0"
+    at.text_input(key=f"{prefix}_name").input("Jugendtreff Neu")
+    at.selectbox(key=f"{prefix}_kategorie").set_value("jugendarbeit")
+    at.multiselect(key=f"{prefix}_angebote").set_value(["offene-jugendarbeit"])
+    at.selectbox(key=f"{prefix}_ags").set_value("07235068")
+    at.text_input(key=f"{prefix}_strasse").input("Brückenstraße 3")
+    at.button(key=f"FormSubmitter:{prefix}-Koordinaten aus Adresse bestimmen").click()
+    at.run()
+    assert at.text_input(key=f"{prefix}_lat").value == "49.679703"  # offline: Gemeinde reference point
+    assert any("ausgeschaltet" in i.value for i in at.info)
+    _click(at, "Partner anlegen")
+    at.run()
+    assert any("Angelegt" in s.value and "p\\-000323" in s.value for s in at.success)
+    assert Directory(data_dir).store.get("p-000323")["name"] == "Jugendtreff Neu"
+
+
+def test_proposal_from_network_member_decided_by_leitstelle(data_dir, users):
+    at = _section(_page("nina"), "netzwerk", "Vorschlag machen")
+    at.selectbox(key="pflege_vorschlag_partner").set_value("p-000010")
+    at.run()
+    at.multiselect(key="pflege_vorschlag_felder_p-000010").set_value(["telefon"])
+    at.run()
+    at.text_input(key="pflege_vorschlag_p-000010_0_telefon").input("030 23125 777")
+    _click(at, "Vorschlag senden")
+    at.run()
+    assert any("Danke" in s.value for s in at.success)
+    assert Directory(data_dir).store.get("p-000010")["telefon"] != "030 23125 777"
+    at = _section(_page("anna"), "leitstelle", "Vorschläge prüfen")
+    diff = at.dataframe[0].value
+    assert diff.iloc[0]["Feld"] == "Telefon" and diff.iloc[0]["Vorgeschlagen"] == "030 23125 777"
+    _click(at, "Annehmen")
+    at.run()
+    assert Directory(data_dir).store.get("p-000010")["telefon"] == "030 23125 777"
+    assert Proposals(Directory(data_dir)).all().iloc[0]["status"] == "angenommen"
+
+
+def test_export_and_history_sections_render(data_dir, users):
+    at = _section(_page("anna"), "leitstelle", "Export")
+    assert len(at.get("download_button")) == 4
+    at = _section(at, "leitstelle", "Verlauf")
+    assert any("Noch keine Änderungen" in i.value for i in at.info)
+
+
+def test_import_preview_all_or_nothing_then_valid_rows_only(data_dir, users):
+    from tests.test_import import BROKEN_CSV
+
+    before = (data_dir / "partners.csv").read_bytes()
+    at = _section(_page("anna"), "leitstelle", "Import")
+    at.file_uploader[0].set_value(("kaputt.csv", BROKEN_CSV.encode("cp1252"), "text/csv"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["neu"], metrics["fehlerhaft"]) == ("2", "5")
+    errors = at.dataframe[0].value
+    assert list(zip(errors["Zeile"], errors["Spalte"])) == [(3, "kategorie"), (4, "plz"), (6, "email"),
+                                                           (7, "alter_von"), (8, "ags")]
+    (go,) = [b for b in at.button if b.key == "pflege_import_los"]
+    assert go.disabled  # all or nothing: blocked while there are errors
+    at.radio(key="pflege_import_modus").set_value("nur gültige Zeilen übernehmen")
+    at.run()
+    at.button(key="pflege_import_los").click()
+    at.run()
+    assert any("Übernommen: 2 neu" in s.value for s in at.success)
+    assert (data_dir / "partners.csv").read_bytes() != before
+    assert [d.label for d in at.get("download_button")] == ["⬇️ Fehlerhafte Zeilen herunterladen"]
+
+
+def test_import_offers_likely_duplicates_for_merge(data_dir, users):
+    csv = "Name;Kategorie;Straße;PLZ;Ort\nKita Sonnenschien Aach e.V.;kita;Hauptstraße 1;54298;Aach\n"
+    at = _section(_page("anna"), "leitstelle", "Import")
+    at.file_uploader[0].set_value(("neu.csv", csv.encode(), "text/csv"))
+    at.run()
+    assert {m.label: m.value for m in at.metric}["neu"] == "1"
+    (box,) = [c for c in at.checkbox if "zusammenführen" in c.label]
+    assert "Kita Sonnenschein Aach" in box.label
+    box.check()
+    at.run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["neu"], metrics["geändert"]) == ("0", "1")
+    at.button(key="pflege_import_los").click()
+    at.run()
+    d = Directory(data_dir)
+    assert len(d.store.load()) == 322 and d.store.get("p-000006")["strasse"] == "Hauptstraße 1"
