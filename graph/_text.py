@@ -33,7 +33,7 @@ def age_range(von: float, bis: float) -> str:
     if lo is None and hi is None:
         return "ohne Altersgrenze"
     if hi is None:
-        return f"ab {years(lo)}"
+        return f"ab {lo} Jahr" if lo == 1 else f"ab {lo} Jahren"
     if lo is None:
         return f"bis {years(hi)}"
     return f"für {lo}–{years(hi)}"

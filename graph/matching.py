@@ -214,7 +214,7 @@ class Matcher:
         for stage in (s for s in STAGES if s in masks):
             if not (alive & masks[stage]).any():
                 out.blocking_filter = stage
-                out.explanation = self._why(stage, alive, q, path[0].name)
+                out.explanation = self._why(stage, alive, q, path[0].name) + self._relax_hint(masks)
                 break
             alive &= masks[stage]
         base = masks["aktiv"] & masks.get("bedarf", True)
@@ -245,6 +245,18 @@ class Matcher:
         }[stage]
         return f"Kein Treffer: Der Filter „{FILTER_LABELS[stage]}“ hat {last} ausgeschlossen – {why}."
 
+    @staticmethod
+    def _relax_hint(masks: dict[str, np.ndarray]) -> str:
+        """Which single optional filter, left out, would give results (and how many)."""
+        optional = [s for s in STAGES[2:] if s in masks]
+        hints = []
+        for stage in optional:
+            rest = [masks[s] for s in masks if s != stage]
+            n = int(np.logical_and.reduce(rest).sum())
+            if n:
+                hints.append(f"ohne den Filter „{FILTER_LABELS[stage]}“ gäbe es {n} Treffer")
+        return f" Tipp: {join_de(hints, 'bzw.')}." if hints else ""
+
     def _barrier_counts(self, alive: np.ndarray) -> str:
         counts = pd.Series(self.barrier[alive]).value_counts()
         parts = [f"{counts[k]} {text}" for k, text in (("teilweise", "teilweise barrierefrei"), ("unbekannt", "ohne Angabe"))
@@ -262,15 +274,17 @@ class Matcher:
         out = []
         for i in rows[order[:MAX_SUGGESTIONS]]:
             item = self._result(int(i), float(dist[i]), zust, q, path)
-            item["missing"] = [self._missing(s, int(i), float(dist[i]), q, path[0].name) for s in others if not masks[s][i]]
+            item["missing"] = [self._missing(s, int(i), float(dist[i]), q) for s in others if not masks[s][i]]
             out.append(item)
         return out
 
-    def _missing(self, stage: str, i: int, dist: float, q: Query, gemeinde: str) -> str:
+    def _missing(self, stage: str, i: int, dist: float, q: Query) -> str:
+        """Why partner ``i`` fails ``stage``, in German."""
         if stage == "erreichbar":
-            return f"nicht zuständig für {gemeinde} und {km(dist)} entfernt"
+            return (f"liegt außerhalb des Umkreises von {km(q.umkreis_km)}" if q.umkreis_km
+                    else f"für diesen Bedarf weit entfernt ({km(dist)})")
         if stage == "alter":
-            return f"Altersgruppe: {age_range(self.von[i], self.bis[i])}"
+            return f"nur {age_range(self.von[i], self.bis[i])}"
         if stage == "sprache":
             return f"{LANGUAGE_NAMES.get(q.sprache, q.sprache)} nicht als Sprache angegeben"
         return BARRIER_CAVEAT.get(self.barrier[i], "nicht barrierefrei")
