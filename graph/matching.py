@@ -25,6 +25,7 @@ partner; a partner without coordinates is placed at its own Gemeinde's reference
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -108,19 +109,17 @@ class Matcher:
             for t in toks:
                 serving.setdefault(t, []).append(row)
         self.serving = {t: np.asarray(rows, dtype=np.intp) for t, rows in serving.items()}
+        self.labels = {**taxonomy.kategorien["label"].to_dict(), **taxonomy.angebote["label"].to_dict()}
+        self._places: dict[str, tuple] = {}
 
     # ------------------------------------------------------------------ search
     def find(self, q: Query) -> MatchResult:
         """Ranked eligible partners for ``q``; when none, the blocking filter and suggestions."""
-        path = self.gazetteer.area_path(q.ags)
-        place = self.gazetteer.gemeinde(q.ags)
-        ref = (float(place["lat"]), float(place["lon"]))
-        info = {"ags": q.ags, "name": str(place["name"]), "sozialraum": str(place["sozialraum_id"]) or None}
+        path, info, ref, zust = self._place(q.ags)
         req = self._requested_tags(q)
         matched = self.offers[:, req].sum(axis=1) if len(req) else np.zeros(self.n, dtype=np.int64)
         masks = self._filters(q, matched)
         pre = np.logical_and.reduce(list(masks.values()))
-        zust = self.zustaendig_mask(path)
         cand = np.flatnonzero(pre)
         dist = haversine_km(ref[0], ref[1], self.lat[cand], self.lon[cand]) if len(cand) else np.zeros(0)
         ok = zust[cand] | (dist <= self._reach(cand, q, req))
@@ -129,10 +128,19 @@ class Matcher:
         if q.limit:
             order = order[: q.limit]
         results = [self._result(int(hits[k]), float(hit_dist[k]), zust, q, path) for k in order]
-        out = MatchResult(info, results, int(len(hits)))
+        out = MatchResult(dict(info), results, int(len(hits)))
         if not len(hits):
             self._explain(out, q, req, matched, masks, zust, ref, path)
         return out
+
+    def _place(self, ags: str) -> tuple[list[Area], dict, tuple[float, float], np.ndarray]:
+        """Area path, JSON info, reference point and zuständig mask of a Gemeinde (cached per AGS)."""
+        if ags not in self._places:
+            path = self.gazetteer.area_path(ags)  # raises NotFoundError for an unknown AGS
+            row = self.gazetteer.gemeinde(ags)
+            info = {"ags": ags, "name": str(row["name"]), "sozialraum": str(row["sozialraum_id"]) or None}
+            self._places[ags] = (path, info, (float(row["lat"]), float(row["lon"])), self.zustaendig_mask(path))
+        return self._places[ags]
 
     def zustaendig_mask(self, path: list[Area]) -> np.ndarray:
         """Partners whose Einzugsgebiet covers the Gemeinde (any token on its area path)."""
@@ -177,6 +185,9 @@ class Matcher:
         return reach
 
     # ----------------------------------------------------------------- output
+    def _label(self, key: str) -> str:
+        return self.labels.get(key, key)
+
     def _result(self, i: int, dist: float, zust: np.ndarray, q: Query, path: list[Area]) -> dict:
         matched = [t for t in q.tags if t in self.tag_pos and self.offers[i, self.tag_pos[t]]]
         return {"id": self.ids[i], "name": self.names[i], "kategorie": self.kategorien[i],
@@ -185,7 +196,7 @@ class Matcher:
 
     def _reasons(self, i: int, dist: float, zust: bool, matched: list[str], q: Query, path: list[Area]) -> list[str]:
         """Facts about partner ``i`` that answer the query (true for suggestions as well)."""
-        label = self.taxonomy.label
+        label = self._label
         out = []
         if matched:
             out.append(f"bietet {join_de([label(t) for t in matched])}")
@@ -228,7 +239,7 @@ class Matcher:
                 out.suggestions.append(item)
 
     def _why(self, stage: str, alive: np.ndarray, q: Query, gemeinde: str) -> str:
-        needs = [self.taxonomy.label(t) for t in q.tags] + ([f"Angebote der Kategorie {self.taxonomy.label(q.kategorie)}"]
+        needs = [self._label(t) for t in q.tags] + ([f"Angebote der Kategorie {self._label(q.kategorie)}"]
                                                            if q.kategorie else [])
         if stage == "aktiv":
             return "Im Verzeichnis gibt es keine aktiven Partner."
@@ -258,9 +269,9 @@ class Matcher:
         return f" Tipp: {join_de(hints, 'bzw.')}." if hints else ""
 
     def _barrier_counts(self, alive: np.ndarray) -> str:
-        counts = pd.Series(self.barrier[alive]).value_counts()
+        counts = Counter(self.barrier[alive])
         parts = [f"{counts[k]} {text}" for k, text in (("teilweise", "teilweise barrierefrei"), ("unbekannt", "ohne Angabe"))
-                 if counts.get(k, 0)]
+                 if counts[k]]
         return f" ({', '.join(parts)})" if parts else ""
 
     def _partial(self, base: np.ndarray, masks: dict[str, np.ndarray], matched: np.ndarray, zust: np.ndarray,
