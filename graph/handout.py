@@ -40,7 +40,7 @@ def route_hint(distance_km: float | None) -> str:
 
 
 def _minutes(road_km: float, speed_kmh: float) -> int:
-    return max(5, int(math.ceil(road_km / speed_kmh * 60 / 5.0)) * 5)
+    return max(5, math.ceil(road_km / speed_kmh * 60 / 5.0) * 5)
 
 
 def handout_entries(partners: pd.DataFrame, ids: Iterable[str], taxonomy: Taxonomy) -> list[dict[str, str]]:

@@ -128,7 +128,7 @@ class Matcher:
         if q.limit:
             order = order[: q.limit]
         results = [self._result(int(hits[k]), float(hit_dist[k]), zust, q, path) for k in order]
-        out = MatchResult(dict(info), results, int(len(hits)))
+        out = MatchResult(dict(info), results, len(hits))
         if not len(hits):
             self._explain(out, q, req, matched, masks, zust, ref, path)
         return out

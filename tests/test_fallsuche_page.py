@@ -71,3 +71,13 @@ def test_empty_result_explains_and_suggests(data_dir):
 def test_missing_gemeinde_asks_for_it(data_dir):
     at = search(page(), bedarfe=["sport"])
     assert any("Gemeinde" in w.value for w in at.warning)
+
+
+def test_clear_button_forgets_the_inputs(data_dir):
+    at = search(page(), gemeinde="07235132", bedarfe=["sport"], freitext="Fußball")
+    next(b for b in at.button if b.label == "Eingaben löschen").click()
+    at.run()
+    assert not at.exception
+    values = {k: at.session_state[k] for k in ("fallsuche_gemeinde", "fallsuche_freitext", "fallsuche_bedarfe")}
+    assert values == {"fallsuche_gemeinde": None, "fallsuche_freitext": "", "fallsuche_bedarfe": []}
+    assert not at.subheader  # back to the start hint

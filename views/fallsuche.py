@@ -96,7 +96,15 @@ def _form(snap) -> bool:
                          "als Vorschlag, wenn sonst nichts passt.")
         if st.form_submit_button("Suchen", type="primary", icon="🔎"):
             st.session_state[f"{KEY}gesucht"] = True
+    st.button("Eingaben löschen", key=f"{KEY}loeschen", on_click=_clear, icon="🧹",
+              help="Setzt das Formular zurück (z. B. vor der nächsten Familie).")
     return bool(st.session_state.get(f"{KEY}gesucht"))
+
+
+def _clear() -> None:
+    """Forget every input and choice of this page in this session."""
+    for key in [k for k in st.session_state if str(k).startswith(KEY)]:
+        del st.session_state[key]
 
 
 def _needs(snap) -> list[str] | None:
