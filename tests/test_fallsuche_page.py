@@ -65,7 +65,13 @@ def test_empty_result_explains_and_suggests(data_dir):
     at = search(page(), gemeinde="07235058", bedarfe=["sport"], sprache="ar", barrierefrei=True)
     assert any(w.value.startswith("Kein Treffer") for w in at.warning)
     assert any("Am nächsten dran" in m.value for m in at.markdown)
-    assert not at.get("download_button")
+    assert any(m.value.startswith("⚠️ Es fehlt:") for m in at.markdown)
+    picks = [c for c in at.checkbox if c.key.startswith("fallsuche_wahl_")]
+    assert picks and not any(c.value for c in picks)  # suggestions are not on the handout unless ticked
+    assert any("mindestens ein Angebot" in i.value for i in at.info)
+    picks[0].check()
+    at.run()
+    assert {b.label for b in at.get("download_button")} == {"PDF herunterladen", "HTML herunterladen"}
 
 
 def test_missing_gemeinde_asks_for_it(data_dir):

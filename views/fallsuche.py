@@ -126,19 +126,21 @@ def _needs(snap) -> list[str] | None:
     return tags
 
 
-def _card(r: dict, p, tax) -> None:
-    """One result: name, Träger, reasons, way, contact links, handout choice."""
+def _card(r: dict, p, tax, picked: bool = True) -> None:
+    """One result or suggestion: name, Träger, reasons, what is missing, way, contact links, handout choice."""
     with st.container(border=True):
         left, right = st.columns([4, 1])
         badge = "✅ zuständig" if r["zustaendig"] else "📍 in der Nähe"
         left.markdown(f"**{md(r['name'])}**  \n{md(p['traeger'])} · {md(tax.label(r['kategorie']))} · {badge}")
         left.markdown(" · ".join(md(x) for x in r["reasons"]))
+        if r.get("missing"):
+            left.markdown(f"⚠️ Es fehlt: {md('; '.join(r['missing']))}")
         left.caption(f"Weg zum Angebot: {md(route_hint(r['distance_km']))}  \n"
                      f"{md(p['strasse'])}, {md(p['plz'])} {md(p['ort'])}")
         contact = [_link(p["telefon"], _tel(p["telefon"])), _link(p["email"], _mailto(p["email"])),
                    _link(p["website"], _web(p["website"]))]
         left.markdown(" · ".join(c for c in contact if c) or "keine Kontaktdaten eingetragen")
-        right.checkbox("auf den Handzettel", value=True, key=f"{KEY}wahl_{r['id']}")
+        right.checkbox("auf den Handzettel", value=picked, key=f"{KEY}wahl_{r['id']}")
 
 
 def _handout(snap, ids: list[str]) -> None:
@@ -187,16 +189,13 @@ except NetzwerkError as exc:
 g = found.gemeinde
 more = f" (die ersten {len(found.results)})" if len(found.results) < found.total else ""
 st.subheader(f"{found.total} passende Angebote für {md(g['name'])}{more}")
+shown, picked = found.results, True
 if not found.results:
     st.warning(md(found.explanation or "Keine Treffer."), icon="🔎")
     if found.suggestions:
-        st.markdown("**Am nächsten dran** (erfüllen nicht alle Angaben):")
-        for s in found.suggestions:
-            st.markdown(f"- **{md(s['name'])}** – {md('; '.join(s['reasons']))}  \n  es fehlt: {md('; '.join(s['missing']))}")
-    st.stop()
-
-partners = snap.partners
-for r in found.results:
-    _card(r, partners.loc[r["id"]], snap.taxonomy)
-chosen = [r["id"] for r in found.results if state.get(f"{KEY}wahl_{r['id']}", True)]
-_handout(snap, chosen)
+        st.markdown("**Am nächsten dran** – erfüllen nicht alle Angaben; bei Bedarf für den Handzettel anhaken:")
+    shown, picked = found.suggestions, False
+for r in shown:
+    _card(r, snap.partners.loc[r["id"]], snap.taxonomy, picked)
+if shown:
+    _handout(snap, [r["id"] for r in shown if state.get(f"{KEY}wahl_{r['id']}", picked)])
