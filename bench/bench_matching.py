@@ -45,7 +45,8 @@ def _great_circle():
     except ImportError:  # pragma: no cover
         def hav(a, b):
             p1, p2 = math.radians(a[0]), math.radians(b[0])
-            h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2
+            dl = math.radians(b[1] - a[1])
+            h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
             return 2 * 6371.0088 * math.asin(math.sqrt(h))
         return hav
 
@@ -75,7 +76,9 @@ class NaiveFinder:
                 continue
             zust = any(t in path for t in (p["einzugsgebiet"] or (f"gem:{p['ags']}",)))
             d = self.distance(here, (p["lat"], p["lon"]))
-            keys = matched + ([q.kategorie] if is_kat else []) or ([p["kategorie"]] if not q.tags and not q.kategorie else [])
+            keys = matched + ([q.kategorie] if is_kat else [])
+            if not q.tags and not q.kategorie:
+                keys = [p["kategorie"]]
             reach = q.umkreis_km if q.umkreis_km is not None else max((reach_of(k) for k in keys), default=0.0)
             if zust or d <= reach:
                 hits.append((-len(matched), not zust, d, p["id"]))
@@ -92,7 +95,8 @@ def _p95_ms(fn, queries) -> tuple[float, list]:
     return float(np.percentile(times, 95)), answers
 
 
-def _compare(ours: Matcher, naive: NaiveFinder, queries: list[Query], baseline_queries: int, name: str, target: float) -> dict:
+def _compare(ours: Matcher, naive: NaiveFinder, queries: list[Query], baseline_queries: int, name: str,
+             target: float) -> dict:
     for q in queries[:20]:  # warm-up
         ours.find(q)
     ours_ms, answers = _p95_ms(lambda q: [r["id"] for r in ours.find(q).results], queries)

@@ -15,6 +15,7 @@ from typing import Iterable
 import pandas as pd
 
 from graph._text import km
+from graph.model import split_list
 from graph.taxonomy import Taxonomy
 
 TITLE = "Hilfe und Beratung für Ihre Familie"
@@ -48,7 +49,7 @@ def handout_entries(partners: pd.DataFrame, ids: Iterable[str], taxonomy: Taxono
     out = []
     for pid in ids:
         p = partners.loc[pid]
-        tags = p["angebote"] if isinstance(p["angebote"], tuple) else tuple(t for t in str(p["angebote"]).split(";") if t)
+        tags = p["angebote"] if isinstance(p["angebote"], tuple) else tuple(split_list(p["angebote"]))
         address = ", ".join(x for x in (str(p["strasse"]).strip(), f"{p['plz']} {p['ort']}".strip()) if x)
         out.append({"name": str(p["name"]), "traeger": str(p["traeger"]), "adresse": address,
                     "telefon": str(p["telefon"]), "email": str(p["email"]), "website": str(p["website"]),
@@ -74,7 +75,8 @@ def handout_html(entries: list[dict[str, str]], today: date | None = None) -> st
 body {{ font-family: "DejaVu Sans", Arial, sans-serif; font-size: 12pt; line-height: 1.4; color: #000; margin: 1rem; }}
 h1 {{ font-size: 18pt; margin: 0 0 .5rem; }} h2 {{ font-size: 14pt; margin: 1rem 0 .25rem; }}
 section {{ break-inside: avoid; border-top: 1px solid #888; }}
-th {{ text-align: left; vertical-align: top; padding-right: 1rem; font-weight: normal; color: #333; white-space: nowrap; }}
+th {{ text-align: left; vertical-align: top; padding-right: 1rem; font-weight: normal; color: #333;
+      white-space: nowrap; }}
 .note {{ margin-top: 1.5rem; font-size: 10pt; border: 1px solid #888; padding: .5rem; }}
 @media print {{ .no-print {{ display: none; }} body {{ margin: 0; }} }}
 </style></head>

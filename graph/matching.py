@@ -249,7 +249,8 @@ class Matcher:
         last = "den letzten Kandidaten" if n == 1 else f"die letzten {n} Kandidaten"
         why = {
             "erreichbar": f"keiner ist für {gemeinde} zuständig oder liegt "
-                          + (f"im Umkreis von {km(q.umkreis_km)}" if q.umkreis_km else "in üblicher Entfernung für diesen Bedarf"),
+                          + (f"im Umkreis von {km(q.umkreis_km)}" if q.umkreis_km
+                             else "in üblicher Entfernung für diesen Bedarf"),
             "alter": f"keiner ist für Kinder im Alter von {years(q.alter)} da" if q.alter is not None else "",
             "sprache": f"keiner gibt {LANGUAGE_NAMES.get(q.sprache, q.sprache)} als Sprache an",
             "barrierefrei": "keiner ist als barrierefrei eingetragen" + self._barrier_counts(alive),
@@ -270,8 +271,8 @@ class Matcher:
 
     def _barrier_counts(self, alive: np.ndarray) -> str:
         counts = Counter(self.barrier[alive])
-        parts = [f"{counts[k]} {text}" for k, text in (("teilweise", "teilweise barrierefrei"), ("unbekannt", "ohne Angabe"))
-                 if counts[k]]
+        kinds = (("teilweise", "teilweise barrierefrei"), ("unbekannt", "ohne Angabe"))
+        parts = [f"{counts[k]} {text}" for k, text in kinds if counts[k]]
         return f" ({', '.join(parts)})" if parts else ""
 
     def _partial(self, base: np.ndarray, masks: dict[str, np.ndarray], matched: np.ndarray, zust: np.ndarray,
@@ -333,4 +334,5 @@ def _coordinates(p: pd.DataFrame, gazetteer: Gazetteer) -> tuple[np.ndarray, np.
 def _area_text(area: Area) -> str:
     if area.kind == "gemeinde":
         return "die Stadt Trier" if area.id == TRIER_AGS else f"Gemeinde {area.name}"
-    return {"vg": f"Verbandsgemeinde {area.name}", "sozialraum": f"Sozialraum {area.name}"}.get(area.kind, "den ganzen Landkreis")
+    names = {"vg": f"Verbandsgemeinde {area.name}", "sozialraum": f"Sozialraum {area.name}"}
+    return names.get(area.kind, "den ganzen Landkreis")

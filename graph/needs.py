@@ -134,8 +134,9 @@ class NeedVocabulary:
         for w in words:
             key = normalize_name(w)
             if key in self.categories:
-                parts.append(f"„{w}“ ist eine Kategorie (Kategorie „{self.taxonomy.label(self.categories[key])}“ wählen, "
-                             f"--kategorie {self.categories[key]})")
+                kat = self.categories[key]
+                label = self.taxonomy.label(kat)
+                parts.append(f"„{w}“ ist eine Kategorie (Kategorie „{label}“ wählen, --kategorie {kat})")
                 continue
             labels = list(self.taxonomy.angebote["label"])
             hint = [m[0] for m in process.extract(w, labels, scorer=fuzz.WRatio, limit=3, score_cutoff=60)]
@@ -153,7 +154,8 @@ def language_code(text: str) -> str:
     key = normalize_name(raw)
     if key in names:
         return names[key]
-    hint = [m[0] for m in process.extract(raw, list(LANGUAGE_NAMES.values()), scorer=fuzz.WRatio, limit=2, score_cutoff=75)]
+    names_de = list(LANGUAGE_NAMES.values())
+    hint = [m[0] for m in process.extract(raw, names_de, scorer=fuzz.WRatio, limit=2, score_cutoff=75)]
     extra = f" Meinten Sie: {', '.join(hint)}?" if hint else ""
     raise NotFoundError(f"Unbekannte Sprache „{raw}“ (ISO-639-1-Code wie ar, tr, uk oder deutscher Name).{extra}")
 

@@ -119,7 +119,8 @@ def _needs(snap) -> list[str] | None:
                        "keine Angaben zur Familie.", icon="⚠️")
         parsed = _vocabulary(snap.token, snap).parse(text)
         if parsed.recognised:
-            st.caption("Erkannt: " + "; ".join(f"„{md(w)}“ → {md(snap.taxonomy.label(t))}" for w, t in parsed.recognised))
+            pairs = [f"„{md(w)}“ → {md(snap.taxonomy.label(t))}" for w, t in parsed.recognised]
+            st.caption("Erkannt: " + "; ".join(pairs))
         if parsed.unknown:
             st.warning(md(_vocabulary(snap.token, snap).unknown_message(parsed.unknown)), icon="❓")
         tags += [t for t in parsed.tags if t not in tags]
@@ -177,7 +178,8 @@ if not gemeinde:
 
 state = st.session_state
 try:
-    query = build_query(snap.gazetteer, snap.taxonomy, gemeinde, bedarf=_needs(snap), kategorie=state.get(f"{KEY}kategorie"),
+    query = build_query(snap.gazetteer, snap.taxonomy, gemeinde, bedarf=_needs(snap),
+                        kategorie=state.get(f"{KEY}kategorie"),
                         alter=state.get(f"{KEY}alter"), sprache=state.get(f"{KEY}sprache"),
                         barrierefrei=bool(state.get(f"{KEY}barrierefrei")), umkreis_km=state.get(f"{KEY}umkreis"),
                         limit=int(state.get(f"{KEY}limit") or 10), vocabulary=_vocabulary(snap.token, snap))

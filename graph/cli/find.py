@@ -44,5 +44,6 @@ def _text(found) -> str:
     if found.suggestions:
         lines.append("Am nächsten dran:")
         for r in found.suggestions:
-            lines.append(f"  - {r['name']} [{r['id']}]: {'; '.join(r['reasons'])} – es fehlt: {'; '.join(r['missing'])}")
+            lines.append(f"  - {r['name']} [{r['id']}]: {'; '.join(r['reasons'])}")
+            lines.append(f"    es fehlt: {'; '.join(r['missing'])}")
     return "\n".join(lines)
