@@ -24,16 +24,3 @@ def years(n: int) -> str:
     """``1`` → ``"1 Jahr"``, ``7`` → ``"7 Jahre"``."""
     return f"{n} Jahr" if n == 1 else f"{n} Jahre"
 
-
-def age_range(von: float, bis: float) -> str:
-    """Age range of an offer in words (NaN = open end)."""
-    lo, hi = (None if math.isnan(v) else int(v) for v in (von, bis))
-    lo = None if lo == 0 else lo
-    hi = None if hi is not None and hi >= 99 else hi
-    if lo is None and hi is None:
-        return "ohne Altersgrenze"
-    if hi is None:
-        return f"ab {lo} Jahr" if lo == 1 else f"ab {lo} Jahren"
-    if lo is None:
-        return f"bis {years(hi)}"
-    return f"für {lo}–{years(hi)}"

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import html
 import math
-import re
 from datetime import date
 from typing import Iterable
 
 import pandas as pd
 
 from graph._text import km
+from graph.listing import mailto_href, offers_text, tel_href, web_href
 from graph.model import split_list
 from graph.taxonomy import Taxonomy
 
@@ -54,7 +54,7 @@ def handout_entries(partners: pd.DataFrame, ids: Iterable[str], taxonomy: Taxono
         out.append({"name": str(p["name"]), "traeger": str(p["traeger"]), "adresse": address,
                     "telefon": str(p["telefon"]), "email": str(p["email"]), "website": str(p["website"]),
                     "oeffnungszeiten": str(p["oeffnungszeiten"]), "ansprechperson": str(p["ansprechperson"]),
-                    "angebote": ", ".join(taxonomy.label(t) for t in tags)})
+                    "angebote": offers_text(tags, taxonomy)})
     return out
 
 
@@ -90,16 +90,10 @@ th {{ text-align: left; vertical-align: top; padding-right: 1rem; font-weight: n
 
 
 def _html_value(key: str, value: str) -> str:
-    """Escaped cell; phone, e-mail and web address become links with sanitised targets."""
+    """Escaped cell; phone, e-mail and web address become links only when their target is safe."""
     text = html.escape(str(value))
-    if key == "telefon":
-        digits = re.sub(r"[^0-9+]", "", str(value))
-        return f'<a href="tel:{html.escape(digits)}">{text}</a>' if digits else text
-    if key == "email" and re.fullmatch(r"[^@\s<>\"'&]+@[A-Za-z0-9.-]+", str(value)):
-        return f'<a href="mailto:{html.escape(str(value), quote=True)}">{text}</a>'
-    if key == "website" and re.match(r"^https?://[^\s<>\"']+$", str(value)):
-        return f'<a href="{html.escape(str(value), quote=True)}">{text}</a>'
-    return text
+    href = {"telefon": tel_href, "email": mailto_href, "website": web_href}.get(key, lambda _v: None)(value)
+    return f'<a href="{html.escape(href, quote=True)}">{text}</a>' if href else text
 
 
 def handout_pdf(entries: list[dict[str, str]]) -> bytes:

@@ -34,7 +34,8 @@ import pandas as pd
 from geo.distance import haversine_km
 from geo.gazetteer import TRIER_AGS, Area, Gazetteer
 from graph._codes import LANGUAGE_NAMES
-from graph._text import age_range, join_de, km, years
+from graph._text import join_de, km, years
+from graph.listing import age_text
 from graph.taxonomy import Taxonomy
 
 #: Filters in the order the empty-result explanation applies them.
@@ -206,7 +207,7 @@ class Matcher:
         out.append(f"zuständig für {_area_text(area)}" if zust and area else f"nicht zuständig für {path[0].name}")
         out.append(f"{km(dist)} entfernt" if not np.isnan(dist) else "Entfernung unbekannt")
         if q.alter is not None:
-            out.append(age_range(self.von[i], self.bis[i]))
+            out.append(age_text(self.von[i], self.bis[i]))
         code = q.sprache
         if code and code in self.lang_pos and self.speaks[i, self.lang_pos[code]]:
             out.append(f"spricht {LANGUAGE_NAMES.get(code, code)}")
@@ -296,7 +297,7 @@ class Matcher:
             return (f"liegt außerhalb des Umkreises von {km(q.umkreis_km)}" if q.umkreis_km
                     else f"für diesen Bedarf weit entfernt ({km(dist)})")
         if stage == "alter":
-            return f"nur {age_range(self.von[i], self.bis[i])}"
+            return f"nur {age_text(self.von[i], self.bis[i])}"
         if stage == "sprache":
             return f"{LANGUAGE_NAMES.get(q.sprache, q.sprache)} nicht als Sprache angegeben"
         return BARRIER_CAVEAT.get(self.barrier[i], "nicht barrierefrei")

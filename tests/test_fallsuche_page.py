@@ -87,3 +87,18 @@ def test_clear_button_forgets_the_inputs(data_dir):
     values = {k: at.session_state[k] for k in ("fallsuche_gemeinde", "fallsuche_freitext", "fallsuche_bedarfe")}
     assert values == {"fallsuche_gemeinde": None, "fallsuche_freitext": "", "fallsuche_bedarfe": []}
     assert not at.subheader  # back to the start hint
+
+
+def test_case_map_is_offline_and_keeps_gemeinde_and_results_in_view(directory):
+    from geo.maps import case_map, external_assets, partner_points
+
+    snap = directory.snapshot()
+    partners = snap.partners.loc[["p-000001", "p-000240"]].copy()
+    partners.loc["p-000240", "name"] = "<script>alert(1)</script>"
+    m = case_map(snap.gazetteer, snap.taxonomy, "07235132", partner_points(partners, snap.taxonomy, snap.gazetteer))
+    html = m.get_root().render()
+    assert external_assets(m) == [] and "<script>alert(1)" not in html
+    assert html.count("fitBounds(") == 1 and "#d50000" in html  # one zoom; the Gemeinde outlined
+    (south, west), (north, east) = m._children[[k for k in m._children if k.startswith("fit_bounds")][0]].bounds
+    for lat, lon in zip(partners["lat"], partners["lon"]):
+        assert south < lat < north and west < lon < east

@@ -47,7 +47,7 @@ def test_html_escapes_every_value_and_links_only_safe_targets(partners, taxonomy
     assert "&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert 'href="javascript' not in page and "mailto:a@b.example&quot;" not in page
-    assert 'href="tel:065112345"' in page
+    assert 'href="tel:+4965112345"' in page
     assert 'href="mailto:kontakt@beratung-konz.example"' in page
     assert 'href="https://beratung-konz.example/familie"' in page
     assert page.index("&lt;script&gt;alert") < page.index("Beratungsstelle Konz")  # chosen order kept

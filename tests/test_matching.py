@@ -240,7 +240,7 @@ def test_explanation_names_the_last_filter_and_what_relaxing_gives(gazetteer, ta
     assert "barrierefrei“ gäbe" not in res.explanation
     assert [(s["id"], s["missing"]) for s in res.suggestions] == [
         ("A", ["Arabisch nicht als Sprache angegeben"]),
-        ("B", ["nur bis 3 Jahre"]),
+        ("B", ["nur 0–3 Jahre"]),
         ("C", ["Arabisch nicht als Sprache angegeben", "nur teilweise barrierefrei"]),
     ]
     assert "spricht Arabisch" not in res.suggestions[0]["reasons"]
@@ -267,4 +267,4 @@ def test_results_carry_german_reasons(gazetteer, taxonomy):
     assert r["reasons"][0] == "bietet Erziehungsberatung und Elternbildung"
     assert r["reasons"][1] == "zuständig für Sozialraum Konz"
     assert r["reasons"][2].endswith(" km entfernt") and "," in r["reasons"][2]
-    assert r["reasons"][3:] == ["bis 27 Jahre", "spricht Arabisch", "barrierefrei"]
+    assert r["reasons"][3:] == ["0–27 Jahre", "spricht Arabisch", "barrierefrei"]

@@ -8,39 +8,17 @@ contacts only.
 from __future__ import annotations
 
 import streamlit as st
+from streamlit_folium import st_folium
 
+from geo.map_kit import html_text
+from geo.maps import case_map, partner_points
 from graph._codes import LANGUAGE_NAMES
 from graph.errors import NetzwerkError
 from graph.handout import handout_entries, handout_html, handout_pdf, route_hint
+from graph.listing import mailto_href, tel_href, web_href
 from graph.needs import NeedVocabulary, build_query
 from graph.privacy import personal_data_findings
-from views.shared import sample_banner, snapshot
-
-# Provisional until issue 4's graph/listing.py and views/shared.md land on main.
-import re as _re
-
-_MD_SPECIAL = _re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&\"'=^@%/;,?])")
-
-
-def md(text: object) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
-
-
-def _tel(v):
-    d = _re.sub(r"\D", "", str(v or ""))
-    return f"tel:+49{d[1:]}" if d.startswith("0") and len(d) >= 6 else None
-
-
-def _mailto(v):
-    return f"mailto:{v}" if _re.fullmatch(r"[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", str(v or "")) else None
-
-
-def _web(v):
-    return str(v) if _re.fullmatch(r"https?://[A-Za-z0-9.-]+(/[^\s<>\"'`\\]*)?", str(v or "")) else None
-
-
-def _link(text, href):
-    return f"[{md(text)}](<{href}>)" if href else md(text)
+from views.shared import attribution_caption, md, sample_banner, snapshot, static_url
 
 PRIVACY_NOTE = ("🔒 Es wird nichts über die Familie gespeichert: keine Protokolle, keine gespeicherten Suchen, "
                 "nichts in der Adresszeile. Die Eingaben gelten nur in diesem Browserfenster.")
@@ -127,21 +105,37 @@ def _needs(snap) -> list[str] | None:
     return tags
 
 
-def _card(r: dict, p, tax, picked: bool = True) -> None:
+def _link(text: str, href: str | None) -> str:
+    return f"[{md(text)}](<{href}>)" if href else md(text)
+
+
+def _card(n: int, r: dict, p, tax, picked: bool = True) -> None:
     """One result or suggestion: name, Träger, reasons, what is missing, way, contact links, handout choice."""
     with st.container(border=True):
-        left, right = st.columns([4, 1])
         badge = "✅ zuständig" if r["zustaendig"] else "📍 in der Nähe"
-        left.markdown(f"**{md(r['name'])}**  \n{md(p['traeger'])} · {md(tax.label(r['kategorie']))} · {badge}")
-        left.markdown(" · ".join(md(x) for x in r["reasons"]))
+        st.markdown(f"**{n}. {md(r['name'])}**  \n{md(p['traeger'])} · {md(tax.label(r['kategorie']))} · {badge}")
+        st.markdown(" · ".join(md(x) for x in r["reasons"]))
         if r.get("missing"):
-            left.markdown(f"⚠️ Es fehlt: {md('; '.join(r['missing']))}")
-        left.caption(f"Weg zum Angebot: {md(route_hint(r['distance_km']))}  \n"
-                     f"{md(p['strasse'])}, {md(p['plz'])} {md(p['ort'])}")
-        contact = [_link(p["telefon"], _tel(p["telefon"])), _link(p["email"], _mailto(p["email"])),
-                   _link(p["website"], _web(p["website"]))]
-        left.markdown(" · ".join(c for c in contact if c) or "keine Kontaktdaten eingetragen")
-        right.checkbox("auf den Handzettel", value=picked, key=f"{KEY}wahl_{r['id']}")
+            st.markdown(f"⚠️ Es fehlt: {md('; '.join(r['missing']))}")
+        st.caption(f"Weg zum Angebot: {md(route_hint(r['distance_km']))}  \n"
+                   f"{md(p['strasse'])}, {md(p['plz'])} {md(p['ort'])}")
+        contact = [_link(p["telefon"], tel_href(p["telefon"])), _link(p["email"], mailto_href(p["email"])),
+                   _link(p["website"], web_href(p["website"]))]
+        st.markdown(" · ".join(c for c in contact if c) or "keine Kontaktdaten eingetragen")
+        st.checkbox("auf den Handzettel", value=picked, key=f"{KEY}wahl_{r['id']}")
+
+
+def _map(snap, ags: str, shown: list[dict]) -> None:
+    """The Gemeinde (red outline) and the listed partners; marker tooltips carry the card number."""
+    ids = [r["id"] for r in shown]
+    points = partner_points(snap.partners.loc[ids], snap.taxonomy, snap.gazetteer)
+    rank = {pid: n for n, pid in enumerate(ids, 1)}
+    for p in points:
+        p["t"] = html_text(f"{rank[p['id']]}. {snap.partners.at[p['id'], 'name']}")
+    st_folium(case_map(snap.gazetteer, snap.taxonomy, ags, points, static_url=static_url()), height=520,
+              use_container_width=True, returned_objects=[], key=f"{KEY}karte")
+    st.caption("Rot umrandet: Wohnort der Familie. Beim Darüberfahren zeigt jeder Marker die Nummer aus der Liste.")
+    attribution_caption()
 
 
 def _handout(snap, ids: list[str]) -> None:
@@ -197,7 +191,11 @@ if not found.results:
     if found.suggestions:
         st.markdown("**Am nächsten dran** – erfüllen nicht alle Angaben; bei Bedarf für den Handzettel anhaken:")
     shown, picked = found.suggestions, False
-for r in shown:
-    _card(r, snap.partners.loc[r["id"]], snap.taxonomy, picked)
 if shown:
+    cards, where = st.columns([3, 2], gap="medium")
+    with cards:
+        for n, r in enumerate(shown, 1):
+            _card(n, r, snap.partners.loc[r["id"]], snap.taxonomy, picked)
+    with where:
+        _map(snap, g["ags"], shown)
     _handout(snap, [r["id"] for r in shown if state.get(f"{KEY}wahl_{r['id']}", picked)])
