@@ -102,10 +102,12 @@ def _background(m: folium.Map, gazetteer: Gazetteer) -> None:
 
 
 def fit_to(m: folium.Map, gazetteer: Gazetteer, ags: Iterable[str], highlight: bool = True,
-           padding_top_left: tuple[int, int] | None = None) -> None:
+           padding_top_left: tuple[int, int] | None = None,
+           include: Iterable[tuple[float, float]] = ()) -> None:
     """Zoom the map to the given places and outline them (e.g. the selected Gemeinde).
 
-    ``padding_top_left`` (pixels) keeps the places clear of a control, e.g. the legend.
+    ``padding_top_left`` (pixels) keeps the places clear of a control, e.g. the legend;
+    ``include`` are further ``(lat, lon)`` points to keep in view (e.g. search results).
     """
     ags = list(ags)
     if highlight:
@@ -115,7 +117,13 @@ def fit_to(m: folium.Map, gazetteer: Gazetteer, ags: Iterable[str], highlight: b
             gj["features"] += trier
             folium.GeoJson(gj, name="Auswahl", control=False, interactive=False,
                            style_function=lambda _f: {"color": "#d50000", "weight": 3, "fill": False}).add_to(m)
-    m.fit_bounds(area_bounds(gazetteer, ags), padding_top_left=padding_top_left, max_zoom=13)
+    (south, west), (north, east) = area_bounds(gazetteer, ags)
+    include = list(include)
+    if include:  # widen to the points plus a margin, so markers at the edge stay whole
+        lats, lons = [south, north, *(p[0] for p in include)], [west, east, *(p[1] for p in include)]
+        dy, dx = 0.06 * (max(lats) - min(lats)), 0.06 * (max(lons) - min(lons))
+        south, north, west, east = min(lats) - dy, max(lats) + dy, min(lons) - dx, max(lons) + dx
+    m.fit_bounds([[south, west], [north, east]], padding_top_left=padding_top_left, max_zoom=13)
 
 
 # ------------------------------------------------------------------------ boundaries
@@ -184,5 +192,19 @@ def partner_map(gazetteer: Gazetteer, taxonomy: Taxonomy, points: list[dict], fo
         m.fit_bounds(area_bounds(gazetteer, gazetteer.orte.index), padding_top_left=LEGEND_CLEARANCE)
     add_partner_points(m, points, taxonomy, cluster=cluster, static_url=static_url)
     add_legend(m, taxonomy, counts)
+    add_layer_control(m)
+    return m
+
+
+def case_map(gazetteer: Gazetteer, taxonomy: Taxonomy, ags: str, points: list[dict], tiles: str = "none",
+             static_url: str = STATIC_URL) -> folium.Map:
+    """A small map around one Gemeinde (outlined) with the given partner points, all of them in view.
+
+    Used by the Fallsuche: ``points`` come from :func:`partner_points` (tooltips may carry a rank).
+    """
+    m = base_map(gazetteer, tiles=tiles, static_url=static_url, fit=False)
+    add_boundaries(m, gazetteer, layers=("sozialraeume", "gemeinden"), show=("gemeinden",))
+    fit_to(m, gazetteer, [ags], include=[(p["y"], p["x"]) for p in points])
+    add_partner_points(m, points, taxonomy, cluster=False, static_url=static_url, name="Treffer")
     add_layer_control(m)
     return m

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import networkx as nx
 import pandas as pd
@@ -17,6 +17,9 @@ from graph.model import Issue, parse_partners, validate_kooperationen, validate_
 from graph.network import build_graph
 from graph.store import Repository, open_store
 from graph.taxonomy import Taxonomy
+
+if TYPE_CHECKING:
+    from graph.matching import Matcher
 
 
 @dataclass
@@ -43,6 +46,13 @@ class Snapshot:
     def graph(self) -> nx.MultiDiGraph:
         """The networkx graph of areas, partners, Träger, categories, offers and cooperations."""
         return build_graph(self.partners, self.gazetteer, self.taxonomy, self.kooperationen)
+
+    @cached_property
+    def matcher(self) -> "Matcher":
+        """The Fallsuche index over all partners (built once per data version)."""
+        from graph.matching import Matcher
+
+        return Matcher(self.partners, self.gazetteer, self.taxonomy)
 
 
 class Directory:

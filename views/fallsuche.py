@@ -1,5 +1,197 @@
-"""Page „Fallsuche“ (placeholder until its issue lands)."""
+"""Page „Fallsuche“: who can help a family in Gemeinde X? Nothing about the family is stored.
 
-from views.shared import coming_soon
+Privacy: the form lives in this browser session only (``st.session_state``); nothing is written
+to disk, logged, cached across sessions or put into the URL. The handout holds partner
+contacts only.
+"""
 
-coming_soon("Fallsuche", "Wer kann einer Familie in Gemeinde X helfen?")
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.map_kit import html_text
+from geo.maps import case_map, partner_points
+from graph._codes import LANGUAGE_NAMES
+from graph.errors import NetzwerkError
+from graph.handout import handout_entries, handout_html, handout_pdf, route_hint
+from graph.listing import mailto_href, tel_href, web_href
+from graph.needs import NeedVocabulary, build_query
+from graph.privacy import personal_data_findings
+from views.shared import attribution_caption, md_escape, md_link, sample_banner, snapshot, static_url
+
+PRIVACY_NOTE = ("🔒 Es wird nichts über die Familie gespeichert: keine Protokolle, keine gespeicherten Suchen, "
+                "nichts in der Adresszeile. Die Eingaben gelten nur in diesem Browserfenster.")
+KEY = "fallsuche_"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _vocabulary(token: str, _snap) -> NeedVocabulary:
+    """Need-word index of the taxonomy (per data version; holds no query)."""
+    return NeedVocabulary(_snap.taxonomy)
+
+
+def _gemeinde_label(gaz) -> dict[str, str]:
+    """Picker labels: name, Verbandsgemeinde and postcodes (so typing a PLZ finds the Gemeinde)."""
+    out = {}
+    for ags, row in gaz.orte.sort_values("name").iterrows():
+        where = f"VG {row['vg_name']}" if row["vg_name"] else "kreisfreie Stadt"
+        out[ags] = f"{row['name']} · {where} · {', '.join(gaz.plz_of(ags))}"
+    return out
+
+
+def _form(snap) -> bool:
+    """The search form; returns True once a search was submitted in this session."""
+    gaz, tax = snap.gazetteer, snap.taxonomy
+    labels = _gemeinde_label(gaz)
+    languages = sorted({c for cell in snap.active["sprachen"] for c in cell}, key=lambda c: LANGUAGE_NAMES.get(c, c))
+    with st.form(f"{KEY}form", border=True):
+        c1, c2 = st.columns(2)
+        c1.selectbox("Wohnort der Familie (Gemeinde)", list(labels), format_func=labels.get, index=None,
+                     placeholder="Name oder PLZ tippen …", key=f"{KEY}gemeinde",
+                     help="Alle 104 Ortsgemeinden des Kreises und die Stadt Trier; Eintippen filtert die Liste.")
+        c2.multiselect("Bedarfe", tax.tag_ids, format_func=tax.label, key=f"{KEY}bedarfe", placeholder="auswählen …",
+                       help="Mehrere Bedarfe möglich: Partner, die mehr davon abdecken, stehen oben.")
+        st.text_input("Bedarf in eigenen Worten (optional)", key=f"{KEY}freitext", max_chars=200,
+                      placeholder="z. B. Hausaufgaben, Fußball, Hebamme",
+                      help="Wörter werden den Bedarfen zugeordnet (auch mit Tippfehlern). Bitte keine Namen oder "
+                           "anderen Angaben zur Familie eintragen.")
+        c3, c4, c5 = st.columns(3)
+        c3.selectbox("Kategorie (optional)", tax.category_ids, format_func=tax.label, index=None, placeholder="alle",
+                     key=f"{KEY}kategorie", help="Auch Partner dieser Kategorie zeigen, die keinen der Bedarfe nennen.")
+        c4.number_input("Alter des Kindes (Jahre)", min_value=0, max_value=99, value=None, step=1,
+                        placeholder="beliebig", key=f"{KEY}alter")
+        c5.selectbox("Sprache", languages, format_func=lambda c: LANGUAGE_NAMES.get(c, c), index=None,
+                     placeholder="beliebig", key=f"{KEY}sprache", help="Nur Partner, die diese Sprache angeben.")
+        c6, c7, c8 = st.columns(3)
+        c6.number_input("Umkreis (km)", min_value=1, max_value=100, value=None, step=1, placeholder="üblich je Bedarf",
+                        key=f"{KEY}umkreis",
+                        help="Zuständige Partner erscheinen immer. Der Umkreis gilt für weitere Partner in der Nähe; "
+                             "leer = übliche Entfernung je Bedarf (z. B. Kita 5 km, Erziehungsberatung 25 km).")
+        c7.number_input("Höchstens Treffer", min_value=1, max_value=50, value=10, step=1, key=f"{KEY}limit")
+        c8.checkbox("barrierefrei nötig", key=f"{KEY}barrierefrei",
+                    help="Nur Angebote, die als barrierefrei eingetragen sind. Teilweise barrierefreie erscheinen "
+                         "als Vorschlag, wenn sonst nichts passt.")
+        if st.form_submit_button("Suchen", type="primary", icon="🔎"):
+            st.session_state[f"{KEY}gesucht"] = True
+    st.button("Eingaben löschen", key=f"{KEY}loeschen", on_click=_clear, icon="🧹",
+              help="Setzt das Formular zurück (z. B. vor der nächsten Familie).")
+    return bool(st.session_state.get(f"{KEY}gesucht"))
+
+
+def _clear() -> None:
+    """Forget every input and choice of this page in this session."""
+    for key in [k for k in st.session_state if str(k).startswith(KEY)]:
+        del st.session_state[key]
+
+
+def _needs(snap) -> list[str] | None:
+    """Selected tags plus those recognised in the free text (with feedback); None = nothing to search."""
+    state = st.session_state
+    tags = list(state.get(f"{KEY}bedarfe") or [])
+    text = (state.get(f"{KEY}freitext") or "").strip()
+    if text:
+        found = personal_data_findings(text)
+        if found:
+            st.warning(f"Der Freitext enthält vermutlich {', '.join(found)}. Bitte nur Bedarfe eintragen, "
+                       "keine Angaben zur Familie.", icon="⚠️")
+        parsed = _vocabulary(snap.token, snap).parse(text)
+        if parsed.recognised:
+            pairs = [f"„{md_escape(w)}“ → {md_escape(snap.taxonomy.label(t))}" for w, t in parsed.recognised]
+            st.caption("Erkannt: " + "; ".join(pairs))
+        if parsed.unknown:
+            st.warning(md_escape(_vocabulary(snap.token, snap).unknown_message(parsed.unknown)), icon="❓")
+        tags += [t for t in parsed.tags if t not in tags]
+    return tags
+
+
+def _card(n: int, r: dict, p, tax, picked: bool = True) -> None:
+    """One result or suggestion: name, Träger, reasons, what is missing, way, contact links, handout choice."""
+    with st.container(border=True):
+        badge = "✅ zuständig" if r["zustaendig"] else "📍 in der Nähe"
+        st.markdown(f"**{n}. {md_escape(r['name'])}**  \n{md_escape(p['traeger'])} · {md_escape(tax.label(r['kategorie']))} · {badge}")
+        st.markdown(" · ".join(md_escape(x) for x in r["reasons"]))
+        if r.get("missing"):
+            st.markdown(f"⚠️ Es fehlt: {md_escape('; '.join(r['missing']))}")
+        st.caption(f"Weg zum Angebot: {md_escape(route_hint(r['distance_km']))}  \n"
+                   f"{md_escape(p['strasse'])}, {md_escape(p['plz'])} {md_escape(p['ort'])}")
+        contact = [md_link(p["telefon"], tel_href(p["telefon"])), md_link(p["email"], mailto_href(p["email"])),
+                   md_link(p["website"], web_href(p["website"]))]
+        st.markdown(" · ".join(c for c in contact if c) or "keine Kontaktdaten eingetragen")
+        st.checkbox("auf den Handzettel", value=picked, key=f"{KEY}wahl_{r['id']}")
+
+
+def _map(snap, ags: str, shown: list[dict]) -> None:
+    """The Gemeinde (red outline) and the listed partners; marker tooltips carry the card number."""
+    ids = [r["id"] for r in shown]
+    points = partner_points(snap.partners.loc[ids], snap.taxonomy, snap.gazetteer)
+    rank = {pid: n for n, pid in enumerate(ids, 1)}
+    for p in points:
+        p["t"] = html_text(f"{rank[p['id']]}. {snap.partners.at[p['id'], 'name']}")
+    st_folium(case_map(snap.gazetteer, snap.taxonomy, ags, points, static_url=static_url()), height=520,
+              use_container_width=True, returned_objects=[], key=f"{KEY}karte")
+    st.caption("Rot umrandet: Wohnort der Familie. Beim Darüberfahren zeigt jeder Marker die Nummer aus der Liste.")
+    attribution_caption()
+
+
+def _handout(snap, ids: list[str]) -> None:
+    """Printable handout (HTML print view and PDF) with the chosen partners' contacts."""
+    st.subheader("Handzettel für die Familie")
+    st.caption("Enthält nur die Kontaktdaten der ausgewählten Stellen – keine Angaben über die Familie.")
+    if not ids:
+        st.info("Bitte oben mindestens ein Angebot für den Handzettel anhaken.")
+        return
+    entries = handout_entries(snap.partners, ids, snap.taxonomy)
+    page = handout_html(entries)
+    d1, d2, _ = st.columns([1, 1, 2])
+    d1.download_button("PDF herunterladen", data=lambda: handout_pdf(entries), file_name="handzettel.pdf",
+                       mime="application/pdf", key=f"{KEY}pdf", on_click="ignore", icon="📄")
+    d2.download_button("HTML herunterladen", data=page.encode("utf-8"), file_name="handzettel.html",
+                       mime="text/html", key=f"{KEY}html", on_click="ignore", icon="🖨️")
+    with st.expander("Druckansicht", expanded=False):
+        st.iframe(page, height=600)  # every value in ``page`` is escaped (graph/handout.py)
+
+
+st.title("Fallsuche")
+st.caption(PRIVACY_NOTE)
+snap = snapshot()
+sample_banner(snap)
+searched = _form(snap)
+gemeinde = st.session_state.get(f"{KEY}gemeinde")
+if not searched:
+    st.info("Gemeinde der Familie wählen, Bedarfe angeben und **Suchen** klicken. Ohne Bedarf werden alle "
+            "erreichbaren Partner gezeigt.", icon="🧭")
+    st.stop()
+if not gemeinde:
+    st.warning("Bitte den Wohnort der Familie (Gemeinde) wählen.")
+    st.stop()
+
+state = st.session_state
+try:
+    query = build_query(snap.gazetteer, snap.taxonomy, gemeinde, bedarf=_needs(snap),
+                        kategorie=state.get(f"{KEY}kategorie"),
+                        alter=state.get(f"{KEY}alter"), sprache=state.get(f"{KEY}sprache"),
+                        barrierefrei=bool(state.get(f"{KEY}barrierefrei")), umkreis_km=state.get(f"{KEY}umkreis"),
+                        limit=int(state.get(f"{KEY}limit") or 10), vocabulary=_vocabulary(snap.token, snap))
+    found = snap.matcher.find(query)
+except NetzwerkError as exc:
+    st.error(md_escape(str(exc)))
+    st.stop()
+
+g = found.gemeinde
+more = f" (die ersten {len(found.results)})" if len(found.results) < found.total else ""
+st.subheader(f"{found.total} passende Angebote für {md_escape(g['name'])}{more}")
+shown, picked = found.results, True
+if not found.results:
+    st.warning(md_escape(found.explanation or "Keine Treffer."), icon="🔎")
+    if found.suggestions:
+        st.markdown("**Am nächsten dran** – erfüllen nicht alle Angaben; bei Bedarf für den Handzettel anhaken:")
+    shown, picked = found.suggestions, False
+if shown:
+    cards, where = st.columns([3, 2], gap="medium")
+    with cards:
+        for n, r in enumerate(shown, 1):
+            _card(n, r, snap.partners.loc[r["id"]], snap.taxonomy, picked)
+    with where:
+        _map(snap, g["ags"], shown)
+    _handout(snap, [r["id"] for r in shown if state.get(f"{KEY}wahl_{r['id']}", picked)])

@@ -90,6 +90,11 @@ def md_escape(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
 
 
+def md_link(text: str, href: str | None) -> str:
+    """Markdown link with escaped text; plain escaped text when there is no safe ``href``."""
+    return f"[{md_escape(text)}](<{href}>)" if href else md_escape(text)
+
+
 #: Streamlit's table toolbar offers its own CSV export, which does not neutralise formulas.
 _HIDE_TABLE_CSV = ('<style>[data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"])'
                    "{display:none !important}</style>")

@@ -11,7 +11,7 @@ from graph.listing import TABLE_COLUMNS, age_text, date_text, languages_text, ma
 from graph.listing import partner_table, tel_href, web_href
 from graph.network import partner_neighbourhood
 from views.partner_filters import filtered_page, show_empty_state
-from views.shared import md_escape
+from views.shared import md_escape, md_link
 
 C = TABLE_COLUMNS
 SORTS = {"Name (A–Z)": ([C["name"]], [True]), "Ort": ([C["ort"], C["name"]], [True, True]),
@@ -41,10 +41,6 @@ def _area(node: dict) -> str:
     return node["name"] if node["label"] == "Kreis" else f"{node['label']} {node['name']}"
 
 
-def _link(text: str, href: str | None) -> str:
-    return f"[{md_escape(text)}](<{href}>)" if href else md_escape(text)
-
-
 def _detail(pid: str) -> None:
     """Everything about one partner and its neighbours in the graph."""
     p = index.partners.loc[pid]
@@ -53,9 +49,9 @@ def _detail(pid: str) -> None:
     left, right = st.columns(2)
     facts = [("Kategorie", md_escape(tax.label(p["kategorie"]))), ("Träger", md_escape(p["traeger"])),
              ("Adresse", md_escape(f"{p['strasse']}, {p['plz']} {p['ort']}".strip(", "))),
-             ("Telefon", _link(p["telefon"], tel_href(p["telefon"]))),
-             ("E-Mail", _link(p["email"], mailto_href(p["email"]))),
-             ("Website", _link(p["website"], web_href(p["website"]))),
+             ("Telefon", md_link(p["telefon"], tel_href(p["telefon"]))),
+             ("E-Mail", md_link(p["email"], mailto_href(p["email"]))),
+             ("Website", md_link(p["website"], web_href(p["website"]))),
              ("Ansprechperson", md_escape(p["ansprechperson"])), ("Öffnungszeiten", md_escape(p["oeffnungszeiten"])),
              ("Angebote", md_escape(offers_text(p["angebote"], tax))), ("Alter", md_escape(age_text(p["alter_von"], p["alter_bis"]))),
              ("Sprachen", md_escape(languages_text(p["sprachen"]))), ("Barrierefrei", md_escape(p["barrierefrei"])),

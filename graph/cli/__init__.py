@@ -19,7 +19,7 @@ from typing import Any, Callable
 from graph.errors import NetzwerkError, NotFoundError, UsageError, ValidationError
 
 #: Command modules in graph.cli, in help order.
-COMMANDS = ["validate", "stats", "bericht", "import", "export", "user", "neo4j-sync", "neo4j-export"]
+COMMANDS = ["validate", "stats", "find", "bericht", "import", "export", "user", "neo4j-sync", "neo4j-export"]
 
 
 @dataclass

@@ -11,28 +11,55 @@ def test_graph_renders_offline_and_click_selects_ego_network(sample_app, web):
     page.get_by_text("Partner und").first.wait_for(timeout=30_000)
     box = chart.bounding_box()
     assert box and box["width"] > 400 and box["height"] > 300
-    clicked = _click_a_partner(page, box)
+    clicked = _click_a_partner(page)
     assert web.blocked == [], web.blocked  # no CDN or other external request: works on an offline intranet
     assert clicked.endswith("direkte Kooperationspartner."), clicked
 
 
-def _click_a_partner(page, box) -> str:
-    """Click points of the drawing until a partner is hit (the caption then names its ego network)."""
+def _partner_spots(chart, limit: int = 8) -> list[tuple[float, float]]:
+    """Page coordinates of the densest coloured areas of the drawing (partner circles, not grey lines)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    shot = chart.screenshot()  # scrolls the chart into view: measure its box afterwards
+    box = chart.bounding_box()
+    img = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB")).astype(float) / 255
+    img[:, int(img.shape[1] * 0.78):] = 1.0  # ignore the legend on the right
+    saturation = img.max(axis=2) - img.min(axis=2)
+    mask = (saturation > 0.25).astype(float)
+    k = 7  # box filter: how much colour surrounds each pixel
+    c = np.pad(mask, ((1, 0), (1, 0))).cumsum(0).cumsum(1)
+    dense = c[k:, k:] - c[:-k, k:] - c[k:, :-k] + c[:-k, :-k]
+    spots = []
+    for _ in range(limit):
+        y, x = np.unravel_index(np.argmax(dense), dense.shape)
+        if dense[y, x] < k * k * 0.8:
+            break
+        spots.append((box["x"] + (x + k / 2) * box["width"] / img.shape[1],
+                      box["y"] + (y + k / 2) * box["height"] / img.shape[0]))
+        dense[max(0, y - 15):y + 15, max(0, x - 15):x + 15] = 0
+    return spots
+
+
+def _click_a_partner(page) -> str:
+    """Hover the densest coloured spots until the tooltip names a partner, then click it."""
     caption = page.locator("[data-testid=stMain] [data-testid=stCaptionContainer]").first
     start = caption.inner_text()
-    for fy in (0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6):
-        for fx in (0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6):
-            x, y = box["x"] + box["width"] * fx * 0.8, box["y"] + box["height"] * fy
-            page.mouse.move(x, y)
-            tip = page.locator("#vg-tooltip-element.visible")
-            try:  # the tooltip appears asynchronously; give a busy machine a moment
-                tip.wait_for(state="visible", timeout=1_500)
-            except PlaywrightTimeout:
-                continue
-            if "Kategorie" in tip.inner_text():  # a partner, not a cooperation line
-                page.mouse.click(x, y)
-                page.wait_for_function("(s) => document.querySelector("
-                                       "'[data-testid=stMain] [data-testid=stCaptionContainer]')"
-                                       ".innerText !== s", arg=start, timeout=30_000)
-                return caption.inner_text()
+    chart = page.locator("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg").first
+    page.wait_for_timeout(1_000)  # let the drawing settle before taking its picture
+    for x, y in _partner_spots(chart):
+        page.mouse.move(x, y)
+        tip = page.locator("#vg-tooltip-element.visible")
+        try:  # the tooltip appears asynchronously; give a busy machine a moment
+            tip.wait_for(state="visible", timeout=3_000)
+        except PlaywrightTimeout:
+            continue
+        if "Kategorie" in tip.inner_text():  # a partner, not a cooperation line
+            page.mouse.click(x, y)
+            page.wait_for_function("(s) => document.querySelector("
+                                   "'[data-testid=stMain] [data-testid=stCaptionContainer]')"
+                                   ".innerText !== s", arg=start, timeout=30_000)
+            return caption.inner_text()
     return start

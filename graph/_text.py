@@ -1,0 +1,26 @@
+"""Small German text helpers for result texts, cards and handouts."""
+
+from __future__ import annotations
+
+import math
+
+
+def km(distance: float | None, decimals: int = 1) -> str:
+    """``8.4`` → ``"8,4 km"`` (German decimal comma); ``None``/NaN → ``"?"``."""
+    if distance is None or (isinstance(distance, float) and math.isnan(distance)):
+        return "? km"
+    return f"{distance:.{decimals}f} km".replace(".", ",")
+
+
+def join_de(items: list[str], last: str = "und") -> str:
+    """``["A", "B", "C"]`` → ``"A, B und C"``."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def years(n: int) -> str:
+    """``1`` → ``"1 Jahr"``, ``7`` → ``"7 Jahre"``."""
+    return f"{n} Jahr" if n == 1 else f"{n} Jahre"
+
