@@ -7,6 +7,11 @@ use (030 23125 xxx), e-mail and web addresses use the reserved ``.example`` top-
 contact persons are made-up names. Deliberate, realistic gaps: few sport clubs in the directory
 (none in Sozialraum Hermeskeil), offers for children of mentally ill parents only for the
 Sozialräume Konz and Schweich, Familienhebammen not locally present in Hermeskeil.
+Capacities (``kapazitaet``) are filled where they are meaningful: Kita places, cases per year
+(Erziehungsberatung, Schulsozialarbeit), families per year (Frühe Hilfen), course places per year
+(Familienbildung), places of the two projects for children of mentally ill parents; about one in
+ten is left empty (unknown), as in real directories. They come from a separate random stream, so
+the other columns do not depend on them.
 
 Run: ``python tools/make_sample_data.py`` (overwrites data/partners.csv and data/kooperationen.csv).
 """
@@ -334,7 +339,7 @@ for name, town, area, tags, langs, ebene in [
     ("Leitstelle Familie der Kreisverwaltung", TRIER_AGS, ["kreis"], ["elternbildung", "fruehe-hilfen"], ["de"], "entscheidung"),
     ("Schuldnerberatung Trier (Beispiel)", TRIER_AGS, ["kreis"], ["schuldnerberatung"], ["de", "ru"], "ueberregional"),
     ("Schuldnerberatung Saarburg (Beispiel)", "Saarburg", ["sr:saarburg", "sr:hermeskeil"], ["schuldnerberatung"], ["de"], "kreis"),
-    ("Suchtberatung Trier (Beispiel)", TRIER_AGS, ["kreis"], ["sucht", "kinder-psychisch-kranker-eltern"], ["de", "en"], "ueberregional"),
+    ("Suchtberatung Trier (Beispiel)", TRIER_AGS, ["kreis"], ["sucht", "praevention"], ["de", "en"], "ueberregional"),
     ("Suchtberatung Außenstelle Hermeskeil (Beispiel)", "Hermeskeil", ["sr:hermeskeil"], ["sucht"], ["de"], "kreis"),
     ("Migrationsberatung Trier (Beispiel)", TRIER_AGS, ["kreis"], ["migration", "sprachfoerderung"], ["de", "ar", "fa", "uk", "ru", "ti"], "ueberregional"),
     ("Migrationsdienst Konz (Beispiel)", "Konz", ["sr:konz", "sr:saarburg"], ["migration"], ["de", "ar", "tr", "uk"], "lokal"),
@@ -386,6 +391,34 @@ def checked_day() -> str:
     return (REFERENCE_DAY - timedelta(days=days)).isoformat()
 
 
+# ------------------------------------------------------------------ capacities (own random stream)
+cap_rng = random.Random(SEED + 1)
+KITAS_IN = {a: sum(1 for p in partners if p.kategorie == "kita" and p.ags == a) for a in G.index}
+CAPACITY_RANGES = {"erziehungsberatung": (120, 600), "schulsozialarbeit": (50, 160), "fruehe_hilfen": (40, 140),
+                   "familienbildung": (150, 500)}
+FIXED_CAPACITY = {"Projekt „Kinder stärken“ für Kinder psychisch kranker Eltern (Beispiel)": 30,
+                  "Patenschaften für Kinder psychisch kranker Eltern Konz (Beispiel)": 12}
+
+
+def capacity(p: P) -> str:
+    """Plausible capacity in the category's unit; empty = unknown (about 10 %)."""
+    if p.name in FIXED_CAPACITY:
+        return str(FIXED_CAPACITY[p.name])
+    if p.kategorie not in CAPACITY_RANGES and p.kategorie != "kita":
+        return ""
+    if cap_rng.random() < 0.1:
+        return ""
+    if p.kategorie == "kita":  # children under 6 ≈ 5.5 % of the population, shared by the local Kitas
+        places = 0.055 * float(G.at[p.ags, "einwohner"]) / KITAS_IN[p.ags] * cap_rng.uniform(0.8, 1.25)
+        return str(int(min(150, max(15, 5 * round(places / 5)))))
+    low, high = CAPACITY_RANGES[p.kategorie]
+    big = p.ags == TRIER_AGS or p.ebene == "ueberregional"
+    value = cap_rng.uniform((low + high) / 2, high) if big else cap_rng.uniform(low, (low + high) / 2)
+    return str(int(10 * round(value / 10)))
+
+
+capacities = [capacity(p) for p in partners]
+
 rows = []
 for n, p in enumerate(partners, start=1):
     ags = p.ags
@@ -407,6 +440,7 @@ for n, p in enumerate(partners, start=1):
         "oeffnungszeiten": p.oeffnungszeiten, "notizen": p.notizen, "geprueft_am": checked_day(),
         "aktiv": "nein" if rng.random() < 0.035 and p.kategorie not in ("sozialraumzentrum", "polizei") else "ja",
         "version": "1", "geaendert_am": f"{REFERENCE_DAY.isoformat()}T09:00:00", "geaendert_von": "beispieldaten",
+        "kapazitaet": capacities[n - 1],
     })
 
 with open(ROOT / "data" / "partners.csv", "w", encoding="utf-8", newline="") as fh:
