@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import networkx as nx
 import pandas as pd
@@ -17,6 +17,9 @@ from graph.model import Issue, parse_partners, validate_kooperationen, validate_
 from graph.network import build_graph
 from graph.store import Repository, open_store
 from graph.taxonomy import Taxonomy
+
+if TYPE_CHECKING:
+    from graph.bedarfe import BedarfRegister
 
 
 @dataclass
@@ -55,6 +58,13 @@ class Directory:
         self.gazetteer = Gazetteer.from_dir(settings.reference_path(self.data_dir, "geo"))
         self.taxonomy = Taxonomy.from_csv(settings.reference_path(self.data_dir, "taxonomie.csv"))
         self.store: Repository = open_store(backend or settings.store_backend(), self.data_dir, self.validate_rows)
+
+    @cached_property
+    def bedarfe(self) -> "BedarfRegister":
+        """The Bedarfsmeldungen register (``bedarfe.csv`` in the data folder)."""
+        from graph.bedarfe import BedarfRegister
+
+        return BedarfRegister(self.data_dir, self.gazetteer, self.taxonomy)
 
     def validate_rows(self, rows: pd.DataFrame, known_ids: Iterable[str] = (), first_row: int = 2) -> list[Issue]:
         """Validate raw partner rows (see :func:`graph.model.validate_partners`)."""

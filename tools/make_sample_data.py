@@ -13,7 +13,11 @@ Capacities (``kapazitaet``) are filled where they are meaningful: Kita places, c
 ten is left empty (unknown), as in real directories. They come from a separate random stream, so
 the other columns do not depend on them.
 
-Run: ``python tools/make_sample_data.py`` (overwrites data/partners.csv and data/kooperationen.csv).
+Example Bedarfsmeldungen (``data/bedarfe.csv``, marked ``beispiel = ja``) restate these gaps as
+the network would report them.
+
+Run: ``python tools/make_sample_data.py`` (overwrites data/partners.csv, data/kooperationen.csv
+and data/bedarfe.csv).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry import Point
 
@@ -498,4 +503,33 @@ with open(ROOT / "data" / "kooperationen.csv", "w", encoding="utf-8", newline=""
     w.writeheader()
     w.writerows(koop)
 
-print(f"{len(rows)} Partner, {len(koop)} Kooperationen geschrieben")
+# ------------------------------------------------------------------ Bedarfsmeldungen (examples, marked beispiel=ja)
+from graph.bedarfe import BEDARF_COLUMNS, validate_bedarfe  # noqa: E402
+from graph.taxonomy import Taxonomy  # noqa: E402
+
+BEDARFE = [
+    ("Hermeskeil", "kinder-psychisch-kranker-eltern", "In Hermeskeil fehlt eine Gruppe für Kinder psychisch kranker "
+     "Eltern; das Projekt in Trier ist für den Sozialraum Hermeskeil nicht zuständig.", "2026-09-17", "Workshop"),
+    ("Saarburg", "kinder-psychisch-kranker-eltern", "Im Sozialraum Saarburg gibt es keine Patenschaften für Kinder "
+     "psychisch kranker Eltern; mehrere Anfragen im letzten Quartal.", "2026-08-04", "ASD"),
+    ("Kell am See", "sport", "In Kell am See fehlt ein Sportverein, der Kinder aus Familien mit Hilfen zur "
+     "Erziehung unkompliziert aufnimmt (Beiträge, Fahrten).", "2026-06-23", "Netzwerk"),
+    ("Hermeskeil", "sport", "Kein Sportangebot im Netzwerk des Sozialraums Hermeskeil; Jugendliche fragen nach "
+     "offenem Training am Nachmittag.", "2026-10-02", "Sozialraumteam"),
+    ("Zerf", "familienhebamme", "Familienhebammen für Zerf nur mit langer Wartezeit erreichbar.", "2026-05-12", "Netzwerk"),
+    ("Trittenheim", "offene-jugendarbeit", "In Trittenheim fehlt ein Jugendtreff; der nächste ist nur mit dem Auto "
+     "erreichbar.", "2026-07-08", "Workshop"),
+    ("Palzem", "sport", "Für Grundschulkinder in Palzem gibt es kein Bewegungsangebot am Ort.", "2026-03-19", "Schule"),
+]
+bedarf_rows = [{"id": f"b-{n:06d}", "ags": ags_of(town), "bedarf": need, "text": text, "datum": day, "quelle": src,
+                "beispiel": "ja", "erfasst_am": f"{REFERENCE_DAY.isoformat()}T09:00:00", "erfasst_von": "beispieldaten"}
+               for n, (town, need, text, day, src) in enumerate(BEDARFE, start=1)]
+found = validate_bedarfe(pd.DataFrame(bedarf_rows), gaz, Taxonomy.from_csv(ROOT / "data" / "taxonomie.csv"),
+                         today=REFERENCE_DAY)
+assert not found, found
+with open(ROOT / "data" / "bedarfe.csv", "w", encoding="utf-8", newline="") as fh:
+    w = csv.DictWriter(fh, fieldnames=BEDARF_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    w.writerows(bedarf_rows)
+
+print(f"{len(rows)} Partner, {len(koop)} Kooperationen, {len(bedarf_rows)} Bedarfsmeldungen geschrieben")
