@@ -146,7 +146,7 @@ class _Checker:
             col = self.f[c]
             self.add(col.str.contains(_CONTROL), c, "Enthält unzulässige Steuerzeichen (z. B. NUL)")
             limit = MAX_LENGTH.get(c, DEFAULT_MAX_LENGTH)
-            self.add(col.str.len() > limit, c, lambda v, n=limit: f"Zu lang ({len(v):,} Zeichen, höchstens {n:,})".replace(",", "."))
+            self.add(col.str.len() > limit, c, lambda v, n=limit: f"Zu lang ({_int_de(len(v))} Zeichen, höchstens {_int_de(n)})")
 
     def required(self) -> None:
         for c in REQUIRED:
@@ -329,6 +329,10 @@ def _split(value: str) -> list[str]:
 def _short(value: str, n: int = 40) -> str:
     value = _CONTROL.sub("�", value)
     return value if len(value) <= n else value[: n - 1] + "…"
+
+
+def _int_de(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def _km(d: float) -> str:

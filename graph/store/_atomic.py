@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -16,7 +15,6 @@ from filelock import FileLock, Timeout
 from graph.errors import NetzwerkError
 
 LOCK_TIMEOUT_S = 30.0
-STALE_TEMP_S = 60.0
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -35,18 +33,16 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def remove_stale_temps(path: Path, older_than_s: float = STALE_TEMP_S) -> int:
-    """Delete temp files a killed writer left beside ``path``; returns how many."""
-    path = Path(path)
-    now = time.time()
+def remove_stale_temps(path: Path) -> int:
+    """Delete temp files a killed writer left beside ``path``; returns how many.
+
+    Only call this while holding the table's lock: writers create temp files only under the
+    lock, so any temp file seen then belongs to a writer that died.
+    """
     removed = 0
-    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
-        try:
-            if now - tmp.stat().st_mtime > older_than_s:
-                tmp.unlink()
-                removed += 1
-        except FileNotFoundError:
-            pass
+    for tmp in Path(path).parent.glob(f".{Path(path).name}.*.tmp"):
+        tmp.unlink(missing_ok=True)
+        removed += 1
     return removed
 
 
