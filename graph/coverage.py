@@ -301,3 +301,20 @@ def status_table(matrix: pd.DataFrame) -> pd.DataFrame:
     col = matrix["key"].where(matrix["typ"] == "kategorie", matrix["key"] + " (Bedarf)")
     wide = matrix.assign(_col=col).pivot(index=["ags", "gemeinde", "sozialraum"], columns="_col", values="status")
     return wide[list(dict.fromkeys(col))]
+
+
+@dataclass
+class CoverageReport:
+    """Everything the Abdeckung page shows for a set of keys (one computation per data version)."""
+
+    keys: list[Key]
+    matrix: pd.DataFrame
+    summary: pd.DataFrame
+    gaps: pd.DataFrame
+
+
+def coverage_report(partners: pd.DataFrame, gazetteer: Gazetteer, keys: list[Key],
+                    bedarfe: pd.DataFrame | None = None) -> CoverageReport:
+    """Matrix, Sozialraum summary and ranked gap list (with Bedarfsmeldungen counts) for ``keys``."""
+    matrix = coverage_matrix(partners, gazetteer, keys)
+    return CoverageReport(keys, matrix, sozialraum_summary(matrix), gap_list(matrix, bedarfe))
