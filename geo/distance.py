@@ -100,7 +100,7 @@ class SphereIndex:
         chord, idx = self._tree.query(q, k=1)
         return km_of_chord(chord), np.asarray(idx, dtype=np.int64)
 
-    def pairs_within(self, other: "SphereIndex", radius_km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def pairs_within(self, other: SphereIndex, radius_km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """All (i in self, j in other, km) with great-circle distance ≤ ``radius_km`` (unordered)."""
         if self._tree is None or other._tree is None:
             empty = np.zeros(0, dtype=np.int64)

@@ -12,8 +12,16 @@ import pytest
 from scipy import sparse
 
 from geo.distance import EARTH_RADIUS_KM, haversine_km
-from graph.coverage import (CoverageInput, compute, coverage_matrix, gap_list, gaussian_decay, resolve_keys,
-                            sozialraum_summary, status_table)
+from graph.coverage import (
+    CoverageInput,
+    compute,
+    coverage_matrix,
+    gap_list,
+    gaussian_decay,
+    resolve_keys,
+    sozialraum_summary,
+    status_table,
+)
 from graph.errors import NotFoundError, ValidationError
 from graph.model import parse_partners
 from graph.whatif import Hypothetical, what_if

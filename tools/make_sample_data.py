@@ -504,26 +504,32 @@ with open(ROOT / "data" / "kooperationen.csv", "w", encoding="utf-8", newline=""
     w.writerows(koop)
 
 # ------------------------------------------------------------------ Bedarfsmeldungen (examples, marked beispiel=ja)
-from graph.bedarfe import BEDARF_COLUMNS, validate_bedarfe  # noqa: E402
-from graph.taxonomy import Taxonomy  # noqa: E402
+from graph.bedarfe import BEDARF_COLUMNS, validate_bedarfe
+from graph.taxonomy import Taxonomy
 
-BEDARFE = [
-    ("Hermeskeil", "kinder-psychisch-kranker-eltern", "In Hermeskeil fehlt eine Gruppe für Kinder psychisch kranker "
-     "Eltern; das Projekt in Trier ist für den Sozialraum Hermeskeil nicht zuständig.", "2026-09-17", "Workshop"),
-    ("Saarburg", "kinder-psychisch-kranker-eltern", "Im Sozialraum Saarburg gibt es keine Patenschaften für Kinder "
-     "psychisch kranker Eltern; mehrere Anfragen im letzten Quartal.", "2026-08-04", "ASD"),
-    ("Kell am See", "sport", "In Kell am See fehlt ein Sportverein, der Kinder aus Familien mit Hilfen zur "
-     "Erziehung unkompliziert aufnimmt (Beiträge, Fahrten).", "2026-06-23", "Netzwerk"),
-    ("Hermeskeil", "sport", "Kein Sportangebot im Netzwerk des Sozialraums Hermeskeil; Jugendliche fragen nach "
-     "offenem Training am Nachmittag.", "2026-10-02", "Sozialraumteam"),
-    ("Zerf", "familienhebamme", "Familienhebammen für Zerf nur mit langer Wartezeit erreichbar.", "2026-05-12", "Netzwerk"),
-    ("Trittenheim", "offene-jugendarbeit", "In Trittenheim fehlt ein Jugendtreff; der nächste ist nur mit dem Auto "
-     "erreichbar.", "2026-07-08", "Workshop"),
-    ("Palzem", "sport", "Für Grundschulkinder in Palzem gibt es kein Bewegungsangebot am Ort.", "2026-03-19", "Schule"),
+BEDARFE = [  # (Gemeinde, Bedarf, Datum, Quelle, Text)
+    ("Hermeskeil", "kinder-psychisch-kranker-eltern", "2026-09-17", "Workshop",
+     ("In Hermeskeil fehlt eine Gruppe für Kinder psychisch kranker Eltern; das Projekt in Trier ist für den "
+     "Sozialraum Hermeskeil nicht zuständig.")),
+    ("Saarburg", "kinder-psychisch-kranker-eltern", "2026-08-04", "ASD",
+     ("Im Sozialraum Saarburg gibt es keine Patenschaften für Kinder psychisch kranker Eltern; mehrere Anfragen "
+     "im letzten Quartal.")),
+    ("Kell am See", "sport", "2026-06-23", "Netzwerk",
+     ("In Kell am See fehlt ein Sportverein, der Kinder aus Familien mit Hilfen zur Erziehung unkompliziert "
+     "aufnimmt (Beiträge, Fahrten).")),
+    ("Hermeskeil", "sport", "2026-10-02", "Sozialraumteam",
+     ("Kein Sportangebot im Netzwerk des Sozialraums Hermeskeil; Jugendliche fragen nach offenem Training am "
+     "Nachmittag.")),
+    ("Zerf", "familienhebamme", "2026-05-12", "Netzwerk",
+     "Familienhebammen für Zerf nur mit langer Wartezeit erreichbar."),
+    ("Trittenheim", "offene-jugendarbeit", "2026-07-08", "Workshop",
+     "In Trittenheim fehlt ein Jugendtreff; der nächste ist nur mit dem Auto erreichbar."),
+    ("Palzem", "sport", "2026-03-19", "Schule",
+     "Für Grundschulkinder in Palzem gibt es kein Bewegungsangebot am Ort."),
 ]
 bedarf_rows = [{"id": f"b-{n:06d}", "ags": ags_of(town), "bedarf": need, "text": text, "datum": day, "quelle": src,
                 "beispiel": "ja", "erfasst_am": f"{REFERENCE_DAY.isoformat()}T09:00:00", "erfasst_von": "beispieldaten"}
-               for n, (town, need, text, day, src) in enumerate(BEDARFE, start=1)]
+               for n, (town, need, day, src, text) in enumerate(BEDARFE, start=1)]
 found = validate_bedarfe(pd.DataFrame(bedarf_rows), gaz, Taxonomy.from_csv(ROOT / "data" / "taxonomie.csv"),
                          today=REFERENCE_DAY)
 assert not found, found
