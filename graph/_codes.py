@@ -26,3 +26,11 @@ EBENEN = ("lokal", "kreis", "ueberregional", "entscheidung")
 EBENE_LABELS = {"lokal": "lokal", "kreis": "Kreisebene", "ueberregional": "überregional",
                 "entscheidung": "Entscheidungsebene"}
 JA_NEIN = ("ja", "nein")
+
+#: Sectors of the intersectoral network (concept paper: youth welfare, school, health, police,
+#: justice; plus civil society and other social counselling). Each category names its sector in
+#: taxonomie.csv (column ``sektor``).
+SEKTOREN = {"jugendhilfe": "Kinder- und Jugendhilfe", "schule": "Schule", "gesundheit": "Gesundheit",
+            "polizei": "Polizei", "justiz": "Justiz", "zivilgesellschaft": "Vereine und Ehrenamt",
+            "beratung": "Soziale Beratung"}
+SONSTIGER_SEKTOR = "sonstige"

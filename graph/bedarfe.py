@@ -18,7 +18,7 @@ import pandas as pd
 
 from geo.gazetteer import Gazetteer
 from graph.errors import ValidationError
-from graph.model import FIRST_DATA_ROW, Issue, _Checker
+from graph.model import _CONTROL, FIRST_DATA_ROW, Issue, _Checker
 from graph.privacy import check_anonymous
 from graph.roles import require_role
 from graph.store._atomic import CsvTable
@@ -29,7 +29,6 @@ QUELLEN = ("Netzwerk", "ASD", "Workshop", "Sozialraumteam", "Schule", "Kita", "B
 WRITE_ROLE = "netzwerk"
 MAX_TEXT = 500
 _ID = re.compile(r"^b-\d{6}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def validate_bedarfe(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxonomy, *,
@@ -56,11 +55,10 @@ def validate_bedarfe(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxono
     c.enum("quelle", QUELLEN, "Unbekannte Quelle")
     c.enum("beispiel", ("ja", "nein"), "Muss „ja“ oder „nein“ sein", allow_empty=True)
     c.add(f["text"].str.len() > MAX_TEXT, "text", lambda v: f"Text zu lang ({len(v)} Zeichen, höchstens {MAX_TEXT})")
-    c.add(f["text"].str.contains(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"), "text", "Enthält unzulässige Steuerzeichen")
+    c.add(f["text"].str.contains(_CONTROL), "text", "Enthält unzulässige Steuerzeichen")
     for i, text in enumerate(f["text"]):
         issues += check_anonymous(text, "text", int(first_row + i))
-    parsed = pd.to_datetime(f["datum"].where(f["datum"].str.fullmatch(_DATE)), format="%Y-%m-%d", errors="coerce")
-    c.add(c.filled["datum"] & parsed.isna(), "datum", lambda v: f"Kein gültiges Datum (JJJJ-MM-TT): „{v[:20]}“")
+    parsed = c.iso_dates("datum")
     c.add(parsed > pd.Timestamp((today or date.today()) + timedelta(days=1)), "datum", "Datum liegt in der Zukunft")
     return sorted(issues, key=lambda i: (i.row, BEDARF_COLUMNS.index(i.field)))
 

@@ -41,6 +41,15 @@ class ConflictError(NetzwerkError):
         )
 
 
+class RecordConflictError(ConflictError):
+    """A cooperation, contact or Zuständigkeit changed since it was read (compared field by field)."""
+
+    def __init__(self, what: str, current: dict | None) -> None:
+        self.partner_id, self.expected, self.current = "", 0, current
+        NetzwerkError.__init__(self, f"{what} wurde inzwischen von jemand anderem geändert. "
+                                     "Bitte neu laden und die Änderung erneut eintragen.")
+
+
 class NotFoundError(NetzwerkError, KeyError):
     """A partner, Gemeinde or other entity does not exist."""
 

@@ -206,15 +206,21 @@ class _Checker:
                  lambda v: f"„Alter von“ ({v}) ist größer als „Alter bis“")
 
     def dates(self, today: date) -> None:
-        col = self.f["geprueft_am"].str.strip()
-        parsed = pd.to_datetime(col.where(col.str.fullmatch(_DATE)), format="%Y-%m-%d", errors="coerce")
-        self.add(self.filled["geprueft_am"] & parsed.isna(), "geprueft_am",
-                 lambda v: f"Kein gültiges Datum (JJJJ-MM-TT): „{_short(v)}“")
+        parsed = self.iso_dates("geprueft_am")
         self.add(parsed > pd.Timestamp(today + timedelta(days=1)), "geprueft_am", "Datum liegt in der Zukunft")
         changed = self.f["geaendert_am"].str.strip()
         ok = changed.map(_is_iso_datetime).astype(bool)
         self.add(self.filled["geaendert_am"] & ~ok, "geaendert_am",
                  lambda v: f"Kein gültiger Zeitstempel (JJJJ-MM-TTThh:mm:ss): „{_short(v)}“")
+
+    def iso_dates(self, field: str, required: bool = False) -> pd.Series:
+        """Report cells that are not ISO dates (JJJJ-MM-TT); return them parsed (NaT = empty/invalid)."""
+        col = self.f[field].str.strip()
+        parsed = pd.to_datetime(col.where(col.str.fullmatch(_DATE)), format="%Y-%m-%d", errors="coerce")
+        self.add(self.filled[field] & parsed.isna(), field, lambda v: f"Kein gültiges Datum (JJJJ-MM-TT): „{_short(v)}“")
+        if required:
+            self.add(~self.filled[field], field, "Pflichtfeld ist leer")
+        return parsed
 
     def version(self) -> None:
         col = self.f["version"].str.strip()
@@ -286,14 +292,15 @@ class _Checker:
                     self.issues.append(Issue(int(self.rows[i]), "einzugsgebiet", str(exc)))
 
 
-def validate_kooperationen(frame: pd.DataFrame, partner_ids: Iterable[str]) -> list[Issue]:
-    """Check kooperationen.csv: known partners, no self-links, kind, dates, intensity 1–3."""
+def validate_kooperationen(frame: pd.DataFrame, partner_ids: Iterable[str], *,
+                           first_row: int = FIRST_DATA_ROW) -> list[Issue]:
+    """Check kooperationen.csv: known partners, no self-links, kind, dates (end ≥ start), intensity 1–3."""
     missing = [c for c in KOOPERATION_COLUMNS if c not in frame.columns]
     if missing:
         return [Issue(1, c, f"Spalte „{c}“ fehlt") for c in missing]
     ids = set(map(str, partner_ids))
     f = frame.fillna("").astype(str)
-    rows = np.arange(len(f)) + FIRST_DATA_ROW
+    rows = np.arange(len(f)) + first_row
     issues: list[Issue] = []
     c = _Checker(f, rows, issues)
     for col in ("partner_a", "partner_b"):
@@ -302,9 +309,8 @@ def validate_kooperationen(frame: pd.DataFrame, partner_ids: Iterable[str]) -> l
     c.add(f["id"].duplicated() | (f["id"] == ""), "id", "Kennung fehlt oder kommt mehrfach vor")
     c.add(~f["art"].isin(KOOPERATION_ARTEN), "art", lambda v: f"Unbekannte Art „{_short(v)}“ (erlaubt: {', '.join(KOOPERATION_ARTEN)})")
     c.add((f["intensitaet"] != "") & ~f["intensitaet"].isin(INTENSITAETEN), "intensitaet", "Intensität muss 1, 2 oder 3 sein")
-    for col in ("seit", "bis"):
-        ok = f[col].map(lambda v: v == "" or bool(_DATE.match(v)) and _is_iso_datetime(v)).astype(bool)
-        c.add(~ok, col, lambda v: f"Kein gültiges Datum (JJJJ-MM-TT): „{_short(v)}“")
+    seit, bis = c.iso_dates("seit"), c.iso_dates("bis")
+    c.add(bis < seit, "bis", lambda v: f"Ende ({v}) liegt vor dem Beginn der Kooperation")
     return issues
 
 

@@ -4,21 +4,38 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.gazetteer import TRIER_AGS
+from geo.gazetteer import TRIER_AGS, Gazetteer
 from graph.services import Snapshot
 
 OUTSIDE = "stadt_trier"
+#: ``geaendert_von`` of the shipped fictional sample rows.
+SAMPLE_USER = "beispieldaten"
+
+
+def is_sample_data(raw: pd.DataFrame) -> bool:
+    """True while the directory still holds mostly the shipped fictional sample."""
+    return bool(len(raw)) and (raw["geaendert_von"] == SAMPLE_USER).mean() > 0.5
+
+
+def sitz_sozialraum(partners: pd.DataFrame, gazetteer: Gazetteer) -> pd.Series:
+    """Sozialraum id of each partner's location (``stadt_trier`` for Trier, ``unbekannt`` if the AGS is unknown)."""
+    sr_of = gazetteer.orte["sozialraum_id"].replace("", OUTSIDE)
+    return partners["ags"].map(sr_of).fillna("unbekannt")
+
+
+def area_names(gazetteer: Gazetteer) -> dict[str, str]:
+    """Display names of the Sozialräume and of the Stadt Trier group."""
+    return {**gazetteer.sozialraeume["name"].to_dict(), OUTSIDE: gazetteer.orte.at[TRIER_AGS, "name"] + " (kreisfrei)"}
 
 
 def directory_stats(snap: Snapshot) -> dict:
     """Active partners per Sozialraum (by location; Stadt Trier apart) × category, plus freshness."""
     active = snap.active
     gaz, tax = snap.gazetteer, snap.taxonomy
-    sr_of = gaz.orte["sozialraum_id"].replace("", OUTSIDE)
-    where = active["ags"].map(sr_of).fillna("unbekannt")
+    where = sitz_sozialraum(active, gaz)
     table = pd.crosstab(where, active["kategorie"]).reindex(
         index=list(gaz.sozialraeume.index) + [OUTSIDE], columns=tax.category_ids, fill_value=0)
-    names = {**gaz.sozialraeume["name"].to_dict(), OUTSIDE: gaz.orte.at[TRIER_AGS, "name"] + " (kreisfrei)"}
+    names = area_names(gaz)
     checked = pd.to_datetime(active["geprueft_am"].replace("", None), errors="coerce")
     return {
         "partner_gesamt": int(len(snap.partners)),

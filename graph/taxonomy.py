@@ -7,9 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from graph._codes import SEKTOREN, SONSTIGER_SEKTOR
 from graph.errors import NotFoundError
 
 TAXONOMY_COLUMNS = ["typ", "id", "label", "farbe", "kuerzel", "icon", "distanz_km", "synonyme", "beschreibung"]
+#: Optional columns (older files without them still load): sector of a category and the
+#: contact interval in months after which a partner of the category counts as „Kontakt überfällig“.
+OPTIONAL_COLUMNS = ["sektor", "kontakt_monate"]
+DEFAULT_CONTACT_MONTHS = 12
+MAX_CONTACT_MONTHS = 60
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 
@@ -19,7 +25,8 @@ class Taxonomy:
 
     ``kategorien`` and ``angebote`` are frames indexed by id with the columns of
     ``taxonomie.csv``; ``distanz_km`` is the per-key distance threshold used by the
-    coverage view ("reachable"), ``synonyme`` feeds the free-text need search.
+    coverage view ("reachable"), ``synonyme`` feeds the free-text need search, ``sektor`` and
+    ``kontakt_monate`` (optional) feed the network analysis and the Kontaktpflege.
     """
 
     def __init__(self, frame: pd.DataFrame) -> None:
@@ -27,6 +34,9 @@ class Taxonomy:
         if missing:
             raise ValueError(f"taxonomie.csv: Spalten fehlen: {', '.join(missing)}")
         frame = frame.copy()
+        for col in OPTIONAL_COLUMNS:
+            if col not in frame.columns:
+                frame[col] = ""
         frame["distanz_km"] = pd.to_numeric(frame["distanz_km"], errors="coerce").fillna(20.0)
         bad = [i for i in frame["id"] if not _ID.match(i)]
         if bad:
@@ -40,6 +50,7 @@ class Taxonomy:
         if bad_colours:
             raise ValueError(f"taxonomie.csv: Farbe fehlt oder ungültig bei {', '.join(bad_colours)}")
         kat.index.name = tags.index.name = None
+        _check_network_columns(kat)
         self.kategorien = kat
         self.angebote = tags
 
@@ -93,3 +104,31 @@ class Taxonomy:
             words = [row["label"], tag.replace("-", " ")] + [s for s in row["synonyme"].split(";") if s.strip()]
             out[str(tag)] = [w.strip() for w in words]
         return out
+
+    def sector(self, kategorie: str) -> str:
+        """Sector id of a category (``sonstige`` if the category names none or is unknown)."""
+        if kategorie in self.kategorien.index:
+            return str(self.kategorien.at[kategorie, "sektor"]).strip() or SONSTIGER_SEKTOR
+        return SONSTIGER_SEKTOR
+
+    def contact_months(self, kategorie: str) -> int:
+        """Months without contact after which a partner of the category is „überfällig“."""
+        if kategorie in self.kategorien.index:
+            value = str(self.kategorien.at[kategorie, "kontakt_monate"]).strip()
+            if value:
+                return int(value)
+        return DEFAULT_CONTACT_MONTHS
+
+
+def _check_network_columns(kat: pd.DataFrame) -> None:
+    """Raise ValueError for an unknown sector or an invalid contact interval of a category."""
+    bad_sector = [i for i, s in zip(kat["id"], kat["sektor"]) if s.strip() and s.strip() not in SEKTOREN]
+    if bad_sector:
+        raise ValueError(f"taxonomie.csv: unbekannter Sektor bei {', '.join(bad_sector)} "
+                         f"(erlaubt: {', '.join(SEKTOREN)})")
+    months = kat["kontakt_monate"].str.strip()
+    bad_months = [i for i, m in zip(kat["id"], months)
+                  if m and not (m.isdigit() and 1 <= int(m) <= MAX_CONTACT_MONTHS)]
+    if bad_months:
+        raise ValueError(f"taxonomie.csv: kontakt_monate muss eine ganze Zahl von 1 bis {MAX_CONTACT_MONTHS} sein "
+                         f"(bei {', '.join(bad_months)})")

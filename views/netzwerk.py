@@ -1,5 +1,270 @@
-"""Page „Netzwerk“ (placeholder until its issue lands)."""
+"""Page „Netzwerk“: cooperation graph, Kontaktpflege, cooperations, network analysis, Jahresbericht."""
 
-from views.shared import coming_soon
+from __future__ import annotations
 
-coming_soon("Netzwerk", "Kooperationen, Kontaktpflege und Jahresbericht.")
+from datetime import date
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from graph import netzwerk_queries as q
+from graph.analysis import SEKTOR_LABELS
+from graph.io.tabular import to_csv_bytes
+from graph.netzwerkarbeit import Netzwerkarbeit, NetzwerkSnapshot
+from graph.roles import DEFAULT_ROLE, ROLE_LABELS, has_role
+from graph.stats import OUTSIDE, area_names
+from views import _netzwerk_forms as forms
+from views.shared import directory, sample_banner
+
+#: Okabe–Ito palette (distinguishable with colour-vision deficiencies).
+SECTOR_COLOURS = {"jugendhilfe": "#0072B2", "schule": "#009E73", "gesundheit": "#56B4E9", "polizei": "#000000",
+                  "justiz": "#D55E00", "zivilgesellschaft": "#CC79A7", "beratung": "#E69F00", "sonstige": "#999999"}
+
+for key, value in {"netzwerk_ego": "", "netzwerk_klick": ""}.items():
+    st.session_state.setdefault(key, value)
+
+
+def acting() -> tuple[str, str]:
+    """Role and user of this session: set by the login (``rolle``/``benutzer``); default „lesen“."""
+    return st.session_state.get("rolle", DEFAULT_ROLE), st.session_state.get("benutzer", "")
+
+
+@st.cache_resource(show_spinner=False)
+def _netzwerkarbeit(data_dir: str, backend: str) -> Netzwerkarbeit:
+    return Netzwerkarbeit(directory())
+
+
+@st.cache_resource(show_spinner="Netzwerkdaten werden geladen …", max_entries=4)
+def _snapshot(data_dir: str, backend: str, token: str) -> NetzwerkSnapshot:
+    return _netzwerkarbeit(data_dir, backend).snapshot()
+
+
+@st.cache_data(show_spinner="Netzwerk wird berechnet …", max_entries=32)
+def _graph(token: str, day: date, sr: str, sektoren: tuple, ego: str, radius: int, iso: bool, _ns=None) -> dict:
+    return q.graph_view(_ns, day, sr, list(sektoren), ego, radius, iso)
+
+
+@st.cache_data(show_spinner="Analyse wird berechnet …", max_entries=16)
+def _tables(token: str, day: date, sr: str, sektoren: tuple, _ns=None) -> dict:
+    return q.analysis_tables(_ns, day, sr, list(sektoren))
+
+
+@st.cache_data(show_spinner="Bericht wird erstellt …", max_entries=8)
+def _report(token: str, sr: str, jahr: int, today: date, _ns=None) -> tuple[dict, bytes, str]:
+    from graph.io.bericht import to_html, to_pdf
+    from graph.jahresbericht import annual_report
+
+    report = annual_report(_ns, sr, jahr, today=today)
+    return report, to_pdf(report), to_html(report)
+
+
+def graph_chart(view: dict) -> alt.LayerChart:
+    """Altair network drawing: lines for cooperations, circles for partners (colour = sector)."""
+    nodes, edges = view["nodes"], view["edges"]
+    pick = alt.selection_point(fields=["id"], name="partner", on="click")
+    axis = alt.Axis(title=None, labels=False, ticks=False, grid=False, domain=False)
+    base = alt.Chart(nodes)
+    sectors = [s for s in SECTOR_COLOURS if s in set(nodes["sektor"])]
+    dots = base.mark_circle(stroke="#212121").encode(
+        x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis),
+        size=alt.Size("kooperationen:Q", scale=alt.Scale(range=[40, 700]), legend=None),
+        color=alt.Color("sektor_label:N", title="Sektor",
+                        scale=alt.Scale(domain=[SEKTOR_LABELS[s] for s in sectors],
+                                        range=[SECTOR_COLOURS[s] for s in sectors])),
+        strokeWidth=alt.condition(alt.datum.rolle == "ausgewählt", alt.value(3), alt.value(0.5)),
+        tooltip=[alt.Tooltip("name:N", title="Partner"), alt.Tooltip("kategorie_label:N", title="Kategorie"),
+                 alt.Tooltip("sozialraum_name:N", title="Sozialraum"),
+                 alt.Tooltip("kooperationen:Q", title="Kooperationen")],
+    ).add_params(pick)
+    layers = [dots]
+    if len(edges):
+        lines = alt.Chart(edges).mark_rule(color="#90a4ae", opacity=0.7).encode(
+            x="x:Q", y="y:Q", x2="x2:Q", y2="y2:Q",
+            strokeWidth=alt.StrokeWidth("intensitaet:Q", scale=alt.Scale(domain=[1, 3], range=[0.8, 3]), legend=None),
+            tooltip=[alt.Tooltip("name_a:N", title="Partner"), alt.Tooltip("name_b:N", title="mit"),
+                     alt.Tooltip("arten:N", title="Art")])
+        layers.insert(0, lines)
+    return alt.layer(*layers).properties(height=560).interactive()
+
+
+def _apply_click() -> None:
+    """A click on a partner in the drawing selects its ego network (once per new click)."""
+    event = st.session_state.get("netzwerk_graph")
+    picked = (((event or {}).get("selection") or {}).get("partner") or [{}])[0].get("id", "")
+    if picked and picked != st.session_state["netzwerk_klick"]:
+        st.session_state["netzwerk_klick"] = picked
+        st.session_state["netzwerk_ego"] = picked
+
+
+st.title("Netzwerk")
+st.markdown("Kooperationen und Kontaktpflege der Netzwerkpartner, Analyse des Netzwerks und der Jahresbericht "
+            "für den Jugendhilfeausschuss.")
+d = directory()
+nw = _netzwerkarbeit(str(d.data_dir), d.store.name)
+token = nw.token()
+ns = _snapshot(str(d.data_dir), d.store.name, token)
+sample_banner(ns.snap)
+role, user = acting()
+may_write = has_role(role, "netzwerk")
+if message := st.session_state.pop(forms.FLASH, None):
+    st.success(message)
+
+areas = {q.ALLE: "alle Sozialräume", **area_names(d.gazetteer)}
+kreis_areas = {k: v for k, v in areas.items() if k not in (q.ALLE, OUTSIDE)}
+f1, f2, f3 = st.columns([2, 3, 1])
+sr = f1.selectbox("Sozialraum", list(areas), format_func=areas.get, key="netzwerk_sr",
+                  help="Partner mit Sitz im Sozialraum und ihre direkten Kooperationspartner")
+sektoren = f2.multiselect("Sektoren", list(SEKTOR_LABELS), format_func=SEKTOR_LABELS.get, key="netzwerk_sektoren",
+                          placeholder="alle Sektoren")
+day = f3.date_input("Stichtag", value=date.today(), format="DD.MM.YYYY", key="netzwerk_tag",
+                    help="Kooperationen, die an diesem Tag laufen; Kontakte bis zu diesem Tag")
+
+tab_graph, tab_kontakt, tab_koop, tab_analyse, tab_bericht = st.tabs(
+    ["Netzwerkgraph", "Kontaktpflege", "Kooperationen", "Analyse", "Jahresbericht"])
+
+with tab_graph:
+    _apply_click()
+    labels = forms.partner_labels(ns)
+    g1, g2, g3 = st.columns([3, 1, 1])
+    ego = g1.selectbox("Partner im Mittelpunkt (Ego-Netzwerk)", [""] + list(labels), key="netzwerk_ego",
+                       format_func=lambda p: labels.get(p, "– ganzes Netzwerk –"),
+                       help="Oder einen Partner in der Zeichnung anklicken")
+    radius = g2.radio("Umkreis", [1, 2], horizontal=True, format_func=lambda r: f"{r} Schritt" + ("e" if r > 1 else ""),
+                      key="netzwerk_radius", disabled=not ego)
+    iso = g3.checkbox("auch Partner ohne Kooperation", key="netzwerk_iso", disabled=bool(ego))
+    view = _graph(token, day, sr, tuple(sektoren), ego, radius, iso, _ns=ns)
+    st.caption(forms.md(view["text"]))
+    if view["nodes"].empty:
+        st.info("Für diese Auswahl gibt es keine Partner mit laufender Kooperation.")
+    else:
+        st.altair_chart(graph_chart(view), key="netzwerk_graph", on_select="rerun", selection_mode="partner",
+                        width="stretch", alt=view["text"] + " Dieselben Angaben stehen in der Tabelle darunter.")
+        st.caption("Linien = laufende Kooperationen (dicker = engere Zusammenarbeit), Kreisgröße = Zahl der "
+                   "Kooperationspartner. Mausrad: zoomen, ziehen: verschieben.")
+        if len(view["edges"]):
+            with st.expander("Kooperationen dieser Ansicht als Tabelle"):
+                st.dataframe(view["edges"][["name_a", "name_b", "arten", "intensitaet"]].rename(columns={
+                    "name_a": "Partner", "name_b": "mit", "arten": "Art", "intensitaet": "Intensität"}),
+                    hide_index=True, width="stretch")
+
+with tab_kontakt:
+    names = q.netzwerker_namen(ns)
+    k1, k2 = st.columns([2, 1])
+    who = k1.selectbox("Zuständig", [q.ALLE, "(ohne Zuständigkeit)", *names], key="netzwerk_zustaendig",
+                       format_func=lambda n: n or "alle")
+    only_due = k2.checkbox("nur überfällige", value=True, key="netzwerk_nur_faellig",
+                           help="überfällig = kein Kontakt seit dem in der Kategorie festgelegten Intervall")
+    liste = q.kontakt_liste(ns, day, sr, who, only_due)
+    st.subheader(f"Kontakt überfällig: {len(liste)} Partner" if only_due else f"Kontaktstatus: {len(liste)} Partner")
+    st.caption("Fällig ist der nächste Kontakt am selben Tag so viele Monate nach dem letzten Kontakt, wie die "
+               "Kategorie vorsieht (am Monatsende: letzter Tag des Monats); überfällig ab dem Folgetag.")
+    if liste.empty:
+        st.success("Keine überfälligen Kontakte für diese Auswahl.")
+    else:
+        st.dataframe(liste.drop(columns="id"), hide_index=True, width="stretch")
+        st.download_button("Liste als CSV (Excel)", to_csv_bytes(liste.drop(columns="id")),
+                           file_name="kontakte_ueberfaellig.csv", mime="text/csv", on_click="ignore")
+    st.subheader("Kontakt erfassen")
+    if not may_write:
+        st.info(f"Zum Erfassen ist die Rolle {ROLE_LABELS['netzwerk']} nötig (angemeldet: {ROLE_LABELS.get(role, role)}).")
+    else:
+        default_sr = sr if sr in kreis_areas else next(iter(kreis_areas))
+        forms.kontakt_form(nw, ns, role, user, kreis_areas, default_sr, names)
+        with st.expander("Zuständigkeit festlegen"):
+            forms.zustaendigkeit_form(nw, ns, role, user, list(liste.loc[liste["zuständig"] == "– niemand –", "id"]))
+    recent = q.kontakte_im_sozialraum(ns, sr)
+    with st.expander(f"Zuletzt erfasste Kontakte ({len(recent)})"):
+        st.dataframe(recent.drop(columns="id"), hide_index=True, width="stretch")
+        if may_write:
+            forms.kontakt_loeschen(nw, recent, ns, role, user)
+
+with tab_koop:
+    kliste = q.kooperation_liste(ns, day, sr)
+    st.dataframe(kliste.drop(columns="id"), hide_index=True, width="stretch")
+    if not may_write:
+        st.info(f"Kooperationen anlegen und bearbeiten: Rolle {ROLE_LABELS['netzwerk']} nötig.")
+    else:
+        with st.expander("Neue Kooperation"):
+            forms.kooperation_neu_form(nw, ns, role, user)
+        with st.expander("Kooperation ändern oder beenden"):
+            forms.kooperation_bearbeiten_form(nw, ns, kliste, role, user)
+
+with tab_analyse:
+    t = _tables(token, day, sr, tuple(sektoren), _ns=ns)
+    st.subheader("Zentrale Partner")
+    st.caption("Wer hat die meisten Kooperationspartner, und über wen laufen die Verbindungen zwischen anderen? "
+               "„Zwischen“ = Anteil der kürzesten Wege zwischen anderen Partnern, die über diesen Partner führen.")
+    st.dataframe(t["zentral"].head(25), hide_index=True, width="stretch",
+                 column_order=["name", "erklaerung", "kategorie_label", "sozialraum_name", "kooperationen", "zwischen"],
+                 column_config={"name": "Partner", "erklaerung": st.column_config.TextColumn("Erklärung", width="large"),
+                                "kategorie_label": "Kategorie", "sozialraum_name": "Sozialraum",
+                                "kooperationen": "Kooperationen",
+                                "zwischen": st.column_config.NumberColumn("Zwischen", format="percent")})
+    st.subheader("Brücken zwischen den Sektoren")
+    st.caption("Ein Partner verbindet zwei Sektoren, wenn er zu einem gehört und mit dem anderen kooperiert "
+               "(direkt) oder mit Partnern beider Sektoren kooperiert (vermittelnd).")
+    b = t["brokers"]
+    fragile = int((b["anzahl"] == 1).sum())
+    if b.empty:
+        st.info("Keine Verbindungen zwischen verschiedenen Sektoren.")
+    else:
+        if fragile:
+            st.warning(f"{fragile} Verbindungen zwischen Sektoren hängen an einem einzigen Partner.")
+        st.dataframe(b, hide_index=True, width="stretch",
+                     column_order=["erklaerung", "sektor_a", "sektor_b", "anzahl", "vermittelnd", "partner"],
+                     column_config={"erklaerung": st.column_config.TextColumn("Erklärung", width="large"),
+                                    "sektor_a": "Sektor", "sektor_b": "und Sektor", "anzahl": "Partner",
+                                    "vermittelnd": "davon vermittelnd", "partner": "Namen"})
+    st.subheader("Welche Sektoren kooperieren miteinander?")
+    st.caption("Zahl der laufenden Kooperationen zwischen den Sektoren (Diagonale: innerhalb eines Sektors).")
+    st.dataframe(t["matrix"], width="stretch")
+    for text in t["fehlend"]["erklaerung"]:  # sector labels only, no user text
+        st.markdown(f"- {text}")
+    st.subheader("Nicht vernetzte Partner und Kategorien")
+    cats = t["isolierte_kategorien"]
+    if len(cats):
+        st.dataframe(cats[["erklaerung"]], hide_index=True, width="stretch",
+                     column_config={"erklaerung": st.column_config.TextColumn("Erklärung", width="large")})
+    iso_table = t["isoliert"]
+    st.caption(f"{len(iso_table)} Partner ohne laufende Kooperation.")
+    st.dataframe(iso_table[["name", "kategorie_label", "sozialraum_name"]].rename(columns={
+        "name": "Partner", "kategorie_label": "Kategorie", "sozialraum_name": "Sozialraum"}), hide_index=True,
+        width="stretch")
+    st.subheader("Netzwerkebenen")
+    st.caption("lokal, Kreisebene, überregional und Entscheidungsebene (Spalte „ebene“ der Partner).")
+    if len(t["ebenen"]):
+        st.dataframe(t["ebenen"], hide_index=True, width="stretch",
+                     column_order=["erklaerung", "ebene", "partner", "mit_kooperation", "innerhalb", "mit_anderen_ebenen"],
+                     column_config={"erklaerung": st.column_config.TextColumn("Erklärung", width="large"),
+                                    "ebene": "Ebene", "partner": "Partner", "mit_kooperation": "mit Kooperation",
+                                    "innerhalb": "Kooperationen innerhalb",
+                                    "mit_anderen_ebenen": "mit anderen Ebenen"})
+
+with tab_bericht:
+    st.markdown("Jahresbericht der Netzwerkarbeit für den Jugendhilfeausschuss: Partner je Kategorie, Kontakte und "
+                "Netzwerktreffen, neue und beendete Kooperationen, Vernetzung – als PDF oder HTML.")
+    r1, r2 = st.columns(2)
+    report_sr = r1.selectbox("Sozialraum", list(kreis_areas), format_func=kreis_areas.get, key="netzwerk_bericht_sr",
+                             index=list(kreis_areas).index(sr) if sr in kreis_areas else 0)
+    jahr = int(r2.number_input("Jahr", min_value=2000, max_value=date.today().year, value=date.today().year - 1,
+                               step=1, key="netzwerk_bericht_jahr"))
+    if st.toggle("Bericht erstellen", key="netzwerk_bericht_an"):
+        report, pdf, html_text = _report(token, report_sr, jahr, date.today(), _ns=ns)
+        p, k = report["partner"], report["kontakte"]
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric("Partner (Jahresende)", p["summe_jahr"], p["summe_jahr"] - p["summe_vorjahr"])
+        m2.metric("Kontakte", k["anzahl"], k["anzahl"] - k["anzahl_vorjahr"])
+        m3.metric("Netzwerktreffen", k["nach_art"].get("Netzwerktreffen", 0))
+        m4.metric("Neue / beendete Kooperationen",
+                  f"{len(report['kooperationen']['neu'])} / {len(report['kooperationen']['beendet'])}")
+        st.dataframe(pd.DataFrame(p["kategorien"]).drop(columns="kategorie").rename(columns={
+            "label": "Kategorie", "vorjahr": f"Ende {jahr - 1}", "jahr": f"Ende {jahr}", "veraenderung": "Veränderung"}),
+            hide_index=True)
+        st.caption(report["methode"])
+        st.info(report["bedarfe"]["hinweis"])
+        stem = f"jahresbericht_{report_sr}_{jahr}"
+        c1, c2 = st.columns(2)
+        c1.download_button("PDF herunterladen", pdf, file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore")
+        c2.download_button("HTML herunterladen", html_text.encode("utf-8"), file_name=f"{stem}.html", mime="text/html",
+                           on_click="ignore")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph import settings
+from graph import settings, stats
 from graph.services import Directory, Snapshot
 
 SAMPLE_NOTE = ("**Beispieldaten:** Die mitgelieferten Partner sind erfunden (nur die Adressen der "
@@ -36,7 +36,7 @@ def snapshot() -> Snapshot:
 
 def is_sample_data(snap: Snapshot) -> bool:
     """True while the directory still holds the shipped fictional sample."""
-    return bool(len(snap.raw)) and (snap.raw["geaendert_von"] == "beispieldaten").mean() > 0.5
+    return stats.is_sample_data(snap.raw)
 
 
 def sample_banner(snap: Snapshot) -> None:

@@ -18,7 +18,7 @@ from typing import Any, Callable
 from graph.errors import NetzwerkError, NotFoundError, UsageError, ValidationError
 
 #: Command modules in graph.cli, in help order.
-COMMANDS = ["validate", "stats", "coverage"]
+COMMANDS = ["validate", "stats", "coverage", "bericht"]
 
 
 @dataclass

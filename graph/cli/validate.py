@@ -11,20 +11,23 @@ def register(sub, common) -> None:
 
 
 def run(args) -> Result:
+    from graph.netzwerkarbeit import Netzwerkarbeit
+
     d = directory_from(args)
     found = d.validate()
     partners = found["partners.csv"]
-    koop = found["kooperationen.csv"]
     errors = [i for i in partners if i.level == "fehler"]
     hints = [i for i in partners if i.level != "fehler"]
-    ok = not errors and not koop
+    others = {"kooperationen.csv": found["kooperationen.csv"], **Netzwerkarbeit(d).validate()}
+    ok = not errors and not any(others.values())
     doc = {"ok": ok, "errors": [i.as_dict() for i in errors],
            "warnings": [i.as_dict() for i in hints],
-           "kooperationen": {"ok": not koop, "errors": [i.as_dict() for i in koop]}}
+           **{name.removesuffix(".csv"): {"ok": not found_, "errors": [i.as_dict() for i in found_]}
+              for name, found_ in others.items()}}
     lines = [f"partners.csv, Zeile {i.row}, Feld „{i.field}“: {i.message}" for i in errors]
-    lines += [f"kooperationen.csv, Zeile {i.row}, Feld „{i.field}“: {i.message}" for i in koop]
+    lines += [f"{name}, Zeile {i.row}, Feld „{i.field}“: {i.message}" for name, found_ in others.items() for i in found_]
     if ok:
         lines.append(f"Keine Fehler ({d.data_dir}). Hinweise: {len(hints)}.")
     else:
-        lines.append(f"{len(errors) + len(koop)} Fehler gefunden.")
+        lines.append(f"{len(errors) + sum(map(len, others.values()))} Fehler gefunden.")
     return Result(0 if ok else 1, doc, "\n".join(lines))

@@ -1,0 +1,38 @@
+"""``bericht``: Jahresbericht Netzwerkarbeit for one Sozialraum and year as PDF or HTML."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from graph.cli import Result, directory_from
+from graph.errors import UsageError
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("bericht", parents=[common], help="Jahresbericht Netzwerkarbeit (PDF oder HTML)")
+    p.add_argument("--sozialraum", required=True, help="konz, schweich, hermeskeil oder saarburg")
+    p.add_argument("--jahr", required=True, type=int, help="Berichtsjahr, z. B. 2025")
+    p.add_argument("--out", required=True, help="Zieldatei; Endung .pdf oder .html bestimmt das Format")
+    p.set_defaults(run=run)
+
+
+def run(args) -> Result:
+    from graph.io.bericht import FORMATS, write_report
+    from graph.jahresbericht import annual_report
+    from graph.netzwerkarbeit import Netzwerkarbeit
+
+    today = date.today()
+    if not 2000 <= args.jahr <= today.year:
+        raise UsageError(f"Jahr {args.jahr} liegt außerhalb von 2000 bis {today.year}")
+    if not any(args.out.lower().endswith(ext) for ext in FORMATS):
+        raise UsageError(f"Unbekannte Endung bei „{args.out}“: bitte .pdf oder .html angeben")
+    directory = directory_from(args)
+    known = list(directory.gazetteer.sozialraeume.index)
+    if args.sozialraum not in known:
+        raise UsageError(f"Unbekannter Sozialraum „{args.sozialraum}“ (erlaubt: {', '.join(known)})")
+    ns = Netzwerkarbeit(directory).snapshot()
+    report = annual_report(ns, args.sozialraum, args.jahr, today=today)
+    fmt = write_report(report, args.out)
+    text = (f"Jahresbericht {args.jahr} für {report['sozialraum_name']} geschrieben: {args.out} ({fmt.upper()}). "
+            f"{report['kontakte']['anzahl']} Kontakte, {report['kooperationen']['laufend']} laufende Kooperationen.")
+    return Result(0, {"ok": True, "out": str(args.out), "format": fmt, "bericht": report}, text)

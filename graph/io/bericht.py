@@ -1,0 +1,210 @@
+"""Render the Jahresbericht (a dict from :func:`graph.jahresbericht.annual_report`) as HTML or PDF.
+
+Both formats come from the same list of blocks (heading, paragraph, list, table, chart), so they
+always show the same content. Charts are matplotlib PNGs (no pyplot state; safe in the app);
+every text reaching HTML is escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from datetime import date
+from pathlib import Path
+from typing import NamedTuple
+
+from graph.errors import UsageError
+
+FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+FOOTER = "Netzwerkpartner-Karte Trier-Saarburg · Jugendamt"
+ART_COLOURS = {"Netzwerktreffen": "#1565c0", "Besuch": "#2e7d32", "Telefonat": "#ef6c00", "Arbeitskreis": "#6a1b9a",
+               "Projekt": "#c62828"}
+
+
+class Block(NamedTuple):
+    """One piece of the report: ``kind`` is h1, h2, p, note, list, table or chart."""
+
+    kind: str
+    text: str = ""
+    items: tuple = ()
+    header: tuple = ()
+
+
+def title(report: dict) -> str:
+    """Document title."""
+    return f"Jahresbericht Netzwerkarbeit {report['jahr']} – Sozialraum {report['sozialraum_name']}"
+
+
+def blocks(report: dict) -> list[Block]:
+    """The report's content in reading order."""
+    p, k, c, n = report["partner"], report["kontakte"], report["kooperationen"], report["netzwerk"]
+    y, prev = report["jahr"], report["jahr"] - 1
+    stand = f"Stichtag {_de(report['stichtag'])}" + ("" if report["abgeschlossen"] else " (Jahr noch nicht abgeschlossen)")
+    out = [Block("h1", title(report)), Block("p", f"{stand} · erstellt am {_de(report['erstellt'])}")]
+    if report.get("beispieldaten"):
+        out.append(Block("note", "Beispieldaten: Die Partner, Kontakte und Kooperationen sind erfunden. "
+                                 "Der Bericht zeigt, wie die Auswertung aussieht – nicht die Lage im Landkreis."))
+    out += [Block("h2", "Überblick"), Block("table", header=("Kennzahl", f"{prev}", f"{y}"), items=(
+        ("Partner mit Sitz im Sozialraum (Jahresende)", p["summe_vorjahr"], p["summe_jahr"]),
+        ("Erfasste Kontakte", k["anzahl_vorjahr"], k["anzahl"]),
+        ("davon Netzwerktreffen", "", k["nach_art"].get("Netzwerktreffen", 0)),
+        ("Laufende Kooperationen (Jahresende)", c["laufend_vorjahr"], c["laufend"]),
+        ("Neue / beendete Kooperationen", "", f"{len(c['neu'])} / {len(c['beendet'])}"),
+        ("Partner mit überfälligem Kontakt am Stichtag", "", f"{k['ueberfaellig']} von {k['partner_aktiv']}"),
+    ))]
+    out += [Block("h2", "1. Partner nach Kategorie"),
+            Block("table", header=("Kategorie", f"Ende {prev}", f"Ende {y}", "Veränderung"),
+                  items=tuple((r["label"], r["vorjahr"], r["jahr"], _signed(r["veraenderung"])) for r in p["kategorien"])),
+            Block("chart", "partner", header=("Partner je Kategorie, Ende Vorjahr und Ende Berichtsjahr",)),
+            Block("p", f"Im Jahr {y} erstmals belegt: " + (", ".join(p["neu"]) if p["neu"] else "keine") + "."),
+            Block("p", f"Im Jahr {y} deaktiviert: " + (", ".join(p["beendet"]) if p["beendet"] else "keine") + ".")]
+    out += [Block("h2", "2. Kontaktpflege"),
+            Block("p", f"{k['anzahl']} Kontakte mit {k['partner_erreicht']} verschiedenen Partnern "
+                       f"(Vorjahr: {k['anzahl_vorjahr']} Kontakte). Zusätzlich {k['kreisweit']} kreisweite Termine "
+                       "(Arbeitskreise und Treffen für alle Sozialräume)."),
+            Block("table", header=("Art", "Anzahl"), items=tuple((a, v) for a, v in k["nach_art"].items()))]
+    if k["anzahl"]:
+        out.append(Block("chart", "kontakte", header=("Kontakte je Monat nach Art",)))
+    out.append(Block("table", header=("Netzwerktreffen", "Thema", "Partner"),
+                     items=tuple((_de(t["datum"]), t["thema"], t["partner"]) for t in k["netzwerktreffen"]))
+               if k["netzwerktreffen"] else Block("p", f"Im Jahr {y} wurde kein Netzwerktreffen erfasst."))
+    out += [Block("h2", "3. Kooperationen"),
+            Block("p", f"Zum Jahresende laufen {c['laufend']} Kooperationen (Vorjahr: {c['laufend_vorjahr']}), "
+                       f"{len(c['neu'])} kamen im Jahr {y} hinzu, {len(c['beendet'])} endeten.")]
+    for key, label in (("neu", "Neue Kooperationen"), ("beendet", "Beendete Kooperationen")):
+        if c[key]:
+            out.append(Block("table", header=(label, "mit", "Art", "Datum"),
+                             items=tuple((r["partner_a"], r["partner_b"], r["art"], _de(r["datum"])) for r in c[key])))
+    out += [Block("h2", "4. Vernetzung im Sozialraum"),
+            Block("p", f"{n['ohne_kooperation']} Partner mit Sitz im Sozialraum haben am Stichtag keine laufende "
+                       "Kooperation.")]
+    for key, label in (("isolierte_kategorien", "Nicht vernetzte Kategorien"),
+                       ("fehlende_verbindungen", "Bereiche ohne Kooperation miteinander"),
+                       ("fragile_verbindungen", "Verbindungen, die an einem einzigen Partner hängen")):
+        if n[key]:
+            out += [Block("p", label + ":"), Block("list", items=tuple(n[key]))]
+    out += [Block("h2", "5. Abdeckungslücken und Bedarfsmeldungen"), Block("p", report["bedarfe"]["hinweis"])]
+    out += [Block("h2", "Methode"), Block("p", report["methode"]),
+            Block("p", "Zum Sozialraum zählen Partner mit Sitz dort; eine Kooperation zählt, wenn mindestens ein "
+                       "Partner dort sitzt; ein Kontakt zählt, wenn er für den Sozialraum erfasst wurde. Kontakte "
+                       "enthalten keine Fall- oder Familiendaten.")]
+    return out
+
+
+def charts(report: dict) -> dict[str, bytes]:
+    """PNG charts by name (``partner``, ``kontakte``)."""
+    from matplotlib.figure import Figure
+
+    out: dict[str, bytes] = {}
+    rows = report["partner"]["kategorien"]
+    if rows:
+        fig = Figure(figsize=(7.5, 0.35 * len(rows) + 1.2), dpi=150)
+        ax = fig.add_subplot()
+        pos = range(len(rows))
+        ax.barh([i + 0.2 for i in pos], [r["vorjahr"] for r in rows], height=0.4, color="#b0bec5",
+                label=f"Ende {report['jahr'] - 1}")
+        ax.barh([i - 0.2 for i in pos], [r["jahr"] for r in rows], height=0.4, color="#1565c0",
+                label=f"Ende {report['jahr']}")
+        ax.set_yticks(list(pos), [r["label"] for r in rows], fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlabel("Partner mit Sitz im Sozialraum")
+        ax.legend(fontsize=8, loc="lower right")
+        out["partner"] = _png(fig)
+    months = report["kontakte"]["nach_monat"]
+    if report["kontakte"]["anzahl"]:
+        fig = Figure(figsize=(7.5, 3.0), dpi=150)
+        ax = fig.add_subplot()
+        bottom = [0] * 12
+        for art, values in months.items():
+            ax.bar(range(1, 13), values, bottom=bottom, color=ART_COLOURS.get(art, "#757575"), label=art)
+            bottom = [a + b for a, b in zip(bottom, values)]
+        ax.set_xticks(range(1, 13), ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"],
+                      fontsize=8)
+        ax.set_ylim(0, max(bottom) * 1.1 + 0.5)
+        ax.set_ylabel("Kontakte")
+        ax.legend(fontsize=7, ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
+        out["kontakte"] = _png(fig)
+    return out
+
+
+def to_html(report: dict) -> str:
+    """A self-contained HTML page (charts embedded, all text escaped)."""
+    pngs = charts(report)
+    e = html.escape
+    parts = []
+    for b in blocks(report):
+        if b.kind in ("h1", "h2"):
+            parts.append(f"<{b.kind}>{e(b.text)}</{b.kind}>")
+        elif b.kind in ("p", "note"):
+            parts.append(f'<p class="{b.kind}">{e(b.text)}</p>')
+        elif b.kind == "list":
+            parts.append("<ul>" + "".join(f"<li>{e(str(i))}</li>" for i in b.items) + "</ul>")
+        elif b.kind == "table":
+            head = "".join(f'<th scope="col">{e(str(h))}</th>' for h in b.header)
+            body = "".join("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>" for row in b.items)
+            parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        elif b.kind == "chart" and b.text in pngs:
+            data = base64.b64encode(pngs[b.text]).decode("ascii")
+            parts.append(f'<figure><img alt="{e(b.header[0])}" src="data:image/png;base64,{data}">'
+                         f"<figcaption>{e(b.header[0])}</figcaption></figure>")
+    style = ("body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:52rem;margin:2rem auto;color:#111;"
+             "line-height:1.45}table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #999;"
+             "padding:.25rem .5rem;text-align:left}th{background:#eceff1}.note{background:#fff3cd;padding:.5rem}"
+             "img{max-width:100%}figcaption{font-size:.85rem;color:#444}")
+    return (f'<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8"><title>{e(title(report))}</title>'
+            f"<style>{style}</style></head><body>{''.join(parts)}<footer><p>{e(FOOTER)}</p></footer></body></html>\n")
+
+
+def to_pdf(report: dict) -> bytes:
+    """The report as PDF (A4, bundled DejaVu font, charts as images)."""
+    from graph.io.pdf import Document
+
+    pngs = charts(report)
+    doc = Document(title(report), footer_note=FOOTER)
+    for b in blocks(report):
+        if b.kind == "h1":
+            doc.heading(b.text, size=16)
+        elif b.kind == "h2":
+            doc.ln(2)
+            doc.heading(b.text, size=12)
+        elif b.kind in ("p", "note"):
+            doc.paragraph(b.text, style="I" if b.kind == "note" else "")
+        elif b.kind == "list":
+            for item in b.items:
+                doc.paragraph(f"• {item}", size=9)
+        elif b.kind == "table":
+            doc.table([str(h) for h in b.header], [[str(v) for v in row] for row in b.items])
+            doc.ln(2)
+        elif b.kind == "chart" and b.text in pngs:
+            doc.image(io.BytesIO(pngs[b.text]), w=doc.epw, alt_text=b.header[0])
+            doc.ln(2)
+    return doc.to_bytes()
+
+
+def write_report(report: dict, path: str | Path) -> str:
+    """Write HTML or PDF depending on the file extension; returns the format."""
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"Unbekannte Endung „{path.suffix}“: bitte .pdf oder .html angeben")
+    data = to_pdf(report) if fmt == "pdf" else to_html(report).encode("utf-8")
+    from graph.store._atomic import atomic_write_bytes
+
+    atomic_write_bytes(path, data)
+    return fmt
+
+
+def _png(fig) -> bytes:
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def _de(iso: str) -> str:
+    return date.fromisoformat(iso).strftime("%d.%m.%Y")
+
+
+def _signed(n: int) -> str:
+    return f"+{n}" if n > 0 else ("±0" if n == 0 else f"−{abs(n)}")

@@ -1,0 +1,86 @@
+"""The Netzwerk page in Streamlit's AppTest: roles, the contact form, ego network and the report."""
+
+from pathlib import Path
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def _page(**state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page("views/netzwerk.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_reader_sees_lists_but_no_forms(data_dir):
+    at = _page()
+    assert at.title[0].value == "Netzwerk"
+    assert not [b for b in at.button if b.label in ("Kontakt speichern", "Kooperation speichern")]
+    assert any("Rolle Netzwerk nötig" in i.value for i in at.info)
+    assert any(s.value.startswith("Kontakt überfällig: ") for s in at.subheader)
+
+
+def test_contact_form_rejects_personal_data_then_saves(data_dir):
+    before = (data_dir / "kontakte.csv").read_bytes()
+    at = _page(rolle="netzwerk", benutzer="Andrea Thiel")
+    at.multiselect(key="netzwerk_kf_partner").set_value(["p-000001"])
+    at.text_area(key="netzwerk_kf_thema").input("Gespräch mit Frau Schneider wegen ihrem Sohn")
+    _button(at, "Kontakt speichern").click()
+    at.run()
+    assert any("personenbezogenen Daten" in e.value for e in at.error)
+    assert (data_dir / "kontakte.csv").read_bytes() == before
+
+    at.multiselect(key="netzwerk_kf_partner").set_value(["p-000001"])
+    at.text_area(key="netzwerk_kf_thema").input("Ferienangebote im Sozialraum abgestimmt")
+    _button(at, "Kontakt speichern").click()
+    at.run()
+    assert not at.exception and any(s.value == "Kontakt gespeichert." for s in at.success)
+    last = pd.read_csv(data_dir / "kontakte.csv", dtype=str, keep_default_na=False).iloc[-1]
+    assert (last["partner"], last["thema"], last["erfasst_von"]) == ("p-000001", "Ferienangebote im Sozialraum abgestimmt",
+                                                                     "Andrea Thiel")
+
+
+def test_ego_network_caption_matches_the_cooperations(data_dir):
+    koop = pd.read_csv(data_dir / "kooperationen.csv", dtype=str, keep_default_na=False)
+    srz = "p-000002"
+    running = koop[((koop["partner_a"] == srz) | (koop["partner_b"] == srz)) & (koop["bis"] == "")]
+    partners = (set(running["partner_a"]) | set(running["partner_b"])) - {srz}
+    at = _page()
+    at.selectbox(key="netzwerk_ego").set_value(srz)
+    at.run()
+    assert any(c.value.replace("\\", "") == f"Sozialraumzentrum Schweich: {len(partners)} direkte Kooperationspartner."
+               for c in at.caption)
+
+
+def test_report_tab_offers_pdf_and_html(data_dir):
+    at = _page()
+    at.toggle(key="netzwerk_bericht_an").set_value(True)
+    at.run()
+    assert not at.exception
+    metrics = {m.label for m in at.metric}
+    assert {"Partner (Jahresende)", "Kontakte", "Netzwerktreffen"} <= metrics
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert {"PDF herunterladen", "HTML herunterladen"} <= labels
+
+
+def test_user_text_cannot_inject_markdown(data_dir):
+    """A partner name with a markdown image must not turn into an image (no external request)."""
+    raw = pd.read_csv(data_dir / "partners.csv", dtype=str, keep_default_na=False)
+    raw.loc[raw["id"] == "p-000002", "name"] = "![x](http://tracker.example/x.png) SRZ"
+    raw.to_csv(data_dir / "partners.csv", index=False)
+    at = _page()
+    at.selectbox(key="netzwerk_ego").set_value("p-000002")
+    at.run()
+    shown = [c.value for c in at.caption if "tracker" in c.value]
+    assert shown and all("\\!\\[x\\]\\(http" in v for v in shown)
