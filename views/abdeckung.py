@@ -13,8 +13,12 @@ from graph.errors import ForbiddenError, NetzwerkError, ValidationError
 from graph.io.tabular import to_xlsx_bytes
 from graph.roles import DEFAULT_ROLE, ROLE_LABELS, has_role
 from graph.whatif import Hypothetical, what_if
-from views.abdeckung_karte import map_section
 from views.shared import attribution_caption, directory, sample_banner, snapshot
+
+try:  # the map is built with the offline map builders of geo/maps.py (issue 4)
+    from views.abdeckung_karte import map_section
+except ImportError:  # until they are integrated: tables only
+    map_section = None
 
 STATUS_TEXT = {"versorgt": "✓ versorgt", "erreichbar": "◐ erreichbar", "nicht_versorgt": "✗ nicht versorgt"}
 STATUS_COLOUR = {"versorgt": "#c6dbef", "erreichbar": "#fdd0a2", "nicht_versorgt": "#fb6a4a"}
@@ -107,7 +111,8 @@ def _gap_tab(report: CoverageReport, key: Key, bedarfe: pd.DataFrame) -> None:
     sheets = {"Lücken": _gap_table(gaps), "Sozialräume": _summary_table(report.summary if everything else
                                                                          report.summary[report.summary["key"] == key.id]),
               "Bedarfsmeldungen": _bedarf_table(bedarfe)}
-    st.download_button("Lückenliste als Excel herunterladen", to_xlsx_bytes(sheets), key="abdeckung_xlsx",
+    st.download_button("Lückenliste als Excel herunterladen", lambda: to_xlsx_bytes(sheets), key="abdeckung_xlsx",
+                       on_click="ignore",
                        file_name=f"luecken_{'alle' if everything else key.id}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -258,7 +263,11 @@ meldungen = register.load()
 _metrics(rows, chosen, int((meldungen["bedarf"] == chosen.id).sum()))
 tabs = st.tabs(["Karte", "Sozialräume", "Lückenliste", "Matrix", "Was wäre wenn?", "Bedarfsmeldungen"])
 with tabs[0]:
-    map_section(rows, chosen, meldungen[meldungen["bedarf"] == chosen.id])
+    if map_section is None:
+        st.info("Die Karte erscheint, sobald die Offline-Kartenbausteine (geo/maps.py) installiert sind. "
+                "Alle Zahlen stehen in den übrigen Reitern.")
+    else:
+        map_section(rows, chosen, meldungen[meldungen["bedarf"] == chosen.id])
 with tabs[1]:
     _sozialraum_tab(report, chosen)
 with tabs[2]:
