@@ -15,8 +15,7 @@ import pandas as pd
 
 from geo.gazetteer import Gazetteer
 from graph import settings
-from geo.maps import add_layer_control, base_map, html_text
-from geo.maps import _Script  # the maps module's one way to run a snippet against the map
+from geo.maps import Script, add_layer_control, base_map, html_text
 
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {  # colour (colour-blind safe), symbol, legend text
     "versorgt": ("#2c7bb6", "✓", "versorgt – ein zuständiges Angebot"),
@@ -156,7 +155,7 @@ def legend_html(rows: pd.DataFrame, label: str, threshold_km: float, mode: str, 
 
 def add_legend_control(m: folium.Map, html: str, position: str = "bottomleft") -> None:
     """Put a legend (already escaped HTML) into a Leaflet control."""
-    _Script("""var c = L.control({position: {{ position }}});
+    Script("""var c = L.control({position: {{ position }}});
 c.onAdd = function () { var d = L.DomUtil.create('div', 'nk-legend'); d.innerHTML = {{ html }};
   d.setAttribute('role', 'region'); d.setAttribute('aria-label', 'Legende');
   d.style.background = '#fff'; d.style.padding = '6px 8px'; d.style.maxWidth = '320px';
@@ -179,7 +178,7 @@ def coverage_map(gazetteer: Gazetteer, rows: pd.DataFrame, label: str, threshold
         add_offer_points(m, partners, label)
     add_need_markers(m, gazetteer, bedarfe)
     add_legend_control(m, legend_html(rows, label, threshold_km, mode, limits, len(bedarfe)))
-    _Script("map.attributionControl.addAttribution({{ text }});",
+    Script("map.attributionControl.addAttribution({{ text }});",
             text=html_text(f"Einwohner: {settings.ATTRIBUTION_ZENSUS}")).add_to(m)
     add_layer_control(m)
     return m

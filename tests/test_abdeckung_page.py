@@ -44,7 +44,7 @@ def test_default_view_shows_the_kipke_gap(data_dir, directory):
     at = _page()
     assert at.title[0].value == "Abdeckung"
     metrics = _metrics(at)
-    assert metrics["Einwohner ohne zuständiges Angebot"] == _num(_people(directory, "kinder-psychisch-kranker-eltern"))
+    assert metrics["Einwohner ohne Angebot"] == _num(_people(directory, "kinder-psychisch-kranker-eltern"))
     assert metrics["Bedarfsmeldungen"] == "2"
     assert [t.label for t in at.tabs] == ["Karte", "Sozialräume", "Lückenliste", "Matrix", "Was wäre wenn?",
                                           "Bedarfsmeldungen"]
@@ -58,7 +58,7 @@ def test_switching_to_a_category(data_dir, directory):
     at.radio(key="abdeckung_typ").set_value("kategorie").run()
     at.selectbox(key="abdeckung_key_kategorie").select_index(0).run()  # Kita
     assert not at.exception
-    assert _metrics(at)["Einwohner ohne zuständiges Angebot"] == _num(_people(directory, "kita", "kategorie"))
+    assert _metrics(at)["Einwohner ohne Angebot"] == _num(_people(directory, "kita", "kategorie"))
 
 
 def test_gap_list_and_exports(data_dir):

@@ -66,13 +66,15 @@ def _metrics(rows: pd.DataFrame, key: Key, meldungen: int) -> None:
     without = int(rows.loc[rows["status"] != "versorgt", "einwohner"].sum())
     far = int(rows.loc[rows["status"] == "nicht_versorgt", "einwohner"].sum())
     counts = rows["status"].value_counts()
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Einwohner ohne zuständiges Angebot", _num(without), f"{100 * without / total:.1f} % des Kreises",
-              delta_color="off", help="Einwohner insgesamt (Zensus 2022) der Gemeinden, die kein Partner versorgt")
-    c2.metric(f"davon weiter als {key.schwelle_km:g} km", _num(far), delta_color="off")
-    c3.metric("Gemeinden ✓ / ◐ / ✗", f"{counts.get('versorgt', 0)} / {counts.get('erreichbar', 0)} / "
+    c1, c2, c3, c4, c5 = st.columns(5)
+    c1.metric("Einwohner ohne Angebot", _num(without),
+              help="Einwohner insgesamt (Zensus 2022) der Gemeinden, für die kein Partner zuständig ist")
+    c2.metric("Anteil am Kreis", f"{100 * without / total:.1f} %".replace(".", ","))
+    c3.metric(f"davon weiter als {key.schwelle_km:g} km", _num(far),
+              help="Einwohner der Gemeinden, in deren Reichweite gar kein Angebot liegt (nicht versorgt)")
+    c4.metric("Gemeinden ✓ / ◐ / ✗", f"{counts.get('versorgt', 0)} / {counts.get('erreichbar', 0)} / "
               f"{counts.get('nicht_versorgt', 0)}", help="versorgt / erreichbar / nicht versorgt")
-    c4.metric("Bedarfsmeldungen", meldungen)
+    c5.metric("Bedarfsmeldungen", meldungen)
 
 
 def _num(n: float) -> str:
@@ -146,11 +148,12 @@ def _whatif_tab(report: CoverageReport, key: Key) -> None:
                              help="Ohne Haken wird nur das Entfernen vorhandener Partner durchgespielt. "
                                   "Es wird nichts gespeichert.", key="abdeckung_plan_neu")
         c1, c2 = st.columns(2)
-        kat = c1.selectbox("Kategorie", tax.category_ids, format_func=tax.label,
-                           index=tax.category_ids.index(key.id) if key.typ == "kategorie" else 0,
+        usual = key.id if key.typ == "kategorie" else (of_key["kategorie"].mode().iat[0] if len(of_key) else "beratung")
+        kat = c1.selectbox("Kategorie", tax.category_ids, format_func=tax.label, index=tax.category_ids.index(usual),
                            key="abdeckung_plan_kategorie")
         tags = c2.multiselect("Angebote", tax.tag_ids, default=[key.id] if key.typ == "bedarf" else [],
-                              format_func=tax.label, key="abdeckung_plan_angebote")
+                              format_func=tax.label, key="abdeckung_plan_angebote",
+                              placeholder="Bitte wählen …")
         where = c1.radio("Ort", ["gemeinde", "klick"], horizontal=True, disabled=click is None,
                          format_func={"gemeinde": "Gemeinde", "klick": "Punkt auf der Karte"}.get,
                          help="Einen Punkt wählen Sie durch Klick in die Karte im Reiter „Karte“.",
@@ -158,11 +161,13 @@ def _whatif_tab(report: CoverageReport, key: Key) -> None:
         ags = c2.selectbox("Gemeinde", list(gemeinden.index), format_func=lambda a: gemeinden.at[a, "name"],
                            key="abdeckung_plan_gemeinde")
         area = st.multiselect("Einzugsgebiet", list(areas), format_func=areas.get,
-                              help="Leer = nur die eigene Gemeinde", key="abdeckung_plan_gebiet")
+                              help="Wen das Angebot versorgt", key="abdeckung_plan_gebiet",
+                              placeholder="leer = nur die eigene Gemeinde")
         cap = c1.number_input("Kapazität (Plätze bzw. Fälle pro Jahr)", min_value=0, value=None, step=5,
                               help="Leer = unbekannt (Median der übrigen Partner)", key="abdeckung_plan_kapazitaet")
         remove = c2.multiselect(f"Partner entfernen ({key.label})", list(of_key.index),
-                                format_func=lambda i: of_key.at[i, "name"], key="abdeckung_plan_entfernen")
+                                format_func=lambda i: of_key.at[i, "name"], key="abdeckung_plan_entfernen",
+                                placeholder="keinen")
         go = st.form_submit_button("Szenario berechnen", type="primary")
     if click is not None:
         st.caption(f"Zuletzt angeklickter Kartenpunkt: {click[0]:.5f}, {click[1]:.5f}")
