@@ -4,9 +4,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from views.shared import hide_table_csv_export
+
 VIEWS = Path(__file__).parent / "views"
 
 st.set_page_config(page_title="Netzwerkpartner-Karte Trier-Saarburg", page_icon="🗺️", layout="wide")
+hide_table_csv_export()  # exports go through graph.io.tabular (formula injection neutralised)
 
 PAGES = [
     st.Page(VIEWS / "start.py", title="Start", icon="🏠", default=True),

@@ -34,3 +34,19 @@ def normalize_name(text: str) -> str:
 def base_name(name: str) -> str:
     """The name without a parenthesised suffix: ``Beuren (Hochwald)`` → ``Beuren``."""
     return re.sub(r"\s*\(.*?\)\s*", " ", name).strip()
+
+
+_FOLD_UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+_DIGRAPHS = re.compile(r"(?<=[aou])e")
+
+
+def search_key(text: str) -> str:
+    """Fold free text for umlaut-insensitive search: ``Müller``, ``Mueller`` and ``Muller`` agree.
+
+    Case, accents, punctuation and umlaut spellings are folded on both sides of a comparison
+    (``ä``/``ae``/``a`` → ``a``, ``ß`` → ``ss``), so a query matches whichever spelling was entered.
+    """
+    s = unicodedata.normalize("NFKD", str(text).casefold().translate(_FOLD_UMLAUTS))
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = _DIGRAPHS.sub("", s)
+    return _NON_WORD.sub(" ", s).strip()

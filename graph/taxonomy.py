@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -77,12 +78,15 @@ class Taxonomy:
         """True if ``key`` is a need tag."""
         return key in self.angebote.index
 
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """Id → German label for tags and categories (a category wins when an id is both)."""
+        return {**dict(zip(self.angebote.index, self.angebote["label"].astype(str))),
+                **dict(zip(self.kategorien.index, self.kategorien["label"].astype(str)))}
+
     def label(self, key: str) -> str:
         """German label of a category or tag (the id itself if unknown)."""
-        for part in (self.kategorien, self.angebote):
-            if key in part.index:
-                return str(part.at[key, "label"])
-        return key
+        return self.labels.get(key, key)
 
     def colour(self, kategorie: str) -> str:
         """Marker colour of a category."""

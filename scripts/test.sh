@@ -4,6 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+# Browser tests (tests/browser) drive Debian's Chromium through Playwright; Playwright cannot
+# download browsers here. CI runs as root on a clean machine, so install the package if missing.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installiere chromium für die Browser-Tests …" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Hinweis: /usr/bin/chromium fehlt – Browser-Tests werden übersprungen (apt-get install chromium)." >&2
+  fi
+fi
 set +e
 python3 -m pytest "$@"
 rc=$?

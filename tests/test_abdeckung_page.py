@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-HAS_MAP = importlib.util.find_spec("geo.maps") is not None  # offline map builders (issue 4)
 HERMESKEIL = "07235045"
 
 
@@ -67,8 +65,7 @@ def test_gap_list_and_exports(data_dir):
     assert gaps.iloc[0]["Rang"] == 1 and gaps["Einwohner insgesamt"].is_monotonic_decreasing
     assert set(gaps["Status"]) <= {"◐ erreichbar", "✗ nicht versorgt"}
     labels = {b.proto.label for b in at.get("download_button")}
-    assert labels == {"Lückenliste als Excel herunterladen"} | ({"Karte als HTML herunterladen (offline lesbar)"}
-                                                                if HAS_MAP else set())
+    assert labels == {"Lückenliste als Excel herunterladen", "Karte als HTML herunterladen (offline lesbar)"}
 
 
 def test_what_if_adds_hermeskeil_without_writing(data_dir, directory):

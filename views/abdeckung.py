@@ -13,12 +13,8 @@ from graph.errors import ForbiddenError, NetzwerkError, ValidationError
 from graph.io.tabular import to_xlsx_bytes
 from graph.roles import DEFAULT_ROLE, ROLE_LABELS, has_role
 from graph.whatif import Hypothetical, what_if
+from views.abdeckung_karte import map_section
 from views.shared import attribution_caption, directory, sample_banner, snapshot
-
-try:  # the map is built with the offline map builders of geo/maps.py (issue 4)
-    from views.abdeckung_karte import map_section
-except ImportError:  # until they are integrated: tables only
-    map_section = None
 
 STATUS_TEXT = {"versorgt": "✓ versorgt", "erreichbar": "◐ erreichbar", "nicht_versorgt": "✗ nicht versorgt"}
 STATUS_COLOUR = {"versorgt": "#c6dbef", "erreichbar": "#fdd0a2", "nicht_versorgt": "#fb6a4a"}
@@ -268,11 +264,7 @@ meldungen = register.load()
 _metrics(rows, chosen, int((meldungen["bedarf"] == chosen.id).sum()))
 tabs = st.tabs(["Karte", "Sozialräume", "Lückenliste", "Matrix", "Was wäre wenn?", "Bedarfsmeldungen"])
 with tabs[0]:
-    if map_section is None:
-        st.info("Die Karte erscheint, sobald die Offline-Kartenbausteine (geo/maps.py) installiert sind. "
-                "Alle Zahlen stehen in den übrigen Reitern.")
-    else:
-        map_section(rows, chosen, meldungen[meldungen["bedarf"] == chosen.id])
+    map_section(rows, chosen, meldungen[meldungen["bedarf"] == chosen.id])
 with tabs[1]:
     _sozialraum_tab(report, chosen)
 with tabs[2]:

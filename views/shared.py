@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from graph import settings, stats
+from graph.filters import PartnerIndex
 from graph.services import Directory, Snapshot
 
 SAMPLE_NOTE = ("**Beispieldaten:** Die mitgelieferten Partner sind erfunden (nur die Adressen der "
@@ -55,3 +58,39 @@ def coming_soon(title: str, what: str) -> None:
     """Placeholder body for a page whose issue has not landed yet."""
     st.title(title)
     st.info(f"Diese Seite ist in Vorbereitung: {what}")
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _partner_index(data_dir: str, backend: str, token: str) -> PartnerIndex:
+    snap = _snapshot(data_dir, backend, token)
+    return PartnerIndex(snap.partners, snap.gazetteer, snap.taxonomy)
+
+
+def partner_index() -> PartnerIndex:
+    """Filter index over all partners of the current data version (built once per version)."""
+    d = directory()
+    return _partner_index(str(d.data_dir), d.store.name, d.store.token())
+
+
+def static_url() -> str:
+    """Root-relative URL of the app's ``static/`` folder (honours ``server.baseUrlPath``)."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/app/static" if base else "/app/static"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&\"'=^@%/;,?])")
+
+
+def md(text: object) -> str:
+    """User text made literal for ``st.markdown`` (Markdown, HTML, LaTeX and directives escaped)."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
+
+
+#: Streamlit's table toolbar offers its own CSV export, which does not neutralise formulas.
+_HIDE_TABLE_CSV = ('<style>[data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"])'
+                   "{display:none !important}</style>")
+
+
+def hide_table_csv_export() -> None:
+    """Hide the table toolbar's CSV export app-wide; pages offer neutralised downloads instead."""
+    st.html(_HIDE_TABLE_CSV)

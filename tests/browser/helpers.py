@@ -1,0 +1,111 @@
+"""Small Playwright helpers for Streamlit pages (labels are the German UI texts)."""
+
+from __future__ import annotations
+
+import time
+
+from playwright.sync_api import Error, Frame, Page, expect
+
+TIMEOUT_MS = 60_000
+#: Number of partner markers on the map (clustered or not), counted in Leaflet itself.
+COUNT_MARKERS_JS = ("() => { let n = 0; map_div.eachLayer(l => { if (l.nkPartnerLayer) n += l.getLayers().length; });"
+                    " return n; }")
+
+
+def open_page(page: Page, base_url: str, path: str) -> Page:
+    """Open an app page and wait until Streamlit has rendered its title."""
+    page.goto(f"{base_url}/{path.lstrip('/')}")
+    page.locator('[data-testid="stHeading"] h1').first.wait_for(timeout=TIMEOUT_MS)
+    return page
+
+
+def metric(page: Page, label: str):
+    """Locator of the value of the ``st.metric`` with this label."""
+    return page.locator('[data-testid="stMetric"]', has_text=label).locator('[data-testid="stMetricValue"]')
+
+
+def expect_metric(page: Page, label: str, value: int | str) -> None:
+    """Wait until the metric shows ``value``."""
+    expect(metric(page, label)).to_have_text(str(value), timeout=TIMEOUT_MS)
+
+
+def fill(page: Page, label: str, text: str) -> None:
+    """Type into a text input and submit it (Enter)."""
+    box = page.get_by_role("textbox", name=label, exact=True)
+    box.fill(text)
+    box.press("Enter")
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick an option of a multiselect by its visible text, using the keyboard-reachable combobox."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    box.press("Escape")
+
+
+def _find_map(page: Page, ok, what: str, timeout_s: float) -> Frame:
+    """Poll the (possibly re-mounting) map iframe until ``ok(marker_count)`` holds."""
+    deadline = time.monotonic() + timeout_s
+    seen = None
+    while time.monotonic() < deadline:
+        for frame in [f for f in page.frames if "streamlit_folium" in f.url and not f.is_detached()]:
+            try:
+                seen = marker_count(frame)
+            except Error:
+                continue  # Leaflet not loaded yet, or the iframe is being replaced after a rerun
+            if ok(seen):
+                return frame
+        page.wait_for_timeout(200)  # (not time.sleep: Playwright only processes events inside its calls)
+    raise AssertionError(f"Karte zeigt {seen} Partner, erwartet: {what}")
+
+
+def map_frame(page: Page, markers_at_least: int = 0, timeout_s: float = TIMEOUT_MS / 1000) -> Frame:
+    """The streamlit-folium iframe once Leaflet has drawn the map (and at least that many markers)."""
+    return _find_map(page, lambda n: n >= markers_at_least, f"mindestens {markers_at_least}", timeout_s)
+
+
+def marker_count(frame: Frame) -> int:
+    """How many partner markers the map holds."""
+    return int(frame.evaluate(COUNT_MARKERS_JS))
+
+
+def wait_for_markers(page: Page, count: int, timeout_s: float = TIMEOUT_MS / 1000) -> Frame:
+    """Wait until the map iframe holds exactly ``count`` partner markers."""
+    return _find_map(page, lambda n: n == count, str(count), timeout_s)
+
+
+SHOW_MARKER_JS = """(pid) => new Promise((resolve, reject) => {
+  let found = false;
+  map_div.eachLayer(l => {
+    if (!l.nkPartnerLayer) return;
+    l.getLayers().forEach(m => {
+      if (m.options.nkId !== pid) return;
+      found = true;
+      if (l.zoomToShowLayer) l.zoomToShowLayer(m, () => resolve(true)); else resolve(true);
+    });
+  });
+  if (!found) reject(new Error('kein Marker ' + pid));
+})"""
+
+
+def show_marker(frame: Frame, partner_id: str) -> None:
+    """Zoom/uncluster until the partner's marker is visible (then a test can click it)."""
+    frame.evaluate(SHOW_MARKER_JS, partner_id)
+
+
+IDLE_JS = """() => new Promise(resolve => {
+  let last = JSON.stringify(map_div.getCenter()) + map_div.getZoom(), calm = 0;
+  const tick = () => {
+    const now = JSON.stringify(map_div.getCenter()) + map_div.getZoom();
+    calm = now === last ? calm + 1 : 0; last = now;
+    if (calm >= 10) resolve(true); else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})"""
+
+
+def wait_map_idle(frame: Frame) -> None:
+    """Wait until the map has stopped panning/zooming (10 calm animation frames)."""
+    frame.evaluate(IDLE_JS)

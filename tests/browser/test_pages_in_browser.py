@@ -1,0 +1,139 @@
+"""Karte and Verzeichnis in a real headless Chromium against a real Streamlit server (offline)."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from playwright.sync_api import expect
+
+from graph.filters import PartnerFilter, PartnerIndex
+from graph.services import Directory
+from graph.settings import ATTRIBUTION_BKG, DEFAULT_DATA_DIR
+from tests.browser.conftest import XSS_ROWS
+from tests.browser.helpers import (choose, expect_metric, fill, map_frame, marker_count, open_page, show_marker,
+                                   wait_for_markers, wait_map_idle)
+
+ON_MAP = "Partner auf der Karte"
+FOUND = "Gefundene Partner"
+
+
+def _expected(data_dir, **filters) -> pd.DataFrame:
+    d = Directory(data_dir)
+    snap = d.snapshot()
+    return PartnerIndex(snap.partners, d.gazetteer, d.taxonomy).apply(PartnerFilter(**filters))
+
+
+@pytest.fixture(scope="module")
+def sample_dir():
+    """The shipped data that ``sample_app`` serves a copy of."""
+    return DEFAULT_DATA_DIR
+
+
+def test_map_renders_markers_and_boundaries_offline(web, sample_app, sample_dir):
+    page = open_page(web.page, sample_app, "karte")
+    active = len(_expected(sample_dir))
+    expect_metric(page, ON_MAP, active)
+    frame = map_frame(page, markers_at_least=active)
+    assert marker_count(frame) == active
+    assert frame.locator(".nk-m").count() > 0 and frame.locator(".marker-cluster").count() > 0
+    assert frame.locator(".leaflet-marker-pane .nk-srz").count() == 5  # Sozialraumzentren are never clustered
+    assert frame.locator("path.leaflet-interactive").count() >= 104 + 4  # Gemeinden + Sozialräume
+    assert ATTRIBUTION_BKG in frame.locator(".leaflet-control-attribution").inner_text()
+    assert "Kindertagesstätte" in frame.locator(".nk-legend").inner_text()
+    # keyboard and German labels: markers are focusable, controls are named in German
+    assert frame.locator(".leaflet-marker-icon[tabindex='0']").count() > 0
+    for name in ("Vergrößern", "Verkleinern", "Ebenen und Hintergrund"):
+        expect(frame.get_by_role("button", name=name)).to_have_count(1)
+    srz = frame.locator(".leaflet-marker-icon:has(.nk-srz)").first
+    srz.focus()
+    srz.press("Enter")
+    expect(frame.locator(".leaflet-popup-content")).to_contain_text("Sozialraumzentrum")  # category line
+    leaflet = [u for u in web.requests if u.endswith("/leaflet.js")]
+    assert leaflet and all("/app/static/vendor/leaflet-1.9.3/" in u for u in leaflet)
+    assert not [u for u in web.blocked if "tile.openstreetmap.org" not in u], web.blocked
+    assert not web.errors and not web.dialogs
+    web.screenshot("karte")
+
+
+def test_filters_change_counts_and_gemeinde_zooms(web, sample_app, sample_dir):
+    page = open_page(web.page, sample_app, "karte")
+    frame = map_frame(page, markers_at_least=1)
+    zoom_before = frame.evaluate("map_div.getZoom()")
+    choose(page, "Kategorie", "Kindertagesstätte")
+    kitas = len(_expected(sample_dir, kategorien=("kita",)))
+    expect_metric(page, ON_MAP, kitas)
+    wait_for_markers(page, kitas)
+    choose(page, "Gemeinde", "Kell am See")
+    kell = len(_expected(sample_dir, kategorien=("kita",), gemeinden=("07235058",)))
+    expect_metric(page, ON_MAP, kell)
+    frame = wait_for_markers(page, kell)
+    assert frame.evaluate("map_div.getZoom()") > zoom_before
+    centre = frame.evaluate("map_div.getCenter()")
+    assert 49.58 < centre["lat"] < 49.68 and 6.75 < centre["lng"] < 6.90  # Kell am See
+    fill(page, "Suche", "zzzz-gibt-es-nicht")
+    expect_metric(page, ON_MAP, 0)
+    expect(page.get_by_text("Keine Partner entsprechen den Filtern")).to_be_visible()
+    assert not web.errors and not web.dialogs
+
+
+def test_xss_payloads_show_as_text_on_map(web, start_app, xss_data_dir):
+    url = start_app(xss_data_dir)
+    page = open_page(web.page, url, "karte")
+    fill(page, "Suche", "alert")
+    expect_metric(page, ON_MAP, 2)
+    frame = wait_for_markers(page, 2)
+    for pid, values in XSS_ROWS.items():
+        show_marker(frame, pid)
+        wait_map_idle(frame)
+        frame.get_by_role("img", name=f"Kindertagesstätte: {values['name']}", exact=True).click()
+        popup = frame.locator(".leaflet-popup-content .nk-popup")
+        expect(popup.locator("h3")).to_have_text(values["name"])
+        text = popup.inner_text()
+        assert values["traeger"] in text
+        if "website" in values:  # javascript: is shown, never linked
+            assert values["website"] in text
+        assert popup.locator("img, script, svg, b").count() == 0
+        hrefs = popup.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        assert not [h for h in hrefs if not h.startswith(("tel:", "mailto:", "https:", "http:"))], hrefs
+        wait_map_idle(frame)  # popups pan the map into view; a click during the pan can miss
+        frame.get_by_role("button", name="Angaben schließen").click()
+        expect(frame.locator(".leaflet-popup")).to_have_count(0)
+    assert frame.locator("img[src='x']").count() == 0 and page.locator("img[src='x']").count() == 0
+    assert "49" not in frame.evaluate("() => document.body.innerText").replace("49.", "")  # {{ 7*7 }} not evaluated
+    assert not web.dialogs, web.dialogs
+    assert not web.errors, web.errors
+
+
+def test_xss_payloads_show_as_text_in_directory_and_downloads_are_inert(web, start_app, xss_data_dir, tmp_path):
+    url = start_app(xss_data_dir)
+    page = open_page(web.page, url, "verzeichnis")
+    fill(page, "Suche", "alert")
+    expect_metric(page, FOUND, 2)
+    grid = page.locator('[data-testid="stDataFrame"]')
+    for values in XSS_ROWS.values():
+        expect(grid.locator("td[role=gridcell]").get_by_text(values["name"], exact=True)).to_have_count(1)
+    detail = page.get_by_role("combobox", name="Details anzeigen für", exact=True)
+    for values in XSS_ROWS.values():
+        detail.click()
+        page.get_by_role("option", name=values["name"], exact=False).click()
+        expect(page.locator('[data-testid="stHeading"] h3')).to_have_text(values["name"])
+    main = page.locator('[data-testid="stMain"]')
+    assert main.locator("img[src='x'], script:not([src]), b:text('fett'), svg[onload]").count() == 0
+    assert main.locator("a[href^='javascript']").count() == 0
+    # the table's own CSV export would not neutralise formulas, so it is hidden
+    expect(grid.locator("button[aria-label='Download as CSV']")).to_be_hidden()
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="CSV herunterladen").click()
+    csv = dl.value.path().read_text(encoding="utf-8-sig")
+    assert "'=1+1" in csv and ";=1+1" not in csv
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Excel herunterladen").click()
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(dl.value.path().read_bytes())).active
+    cells = [c for row in ws.iter_rows() for c in row]
+    assert "'=1+1" in [c.value for c in cells]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert not web.dialogs and not web.errors
