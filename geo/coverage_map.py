@@ -7,15 +7,15 @@ comes from the data (names, Bedarfsmeldung texts) is escaped before it reaches t
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import folium
 import numpy as np
 import pandas as pd
 
 from geo.gazetteer import Gazetteer
-from graph import settings
 from geo.maps import Script, add_layer_control, base_map, html_text
+from graph import settings
 
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {  # colour (colour-blind safe), symbol, legend text
     "versorgt": ("#2c7bb6", "✓", "versorgt – ein zuständiges Angebot"),
@@ -43,7 +43,7 @@ def access_classes(values: pd.Series, n: int = 5) -> tuple[np.ndarray, list[floa
 
 
 def _tooltip(r: Mapping, meldungen: int) -> str:
-    colour, symbol, _ = STATUS_STYLE[r["status"]]
+    _colour, symbol, _ = STATUS_STYLE[r["status"]]
     lines = [f"<b>{html_text(r['gemeinde'])}</b> ({html_text(r['sozialraum_name'])})",
              f"{symbol} {html_text(r['status'].replace('_', ' '))}: {int(r['serving'])} zuständige Partner",
              f"Nächstes Angebot: {html_text(r['nearest_name'] or '–')} ({_km(r['nearest_km'])})",
@@ -77,7 +77,7 @@ def add_coverage_layer(m: folium.Map, gazetteer: Gazetteer, rows: pd.DataFrame, 
                    tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True)).add_to(m)
     symbols = folium.FeatureGroup(name="Status-Symbole", show=True)
     for ags, r in by_ags.iterrows():
-        colour, symbol, _ = STATUS_STYLE[r["status"]]
+        _colour, symbol, _ = STATUS_STYLE[r["status"]]
         icon = folium.DivIcon(html=f'<div class="nk-status" role="img" aria-label="{html_text(r["gemeinde"])}: '
                                    f'{html_text(r["status"].replace("_", " "))}" style="font:bold 13px sans-serif;'
                                    f'color:#000;text-shadow:0 0 3px #fff,0 0 3px #fff">{symbol}</div>',

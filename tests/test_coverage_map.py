@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -16,8 +15,7 @@ from tests.conftest import frame_of, make_partner
 EVIL = '<img src=x onerror="window.__xss=1">{{7*7}}`${x}`'
 
 
-@pytest.fixture
-def scene(gazetteer, taxonomy):
+def make_scene(gazetteer, taxonomy) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Two Beratung partners (one with an attack string as name) and one Bedarfsmeldung with one too."""
     partners = parse_partners(frame_of(
         make_partner(id="p-1", name=f"Beratung {EVIL}", einzugsgebiet="vg:072355003"),
@@ -27,6 +25,11 @@ def scene(gazetteer, taxonomy):
     bedarfe = pd.DataFrame({"ags": ["07235045"], "bedarf": ["beratung"], "datum": ["2026-10-01"],
                             "quelle": ["Workshop"], "text": [f"In Hermeskeil fehlt {EVIL}"]})
     return rows, partners, bedarfe
+
+
+@pytest.fixture
+def scene(gazetteer, taxonomy):
+    return make_scene(gazetteer, taxonomy)
 
 
 def _html(m) -> str:

@@ -39,7 +39,7 @@ def _report(token: str, bedarf_token: str) -> CoverageReport:
 
 
 def _role() -> str:
-    """The acting role: set by the login (issue 7) in ``st.session_state["rolle"]``; default read-only."""
+    """The acting role: set by the login in ``st.session_state["rolle"]`` (as on the Netzwerk page); default „lesen“."""
     return st.session_state.get("rolle", DEFAULT_ROLE)
 
 
@@ -242,7 +242,7 @@ def _bedarf_form(key: Key, role: str) -> None:
     if sent:
         record = {"ags": ags, "bedarf": need, "text": text, "datum": when.isoformat(), "quelle": source}
         try:
-            saved = d.bedarfe.add(record, role=role, user=st.session_state.get("nutzer", ""))
+            saved = d.bedarfe.add(record, role=role, user=st.session_state.get("benutzer", ""))
         except ValidationError as exc:
             st.error("Nicht gespeichert:\n\n" + "\n".join(f"- {i.message}" for i in exc.issues))
         except (ForbiddenError, NetzwerkError) as exc:

@@ -10,7 +10,7 @@ from graph.coverage import coverage_matrix, resolve_keys
 from graph.services import Directory
 from graph.settings import ATTRIBUTION_BKG, DEFAULT_DATA_DIR
 from tests.browser.helpers import TIMEOUT_MS, map_frame, open_page, wait_map_idle
-from tests.test_coverage_map import scene  # noqa: F401 (fixture)
+from tests.test_coverage_map import make_scene
 
 OPEN_ALL_TOOLTIPS_JS = """() => {  // open every tooltip: partner names and Bedarf texts reach the DOM
   let n = 0;
@@ -55,8 +55,8 @@ def test_map_click_is_offered_to_the_what_if(web, sample_app):
     assert not web.errors and not web.dialogs
 
 
-def test_exported_map_opens_offline_from_a_file(browser, scene, gazetteer, tmp_path):
-    rows, partners, bedarfe = scene
+def test_exported_map_opens_offline_from_a_file(browser, gazetteer, taxonomy, tmp_path):
+    rows, partners, bedarfe = make_scene(gazetteer, taxonomy)
     path = tmp_path / "karte.html"
     path.write_bytes(standalone_html(coverage_map(gazetteer, rows, "Weitere Beratung", 25, partners, bedarfe)))
     context = browser.new_context()
