@@ -78,6 +78,10 @@ class BedarfRegister:
         """Data version for cache keys."""
         return self.table.token()
 
+    def validate(self) -> list[Issue]:
+        """All problems of the stored Bedarfsmeldungen (for ``python -m graph validate``)."""
+        return validate_bedarfe(self.load(), self.gazetteer, self.taxonomy)
+
     def add(self, record: dict, role: str | None, user: str = "", today: date | None = None) -> dict:
         """Append one Bedarfsmeldung; needs role ≥ ``netzwerk``; raises ValidationError (nothing written)."""
         require_role(role, WRITE_ROLE, "Bedarfsmeldung erfassen")

@@ -94,3 +94,18 @@ def test_missing_file_starts_empty(directory, data_dir):
     assert directory.bedarfe.load().empty
     rec = directory.bedarfe.add(_record(), role="netzwerk", today=TODAY)
     assert rec["id"] == "b-000001" and len(directory.bedarfe.load()) == 1
+
+
+def test_cli_validate_reports_bedarfe_rows(capsys, data_dir):
+    import json
+
+    from graph.cli import main
+
+    frame = pd.read_csv(data_dir / "bedarfe.csv", dtype=str, keep_default_na=False)
+    frame.loc[2, "ags"] = "07211000"
+    frame.loc[4, "text"] = "Herr Becker aus Zerf ruft an"
+    frame.to_csv(data_dir / "bedarfe.csv", index=False)
+    code = main(["validate", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1 and doc["ok"] is False and doc["bedarfe"]["ok"] is False
+    assert [(e["row"], e["field"]) for e in doc["bedarfe"]["errors"]] == [(4, "ags"), (6, "text")]
