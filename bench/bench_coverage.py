@@ -131,7 +131,7 @@ def bench_coverage_germany(quick: bool) -> list[dict]:
     n_partners = 50_000 if quick else 200_000
     inp = synthetic_input(g, n_partners)
     rng = np.random.default_rng(3)
-    sub_d, sub_p = (30, 2_000) if quick else (60, 3_000)
+    sub_d, sub_p = (40, 2_500) if quick else (60, 3_000)
     kreis = g["kreis_ags"].to_numpy()
     region = np.flatnonzero(np.isin(kreis, rng.choice(np.unique(kreis), 6, replace=False)))
     demand = np.sort(rng.choice(region, min(sub_d, len(region)), replace=False))
