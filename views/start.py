@@ -43,5 +43,5 @@ f1.metric("Aktive Partner", f"{stats['partner_aktiv']} von {stats['partner_gesam
 f2.metric("Zuletzt geprüft", stats["zuletzt_geprueft"] or "–")
 f3.metric("Ohne Prüfdatum", stats["ohne_pruefdatum"])
 d = directory()
-st.caption(f"Datenquelle: {'Neo4j-Datenbank' if d.store.name == 'neo4j' else 'Dateien im Ordner ' + str(d.data_dir)}")
+st.caption(f"Datenquelle: {d.store.describe()}")
 attribution_caption()

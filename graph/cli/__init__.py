@@ -18,7 +18,7 @@ from typing import Any, Callable
 from graph.errors import NetzwerkError, NotFoundError, UsageError, ValidationError
 
 #: Command modules in graph.cli, in help order.
-COMMANDS = ["validate", "stats", "coverage", "bericht"]
+COMMANDS = ["validate", "stats", "coverage", "bericht", "neo4j-sync", "neo4j-export"]
 
 
 @dataclass

@@ -19,7 +19,7 @@ def open_store(backend: str, data_dir: Path, validator: Validator | None = None)
             from graph.store.neo4j import Neo4jStore
         except ImportError as exc:
             raise UsageError(f"Neo4j-Speicher nicht verfügbar: {exc}") from exc
-        return Neo4jStore.from_env(validator)
+        return Neo4jStore.from_env(validator, data_dir)
     raise UsageError(f"Unbekannter Speicher „{backend}“ (NETZWERK_STORE=files oder neo4j)")
 
 

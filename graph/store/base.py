@@ -6,10 +6,20 @@ from typing import Callable, Iterable, Protocol, runtime_checkable
 
 import pandas as pd
 
+from graph.errors import ValidationError
 from graph.model import Issue, Record
 
 #: Validates raw rows: (rows, ids already in the store, row number of the first row) → all issues.
 Validator = Callable[[pd.DataFrame, Iterable[str], int], list[Issue]]
+
+
+def check_rows(validator: Validator | None, rows: pd.DataFrame, other_ids: Iterable[str], first_row: int) -> None:
+    """Raise ValidationError if rows about to be written have errors (hints do not block)."""
+    if validator is None:
+        return
+    errors = [i for i in validator(rows, other_ids, first_row) if i.level == "fehler"]
+    if errors:
+        raise ValidationError(errors)
 
 
 @runtime_checkable
@@ -23,6 +33,9 @@ class Repository(Protocol):
     """
 
     name: str
+
+    def describe(self) -> str:
+        """Where the data lives, for the user (never a password)."""
 
     def load(self) -> pd.DataFrame:
         """All partners (active and inactive) as raw string columns."""

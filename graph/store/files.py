@@ -10,7 +10,7 @@ import pandas as pd
 from graph.errors import ConflictError, NotFoundError, ValidationError
 from graph.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS, Issue, Record, empty_record, next_id
 from graph.store._atomic import CsvTable
-from graph.store.base import Validator
+from graph.store.base import Validator, check_rows
 
 
 def now_iso() -> str:
@@ -28,6 +28,9 @@ class FileStore:
         self.partners = CsvTable(self.data_dir / "partners.csv", PARTNER_COLUMNS)
         self.kooperationen = CsvTable(self.data_dir / "kooperationen.csv", KOOPERATION_COLUMNS)
         self.validator = validator
+
+    def describe(self) -> str:
+        return f"Dateien im Ordner {self.data_dir}"
 
     # ------------------------------------------------------------------ reads
     def load(self) -> pd.DataFrame:
@@ -110,11 +113,7 @@ class FileStore:
 
     def _check(self, rows: pd.DataFrame, other_ids, first_row: int) -> None:
         """Raise ValidationError if the rows to be written have errors (hints are ignored)."""
-        if self.validator is None:
-            return
-        errors = [i for i in self.validator(rows, other_ids, first_row) if i.level == "fehler"]
-        if errors:
-            raise ValidationError(errors)
+        check_rows(self.validator, rows, other_ids, first_row)
 
 
 def _find(frame: pd.DataFrame, partner_id: str) -> Record:

@@ -1,0 +1,28 @@
+"""``neo4j-export``: write the Neo4j database's partners and cooperations into the data folder's files."""
+
+from __future__ import annotations
+
+from graph.cli import Result
+from graph.cli._mirror import add_options, report, require_valid
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("neo4j-export", parents=[common],
+                       help="Neo4j-Datenbank → Dateien des Datenordners (atomar ersetzt)")
+    add_options(p)
+    p.set_defaults(run=run)
+
+
+def run(args) -> Result:
+    from graph.services import Directory
+    from graph.store.files import FileStore
+    from graph.store.mirror import export_to_files
+
+    database = Directory(args.data, backend="neo4j")
+    try:
+        require_valid(database, "in der Datenbank")
+        plan = export_to_files(database.store, FileStore(database.data_dir), args.user, force=args.force,
+                               dry_run=args.dry_run)
+        return report(plan, database.store, args.dry_run, "Datenbank → Dateien")
+    finally:
+        database.store.close()
