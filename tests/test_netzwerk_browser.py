@@ -74,6 +74,7 @@ def _click_a_partner(page, box) -> str:
         for fx in (0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6):
             x, y = box["x"] + box["width"] * fx * 0.8, box["y"] + box["height"] * fy
             page.mouse.move(x, y)
+            page.wait_for_timeout(150)  # let Vega show its tooltip (slow on a loaded machine)
             tip = page.locator("#vg-tooltip-element.visible")
             if tip.count() and "Kategorie" in tip.inner_text():  # a partner, not a cooperation line
                 page.mouse.click(x, y)
