@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += out if isinstance(out, list) else [out]
         if not args.json:
             for r in (out if isinstance(out, list) else [out]):
-                print(f"{r['name']:<45} {r['value']:>10.2f} {r['unit']}  (Basis {r['baseline']:.2f}, "
+                base = "–" if r["baseline"] is None else f"{r['baseline']:.2f}"
+                print(f"{r['name']:<45} {r['value']:>10.2f} {r['unit']}  (Basis {base}, "
                       f"Faktor {r['ratio']}, Ziel ≤ {r['target']})", file=sys.stderr)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))

@@ -24,8 +24,10 @@ PARTNER_COLUMNS = [
     "id", "name", "traeger", "kategorie", "angebote", "strasse", "plz", "ort", "ags", "lat", "lon",
     "einzugsgebiet", "alter_von", "alter_bis", "sprachen", "barrierefrei", "ebene", "telefon", "email",
     "website", "ansprechperson", "oeffnungszeiten", "notizen", "geprueft_am", "aktiv", "version",
-    "geaendert_am", "geaendert_von",
+    "geaendert_am", "geaendert_von", "kapazitaet",
 ]
+#: Columns a file may lack (older exports); they read as empty.
+OPTIONAL_COLUMNS = ("kapazitaet",)
 LIST_COLUMNS = ("angebote", "sprachen", "einzugsgebiet")
 KOOPERATION_COLUMNS = ["id", "partner_a", "partner_b", "art", "seit", "bis", "intensitaet", "notizen"]
 KOOPERATION_ARTEN = ("Kooperationsvertrag", "Arbeitskreis", "Fallberatung", "Projekt", "informell")
@@ -95,7 +97,7 @@ def validate_partners(frame: pd.DataFrame, gazetteer: "Gazetteer", taxonomy: "Ta
     ``first_row`` is the row number reported for the frame's first row; ``known_ids`` are
     ids that already exist elsewhere (e.g. in the directory, when validating new rows).
     """
-    missing = [c for c in PARTNER_COLUMNS if c not in frame.columns]
+    missing = [c for c in PARTNER_COLUMNS if c not in frame.columns and c not in OPTIONAL_COLUMNS]
     issues = [Issue(1, c, f"Spalte „{c}“ fehlt") for c in missing]
     if missing and any(c in missing for c in REQUIRED):
         return issues
@@ -119,6 +121,7 @@ def validate_partners(frame: pd.DataFrame, gazetteer: "Gazetteer", taxonomy: "Ta
     checker.ages()
     checker.dates(today or date.today())
     checker.version()
+    checker.capacity()
     checker.places(gazetteer)
     checker.einzugsgebiet(gazetteer)
     return sorted(issues, key=lambda i: (i.row, PARTNER_COLUMNS.index(i.field) if i.field in PARTNER_COLUMNS else 99))
@@ -224,6 +227,12 @@ class _Checker:
         self.add(self.filled["version"] & ~col.str.fullmatch(r"[1-9]\d{0,8}"), "version",
                  "Version muss eine positive ganze Zahl sein")
 
+    def capacity(self) -> None:
+        col = self.f["kapazitaet"].str.strip()
+        self.add(self.filled["kapazitaet"] & ~col.str.fullmatch(r"\d{1,6}"), "kapazitaet",
+                 lambda v: f"Kapazität muss eine ganze Zahl von 0 bis 999.999 sein (Plätze bzw. Fälle pro Jahr; "
+                           f"leer = unbekannt): „{_short(v)}“")
+
     def places(self, gaz: "Gazetteer") -> None:
         ags = self.f["ags"].str.strip()
         bad_format = self.filled["ags"] & ~ags.str.fullmatch(_AGS)
@@ -306,9 +315,9 @@ def validate_kooperationen(frame: pd.DataFrame, partner_ids: Iterable[str], *,
 
 
 def parse_partners(raw: pd.DataFrame) -> pd.DataFrame:
-    """Typed view of raw rows: floats for lat/lon/ages, bool ``aktiv``, tuples for list cells."""
+    """Typed view of raw rows: floats for lat/lon/ages/kapazitaet (NaN = empty), bool ``aktiv``, tuples for list cells."""
     t = raw.reindex(columns=PARTNER_COLUMNS, fill_value="").fillna("").astype(str).copy()
-    for c in ("lat", "lon", "alter_von", "alter_bis"):
+    for c in ("lat", "lon", "alter_von", "alter_bis", "kapazitaet"):
         t[c] = pd.to_numeric(t[c].str.strip(), errors="coerce")
     t["version"] = pd.to_numeric(t["version"], errors="coerce").fillna(0).astype(int)
     t["aktiv"] = t["aktiv"].str.strip().eq("ja")

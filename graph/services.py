@@ -20,6 +20,7 @@ from graph.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
     from graph.matching import Matcher
+    from graph.bedarfe import BedarfRegister
 
 
 @dataclass
@@ -65,6 +66,13 @@ class Directory:
         self.gazetteer = Gazetteer.from_dir(settings.reference_path(self.data_dir, "geo"))
         self.taxonomy = Taxonomy.from_csv(settings.reference_path(self.data_dir, "taxonomie.csv"))
         self.store: Repository = open_store(backend or settings.store_backend(), self.data_dir, self.validate_rows)
+
+    @cached_property
+    def bedarfe(self) -> "BedarfRegister":
+        """The Bedarfsmeldungen register (``bedarfe.csv`` in the data folder)."""
+        from graph.bedarfe import BedarfRegister
+
+        return BedarfRegister(self.data_dir, self.gazetteer, self.taxonomy)
 
     def validate_rows(self, rows: pd.DataFrame, known_ids: Iterable[str] = (), first_row: int = 2) -> list[Issue]:
         """Validate raw partner rows (see :func:`graph.model.validate_partners`)."""

@@ -43,7 +43,9 @@ def test_sigkill_during_saves_never_leaves_a_broken_file(data_dir):
     rng = random.Random(7)
     seen_states: set[str] = set()
     mid_write = 0
-    for _ in range(120):
+    kills = 0
+    while kills < 100 or (mid_write < 5 or len(seen_states) <= 10) and kills < 600:
+        kills += 1
         proc = FORK.Process(target=_writer_loop, args=(store, target), daemon=True)
         proc.start()
         time.sleep(rng.uniform(0, 4 * save_s))
@@ -56,8 +58,9 @@ def test_sigkill_during_saves_never_leaves_a_broken_file(data_dir):
         row = now[now["id"] == target].iloc[0]
         assert row["notizen"] == base.loc[base["id"] == target, "notizen"].iloc[0] or row["notizen"].startswith("Stand ")
         seen_states.add(row["version"])
-    assert len(seen_states) > 10, "the writer should have completed saves between kills"
-    assert mid_write > 0, "some kills should have hit the writer in the middle of a save"
+    # the kills must have hit both between and in the middle of saves to mean anything
+    assert len(seen_states) > 10, f"only {len(seen_states)} saves completed in {kills} kills"
+    assert mid_write >= 5, f"only {mid_write} of {kills} kills hit a save in progress"
     # next start: temp files of killed writers neither break loading nor survive the next save
     d = Directory(data_dir)
     assert len(d.store.load()) == len(base)

@@ -7,8 +7,17 @@ use (030 23125 xxx), e-mail and web addresses use the reserved ``.example`` top-
 contact persons are made-up names. Deliberate, realistic gaps: few sport clubs in the directory
 (none in Sozialraum Hermeskeil), offers for children of mentally ill parents only for the
 Sozialräume Konz and Schweich, Familienhebammen not locally present in Hermeskeil.
+Capacities (``kapazitaet``) are filled where they are meaningful: Kita places, cases per year
+(Erziehungsberatung, Schulsozialarbeit), families per year (Frühe Hilfen), course places per year
+(Familienbildung), places of the two projects for children of mentally ill parents; about one in
+ten is left empty (unknown), as in real directories. They come from a separate random stream, so
+the other columns do not depend on them.
 
-Run: ``python tools/make_sample_data.py`` (overwrites data/partners.csv and data/kooperationen.csv).
+Example Bedarfsmeldungen (``data/bedarfe.csv``, marked ``beispiel = ja``) restate these gaps as
+the network would report them.
+
+Run: ``python tools/make_sample_data.py`` (overwrites data/partners.csv, data/kooperationen.csv
+and data/bedarfe.csv).
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from shapely.geometry import Point
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -333,7 +343,7 @@ for name, town, area, tags, langs, ebene in [
     ("Leitstelle Familie der Kreisverwaltung", TRIER_AGS, ["kreis"], ["elternbildung", "fruehe-hilfen"], ["de"], "entscheidung"),
     ("Schuldnerberatung Trier (Beispiel)", TRIER_AGS, ["kreis"], ["schuldnerberatung"], ["de", "ru"], "ueberregional"),
     ("Schuldnerberatung Saarburg (Beispiel)", "Saarburg", ["sr:saarburg", "sr:hermeskeil"], ["schuldnerberatung"], ["de"], "kreis"),
-    ("Suchtberatung Trier (Beispiel)", TRIER_AGS, ["kreis"], ["sucht", "kinder-psychisch-kranker-eltern"], ["de", "en"], "ueberregional"),
+    ("Suchtberatung Trier (Beispiel)", TRIER_AGS, ["kreis"], ["sucht", "praevention"], ["de", "en"], "ueberregional"),
     ("Suchtberatung Außenstelle Hermeskeil (Beispiel)", "Hermeskeil", ["sr:hermeskeil"], ["sucht"], ["de"], "kreis"),
     ("Migrationsberatung Trier (Beispiel)", TRIER_AGS, ["kreis"], ["migration", "sprachfoerderung"], ["de", "ar", "fa", "uk", "ru", "ti"], "ueberregional"),
     ("Migrationsdienst Konz (Beispiel)", "Konz", ["sr:konz", "sr:saarburg"], ["migration"], ["de", "ar", "tr", "uk"], "lokal"),
@@ -385,6 +395,34 @@ def checked_day() -> str:
     return (REFERENCE_DAY - timedelta(days=days)).isoformat()
 
 
+# ------------------------------------------------------------------ capacities (own random stream)
+cap_rng = random.Random(SEED + 1)
+KITAS_IN = {a: sum(1 for p in partners if p.kategorie == "kita" and p.ags == a) for a in G.index}
+CAPACITY_RANGES = {"erziehungsberatung": (120, 600), "schulsozialarbeit": (50, 160), "fruehe_hilfen": (40, 140),
+                   "familienbildung": (150, 500)}
+FIXED_CAPACITY = {"Projekt „Kinder stärken“ für Kinder psychisch kranker Eltern (Beispiel)": 30,
+                  "Patenschaften für Kinder psychisch kranker Eltern Konz (Beispiel)": 12}
+
+
+def capacity(p: P) -> str:
+    """Plausible capacity in the category's unit; empty = unknown (about 10 %)."""
+    if p.name in FIXED_CAPACITY:
+        return str(FIXED_CAPACITY[p.name])
+    if p.kategorie not in CAPACITY_RANGES and p.kategorie != "kita":
+        return ""
+    if cap_rng.random() < 0.1:
+        return ""
+    if p.kategorie == "kita":  # children under 6 ≈ 5.5 % of the population, shared by the local Kitas
+        places = 0.055 * float(G.at[p.ags, "einwohner"]) / KITAS_IN[p.ags] * cap_rng.uniform(0.8, 1.25)
+        return str(int(min(150, max(15, 5 * round(places / 5)))))
+    low, high = CAPACITY_RANGES[p.kategorie]
+    big = p.ags == TRIER_AGS or p.ebene == "ueberregional"
+    value = cap_rng.uniform((low + high) / 2, high) if big else cap_rng.uniform(low, (low + high) / 2)
+    return str(int(10 * round(value / 10)))
+
+
+capacities = [capacity(p) for p in partners]
+
 rows = []
 for n, p in enumerate(partners, start=1):
     ags = p.ags
@@ -406,6 +444,7 @@ for n, p in enumerate(partners, start=1):
         "oeffnungszeiten": p.oeffnungszeiten, "notizen": p.notizen, "geprueft_am": checked_day(),
         "aktiv": "nein" if rng.random() < 0.035 and p.kategorie not in ("sozialraumzentrum", "polizei") else "ja",
         "version": "1", "geaendert_am": f"{REFERENCE_DAY.isoformat()}T09:00:00", "geaendert_von": "beispieldaten",
+        "kapazitaet": capacities[n - 1],
     })
 
 with open(ROOT / "data" / "partners.csv", "w", encoding="utf-8", newline="") as fh:
@@ -463,4 +502,39 @@ with open(ROOT / "data" / "kooperationen.csv", "w", encoding="utf-8", newline=""
     w.writeheader()
     w.writerows(koop)
 
-print(f"{len(rows)} Partner, {len(koop)} Kooperationen geschrieben")
+# ------------------------------------------------------------------ Bedarfsmeldungen (examples, marked beispiel=ja)
+from graph.bedarfe import BEDARF_COLUMNS, validate_bedarfe
+from graph.taxonomy import Taxonomy
+
+BEDARFE = [  # (Gemeinde, Bedarf, Datum, Quelle, Text)
+    ("Hermeskeil", "kinder-psychisch-kranker-eltern", "2026-09-17", "Workshop",
+     ("In Hermeskeil fehlt eine Gruppe für Kinder psychisch kranker Eltern; das Projekt in Trier ist für den "
+     "Sozialraum Hermeskeil nicht zuständig.")),
+    ("Saarburg", "kinder-psychisch-kranker-eltern", "2026-08-04", "ASD",
+     ("Im Sozialraum Saarburg gibt es keine Patenschaften für Kinder psychisch kranker Eltern; mehrere Anfragen "
+     "im letzten Quartal.")),
+    ("Kell am See", "sport", "2026-06-23", "Netzwerk",
+     ("In Kell am See fehlt ein Sportverein, der Kinder aus Familien mit Hilfen zur Erziehung unkompliziert "
+     "aufnimmt (Beiträge, Fahrten).")),
+    ("Hermeskeil", "sport", "2026-10-02", "Sozialraumteam",
+     ("Kein Sportangebot im Netzwerk des Sozialraums Hermeskeil; Jugendliche fragen nach offenem Training am "
+     "Nachmittag.")),
+    ("Zerf", "familienhebamme", "2026-05-12", "Netzwerk",
+     "Familienhebammen für Zerf nur mit langer Wartezeit erreichbar."),
+    ("Trittenheim", "offene-jugendarbeit", "2026-07-08", "Workshop",
+     "In Trittenheim fehlt ein Jugendtreff; der nächste ist nur mit dem Auto erreichbar."),
+    ("Palzem", "sport", "2026-03-19", "Schule",
+     "Für Grundschulkinder in Palzem gibt es kein Bewegungsangebot am Ort."),
+]
+bedarf_rows = [{"id": f"b-{n:06d}", "ags": ags_of(town), "bedarf": need, "text": text, "datum": day, "quelle": src,
+                "beispiel": "ja", "erfasst_am": f"{REFERENCE_DAY.isoformat()}T09:00:00", "erfasst_von": "beispieldaten"}
+               for n, (town, need, day, src, text) in enumerate(BEDARFE, start=1)]
+found = validate_bedarfe(pd.DataFrame(bedarf_rows), gaz, Taxonomy.from_csv(ROOT / "data" / "taxonomie.csv"),
+                         today=REFERENCE_DAY)
+assert not found, found
+with open(ROOT / "data" / "bedarfe.csv", "w", encoding="utf-8", newline="") as fh:
+    w = csv.DictWriter(fh, fieldnames=BEDARF_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    w.writerows(bedarf_rows)
+
+print(f"{len(rows)} Partner, {len(koop)} Kooperationen, {len(bedarf_rows)} Bedarfsmeldungen geschrieben")

@@ -1,4 +1,4 @@
-"""``validate``: check partners.csv and kooperationen.csv of the data folder."""
+"""``validate``: check partners.csv, kooperationen.csv, kontakte/zuständigkeiten and bedarfe.csv of the data folder."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ def run(args) -> Result:
     partners = found["partners.csv"]
     errors = [i for i in partners if i.level == "fehler"]
     hints = [i for i in partners if i.level != "fehler"]
-    others = {"kooperationen.csv": found["kooperationen.csv"], **Netzwerkarbeit(d).validate()}
+    others = {"kooperationen.csv": found["kooperationen.csv"], **Netzwerkarbeit(d).validate(),
+              "bedarfe.csv": d.bedarfe.validate()}
     ok = not errors and not any(others.values())
     doc = {"ok": ok, "errors": [i.as_dict() for i in errors],
            "warnings": [i.as_dict() for i in hints],

@@ -1,0 +1,103 @@
+"""Page „Abdeckung“ via AppTest: figures match the core, what-if changes nothing on disk, role-gated form."""
+
+from __future__ import annotations
+
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from tests.apptest import open_page
+
+HERMESKEIL = "07235045"
+
+
+def _page(login: str | None = None) -> AppTest:
+    return open_page("abdeckung", login, timeout=120)
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _people(directory, key: str, typ: str = "bedarf") -> int:
+    from graph.coverage import coverage_matrix, resolve_keys
+
+    keys = resolve_keys(directory.taxonomy, [key] if typ == "kategorie" else [], [key] if typ == "bedarf" else [])
+    m = coverage_matrix(directory.snapshot().partners, directory.gazetteer, keys)
+    return int(m.loc[m["status"] != "versorgt", "einwohner"].sum())
+
+
+def _num(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def test_default_view_shows_the_kipke_gap(data_dir, directory):
+    at = _page()
+    assert at.title[0].value == "Abdeckung"
+    metrics = _metrics(at)
+    assert metrics["Einwohner ohne Angebot"] == _num(_people(directory, "kinder-psychisch-kranker-eltern"))
+    assert metrics["Bedarfsmeldungen"] == "2"
+    assert [t.label for t in at.tabs] == ["Karte", "Sozialräume", "Lückenliste", "Matrix", "Was wäre wenn?",
+                                          "Bedarfsmeldungen"]
+    sozialraeume = at.dataframe[0].value
+    row = sozialraeume.set_index("Sozialraum").loc["Hermeskeil"]
+    assert row["Gemeinden versorgt"] == 0 and row["Anteil ohne zuständiges Angebot (%)"] == 100.0
+
+
+def test_switching_to_a_category(data_dir, directory):
+    at = _page()
+    at.radio(key="abdeckung_typ").set_value("kategorie").run()
+    at.selectbox(key="abdeckung_key_kategorie").select_index(0).run()  # Kita
+    assert not at.exception
+    assert _metrics(at)["Einwohner ohne Angebot"] == _num(_people(directory, "kita", "kategorie"))
+
+
+def test_gap_list_and_exports(data_dir):
+    at = _page()
+    gaps = at.dataframe[1].value
+    assert gaps.iloc[0]["Rang"] == 1 and gaps["Einwohner insgesamt"].is_monotonic_decreasing
+    assert set(gaps["Status"]) <= {"◐ erreichbar", "✗ nicht versorgt"}
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert labels == {"Lückenliste als Excel herunterladen", "Karte als HTML herunterladen (offline lesbar)"}
+
+
+def test_what_if_adds_hermeskeil_without_writing(data_dir, directory):
+    before = (data_dir / "partners.csv").read_bytes()
+    at = _page()
+    at.selectbox(key="abdeckung_plan_kategorie").set_value("gesundheit")
+    at.selectbox(key="abdeckung_plan_gemeinde").set_value(HERMESKEIL)
+    at.multiselect(key="abdeckung_plan_gebiet").set_value(["sr:hermeskeil"])
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    g = directory.gazetteer.gemeinden
+    gained = int(g.loc[g["sozialraum_id"] == "hermeskeil", "einwohner"].sum())
+    metric = next(m for m in at.metric if m.label.startswith("Kinder psychisch kranker Eltern: Einwohner mit"))
+    assert metric.delta == f"+{_num(gained)}"
+    assert (data_dir / "partners.csv").read_bytes() == before
+
+
+def test_reading_role_sees_no_form(data_dir):
+    at = _page()
+    assert any("Rolle Netzwerk" in i.value for i in at.info)
+    assert "abdeckung_meldung_text" not in [t.key for t in at.text_area]
+
+
+def test_network_role_records_a_need(data_dir, users):
+    at = _page("nina")
+    at.selectbox(key="abdeckung_meldung_gemeinde").set_value(HERMESKEIL)
+    at.selectbox(key="abdeckung_meldung_bedarf").set_value("sport")
+    at.text_area(key="abdeckung_meldung_text").input("In Hermeskeil fehlt ein Schwimmkurs für Grundschulkinder.")
+    next(b for b in at.button if b.label == "Bedarfsmeldung speichern").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    stored = pd.read_csv(data_dir / "bedarfe.csv", dtype=str, keep_default_na=False)
+    assert len(stored) == 8 and stored.iloc[-1]["ags"] == HERMESKEIL and stored.iloc[-1]["bedarf"] == "sport"
+    assert stored.iloc[-1]["beispiel"] == "nein"
+
+
+def test_personal_data_is_refused_in_the_form(data_dir, users):
+    before = (data_dir / "bedarfe.csv").read_bytes()
+    at = _page("nina")
+    at.text_area(key="abdeckung_meldung_text").input("Familie Schmitt, Tel. 06581 123456, braucht Hilfe")
+    next(b for b in at.button if b.label == "Bedarfsmeldung speichern").click().run()
+    assert any("personenbezogenen" in e.value for e in at.error)
+    assert (data_dir / "bedarfe.csv").read_bytes() == before

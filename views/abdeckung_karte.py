@@ -1,0 +1,44 @@
+"""Map tab of the Abdeckung page: choropleth of the Gemeinden, map click for the what-if, HTML export."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.coverage_map import MODES, coverage_map
+from geo.map_export import standalone_html
+from geo.maps import NO_TILES, OSM_TILES
+from graph.coverage import Key
+from views.shared import directory, snapshot, static_url
+
+TILES = {"none": NO_TILES, "osm": OSM_TILES}
+
+
+def _offers(key: Key) -> pd.DataFrame:
+    active = snapshot().active
+    hit = active["kategorie"].eq(key.id) if key.typ == "kategorie" else active["angebote"].map(lambda t: key.id in t)
+    return active[hit]
+
+
+def map_section(rows: pd.DataFrame, key: Key, bedarfe: pd.DataFrame) -> None:
+    """Choropleth with legend and tooltips; a click stores the point for the what-if panel."""
+    c1, c2, c3 = st.columns([2, 2, 1])
+    mode = c1.radio("Darstellung", list(MODES), format_func=MODES.get, key="abdeckung_modus", horizontal=True,
+                    help="Zugangsindex: Kapazität je 1.000 Einwohner mit Entfernungsabschlag (2SFCA, siehe README)")
+    tiles = c2.radio("Hintergrund", list(TILES), format_func=TILES.get, key="abdeckung_tiles", horizontal=True)
+    show_needs = c3.toggle("Bedarfsmeldungen", value=True, key="abdeckung_meldungen_karte")
+    gaz = directory().gazetteer
+    url = static_url()
+    fmap = coverage_map(gaz, rows, key.label, key.schwelle_km, _offers(key), bedarfe if show_needs else None,
+                        mode=mode, tiles=tiles, static_url=url)
+    out = st_folium(fmap, height=620, use_container_width=True, returned_objects=["last_clicked"],
+                    key="abdeckung_map")
+    clicked = (out or {}).get("last_clicked")
+    if clicked:
+        st.session_state["abdeckung_klick"] = (float(clicked["lat"]), float(clicked["lng"]))
+    st.caption("Symbole: ✓ versorgt · ◐ erreichbar, aber nicht zuständig · ✗ nicht versorgt. Ein Klick in die Karte "
+               "merkt den Punkt für „Was wäre wenn?“ vor.")
+    st.download_button("Karte als HTML herunterladen (offline lesbar)", lambda: standalone_html(fmap, static_url=url),
+                       file_name=f"abdeckung_{key.id}.html", mime="text/html", key="abdeckung_html", on_click="ignore",
+                       help="Eine Datei mit allen Kartenbausteinen – öffnet sich ohne Internet, z. B. für Folien")
