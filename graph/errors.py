@@ -19,11 +19,8 @@ class ValidationError(NetzwerkError, ValueError):
         self.issues = list(issues)
         if message is None:
             first = self.issues[0] if self.issues else None
-            message = (
-                f"{len(self.issues)} Fehler, z. B. Zeile {first.row}, Feld „{first.field}“: {first.message}"
-                if first
-                else "Ungültige Daten"
-            )
+            message = (first.text() if len(self.issues) == 1 else f"{len(self.issues)} Fehler, z. B. {first.text()}"
+                       ) if first else "Ungültige Daten"
         super().__init__(message)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -64,6 +64,11 @@ class Issue:
     field: str
     message: str
     level: str = "fehler"
+
+    def text(self) -> str:
+        """German one-liner, e.g. ``Zeile 3, Feld „plz“: PLZ muss fünfstellig sein`` (empty parts left out)."""
+        where = ", ".join(filter(None, [f"Zeile {self.row}" if self.row else "", f"Feld „{self.field}“" if self.field else ""]))
+        return f"{where}: {self.message}" if where else self.message
 
     def as_dict(self) -> dict:
         """JSON shape of the CLI contract."""
@@ -170,19 +175,22 @@ class _Checker:
             bad &= self.filled[field]  # emptiness is reported by required()
         self.add(bad, field, lambda v: f"{message} „{v}“ (erlaubt: {', '.join(allowed)})")
 
+    def per_value(self, field: str, check: Callable[[str], list[str]]) -> None:
+        """Add ``check(value)``'s messages for each filled cell; each distinct value is checked once."""
+        col = self.f[field]
+        found = {v: check(v) for v in col[self.filled[field]].unique()}
+        for i in np.flatnonzero((self.filled[field] & col.map(lambda v: bool(found.get(v))).astype(bool)).to_numpy()):
+            self.issues.extend(Issue(int(self.rows[i]), field, m) for m in found[col.iat[i]])
+
     def tokens(self, field: str, allowed: Iterable[str], message: str) -> None:
         allowed = set(allowed)
-        for i in np.flatnonzero(self.filled[field].to_numpy()):
-            unknown = [t for t in _split(self.f[field].iat[i]) if t not in allowed]
-            if unknown:
-                self.issues.append(Issue(int(self.rows[i]), field, f"{message}: {', '.join(unknown)}"))
+        self.per_value(field, lambda v: [f"{message}: {', '.join(bad)}"]
+                       if (bad := [t for t in _split(v) if t not in allowed]) else [])
 
     def languages(self) -> None:
-        for i in np.flatnonzero(self.filled["sprachen"].to_numpy()):
-            bad = [t for t in _split(self.f["sprachen"].iat[i]) if t.lower() not in ISO_639_1 or t != t.lower()]
-            if bad:
-                self.issues.append(Issue(int(self.rows[i]), "sprachen",
-                                         f"Kein ISO-639-1-Sprachcode (zwei Kleinbuchstaben, z. B. de, ar): {', '.join(bad)}"))
+        self.per_value("sprachen", lambda v: [f"Kein ISO-639-1-Sprachcode (zwei Kleinbuchstaben, z. B. de, ar): "
+                                              f"{', '.join(bad)}"]
+                       if (bad := [t for t in _split(v) if t.lower() not in ISO_639_1 or t != t.lower()]) else [])
 
     def pattern(self, field: str, regex: re.Pattern, message: str) -> None:
         col = self.f[field].str.strip()
@@ -244,15 +252,15 @@ class _Checker:
         self._coordinates(gaz, ags, known)
 
     def _plz_matches(self, gaz: "Gazetteer", ags: pd.Series, known: pd.Series) -> None:
-        pairs = set(zip(gaz.plz["plz"], gaz.plz["ags"]))
-        regional = set(gaz.plz["plz"])
         plz = self.f["plz"].str.strip()
-        for i in np.flatnonzero((known & plz.str.fullmatch(_PLZ)).to_numpy()):
+        pairs = pd.MultiIndex.from_arrays([gaz.plz["plz"], gaz.plz["ags"]])
+        wrong = (known & plz.str.fullmatch(_PLZ) & plz.isin(set(gaz.plz["plz"]))
+                 & ~pd.MultiIndex.from_arrays([plz, ags]).isin(pairs))
+        for i in np.flatnonzero(wrong.to_numpy()):
             p, a = plz.iat[i], ags.iat[i]
-            if p in regional and (p, a) not in pairs:
-                self.issues.append(Issue(int(self.rows[i]), "plz",
-                                         f"PLZ {p} gehört nicht zu {gaz.orte.at[a, 'name']} (dort: {', '.join(gaz.plz_of(a))})",
-                                         "hinweis"))
+            self.issues.append(Issue(int(self.rows[i]), "plz",
+                                     f"PLZ {p} gehört nicht zu {gaz.orte.at[a, 'name']} (dort: {', '.join(gaz.plz_of(a))})",
+                                     "hinweis"))
 
     def _coordinates(self, gaz: "Gazetteer", ags: pd.Series, known: pd.Series) -> None:
         lat_s, lon_s = self.f["lat"].str.strip(), self.f["lon"].str.strip()
@@ -284,12 +292,16 @@ class _Checker:
     def einzugsgebiet(self, gaz: "Gazetteer") -> None:
         from graph.errors import NotFoundError
 
-        for i in np.flatnonzero(self.filled["einzugsgebiet"].to_numpy()):
-            for token in _split(self.f["einzugsgebiet"].iat[i]):
+        def check(value: str) -> list[str]:
+            problems = []
+            for token in _split(value):
                 try:
                     gaz.area(token)
                 except NotFoundError as exc:
-                    self.issues.append(Issue(int(self.rows[i]), "einzugsgebiet", str(exc)))
+                    problems.append(str(exc))
+            return problems
+
+        self.per_value("einzugsgebiet", check)
 
 
 def validate_kooperationen(frame: pd.DataFrame, partner_ids: Iterable[str], *,

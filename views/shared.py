@@ -10,7 +10,7 @@ import streamlit as st
 from graph import settings, stats
 from graph.filters import PartnerIndex
 from graph.auth import ANONYMOUS, Actor, UserStore
-from graph.errors import AuthenticationError
+from graph.errors import AuthenticationError, NetzwerkError
 from graph.roles import ROLE_LABELS
 from graph.services import Directory, Snapshot
 
@@ -25,7 +25,18 @@ def _directory(data_dir: str, backend: str) -> Directory:
 
 def directory() -> Directory:
     """The Directory for the configured data folder and store (one per server process)."""
-    return _directory(str(settings.data_dir()), settings.store_backend())
+    return _readable(lambda: _directory(str(settings.data_dir()), settings.store_backend()))
+
+
+def _readable(load):
+    """``load()``, or a German error message instead of the page if the data cannot be read."""
+    try:
+        return load()
+    except NetzwerkError as exc:
+        found = [i.text() for i in getattr(exc, "issues", [])[:5]] or [str(exc)]
+        st.error("Die Daten können nicht gelesen werden – bitte `python -m graph validate` ausführen und die Datei "
+                 "korrigieren:\n" + "\n".join(f"- {md_escape(t)}" for t in found), icon="🚫")
+        st.stop()
 
 
 @st.cache_resource(show_spinner="Daten werden geladen …", max_entries=4)
@@ -38,7 +49,7 @@ def _snapshot(data_dir: str, backend: str, token: str) -> Snapshot:
 def snapshot() -> Snapshot:
     """The current data; rebuilt only when the store's data version changes."""
     d = directory()
-    return _snapshot(str(d.data_dir), d.store.name, d.store.token())
+    return _readable(lambda: _snapshot(str(d.data_dir), d.store.name, d.store.token()))
 
 
 def is_sample_data(snap: Snapshot) -> bool:
@@ -73,7 +84,7 @@ def _partner_index(data_dir: str, backend: str, token: str) -> PartnerIndex:
 def partner_index() -> PartnerIndex:
     """Filter index over all partners of the current data version (built once per version)."""
     d = directory()
-    return _partner_index(str(d.data_dir), d.store.name, d.store.token())
+    return _readable(lambda: _partner_index(str(d.data_dir), d.store.name, d.store.token()))
 
 
 def static_url() -> str:

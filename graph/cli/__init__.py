@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         return _emit(Result(2, {"ok": False, "error": str(exc)}, f"Aufruffehler: {exc}"), want_json, err=True)
     except ValidationError as exc:
         doc = {"ok": False, "errors": [i.as_dict() for i in exc.issues]}
-        text = "\n".join(f"{f'Zeile {i.row}, ' if i.row else ''}Feld „{i.field}“: {i.message}" for i in exc.issues)
+        text = "\n".join(i.text() for i in exc.issues)
         return _emit(Result(1, doc, text), want_json, err=True)
     except (NotFoundError, NetzwerkError, OSError, ValueError) as exc:
         return _emit(Result(1, {"ok": False, "error": str(exc)}, f"Fehler: {exc}"), want_json, err=True)

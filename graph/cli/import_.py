@@ -7,6 +7,7 @@ from pathlib import Path
 
 from graph.cli import Result, directory_from
 from graph.errors import UsageError
+from graph.model import Issue
 
 
 def register(sub, common) -> None:
@@ -55,8 +56,7 @@ def run(args) -> Result:
 def _text(plan, doc) -> str:
     lines = [f"{plan.filename} ({plan.dialect}): {doc['added']} neu, {doc['updated']} geändert, "
              f"{doc['unchanged']} unverändert, {doc['rejected']} fehlerhaft."]
-    lines += [f"Zeile {e['row']}, Spalte „{e['column']}“: {e['message']}" if e["row"] else f"Spalte „{e['column']}“: {e['message']}"
-              for e in doc["errors"]]
+    lines += [Issue(e["row"], e["column"], e["message"]).text().replace("Feld „", "Spalte „") for e in doc["errors"]]
     lines += [f"Zeile {d['row']}: „{d['name']}“ ähnelt " + ", ".join(f"{c['name']} ({c['id']})" for c in d["candidates"])
               for d in doc["duplicates"]]
     if doc["written"]:

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Mapping
 import pandas as pd
 
 from graph import dedupe
-from graph.editing import Edit, Editor, renumber
+from graph.editing import EDIT_ROLE, Edit, Editor, renumber
 from graph.errors import NotFoundError, ValidationError
 from graph.io.reader import ERROR_COLUMN, CellNormaliser, RawTable, map_columns, read_table
 from graph.io.tabular import to_csv_bytes
 from graph.journal import CONTENT_COLUMNS, diff_records
 from graph.model import PARTNER_COLUMNS, Issue, Record, empty_record, next_id
+from graph.roles import require_role
 
 if TYPE_CHECKING:
     from geo.geocode import Geocoder, Progress
@@ -96,8 +97,13 @@ class ImportPlan:
 
 def plan_import(data: bytes, filename: str, directory: "Directory", merge: Mapping[int, str] | None = None) -> ImportPlan:
     """Preview the import of a CSV/.xlsx file; ``merge`` maps a row to the partner it should update."""
-    table = read_table(data, filename)
+    try:
+        table = read_table(data, filename)
+    except ValidationError as exc:  # unreadable, empty or too large: one file-level error, same JSON shape
+        return ImportPlan(filename, "nicht lesbar", {}, [], exc.issues)
     mapping, header_issues = map_columns(list(table.frame.columns))
+    header_issues += [i for i in table.issues if i.row <= 1]
+    table.issues = [i for i in table.issues if i.row > 1]
     plan = ImportPlan(filename, table.dialect, mapping, [], header_issues)
     if any(i.level == "fehler" for i in header_issues):
         return plan
@@ -108,10 +114,15 @@ def plan_import(data: bytes, filename: str, directory: "Directory", merge: Mappi
 def apply_import(plan: ImportPlan, editor: Editor, *, valid_only: bool = False, geocoder: "Geocoder | None" = None,
                  progress: "Progress | None" = None) -> dict:
     """Write the plan all-or-nothing (or only valid rows); returns counts, hints and the rejected file."""
+    require_role(editor.actor.rolle, EDIT_ROLE, "Import übernehmen")
     file_errors = [i for i in plan.file_issues if i.level == "fehler"]
     if file_errors or (plan.errors and not valid_only):
         raise ValidationError(plan.errors)
     todo = [r for r in plan.rows if r.status in ("neu", "geaendert")]
+    rejected = [r for r in plan.rows if r.status == "fehler"]
+    if not todo:  # nothing to write: do not even take the lock
+        return {"added": 0, "updated": 0, "rejected": len(rejected),
+                "rejected_file": rejected_file(plan) if rejected else None, "hints": []}
     hints = []
     locate = [r for r in todo if r.geocode]
     if locate and geocoder is not None:
@@ -123,7 +134,6 @@ def apply_import(plan: ImportPlan, editor: Editor, *, valid_only: bool = False, 
                                    [Edit(r.partner_id, r.record, r.expected_version or 0)
                                     for r in todo if r.status == "geaendert"],
                                    aktion="import", quelle=f"import:{plan.filename}", action_text="Import übernehmen")
-    rejected = [r for r in plan.rows if r.status == "fehler"]
     return {"added": len(added), "updated": len(updated), "rejected": len(rejected),
             "rejected_file": rejected_file(plan) if rejected else None, "hints": hints}
 
@@ -147,6 +157,7 @@ class _Planner:
         self.raw = directory.store.load()
         self.current = {r["id"]: {k: str(v) for k, v in r.items()} for r in self.raw.to_dict("records")}
         self.keys = dedupe.keys(self.raw)
+        self.keys_by_ags = dict(tuple(self.keys.groupby("ags")))
         self.by_name_address = {(n, a): i for i, n, a in zip(self.keys["id"], self.keys["name_key"],
                                                              self.keys["address_key"]) if a}
         self.ids = list(self.raw["id"])
@@ -155,12 +166,12 @@ class _Planner:
     def fill(self, plan: ImportPlan) -> None:
         normalise = CellNormaliser(self.directory.taxonomy)
         columns = [c for c in self.mapping.values() if c in CONTENT_COLUMNS or c == "version"]
-        for i, line in enumerate(self.table.lines):
-            source = {k: str(v) for k, v in self.table.frame.iloc[i].items()}
+        for line, source in zip(self.table.lines, self.table.frame.astype(str).to_dict("records")):
             values = {col: normalise(col, source[orig]) for orig, col in self.mapping.items() if col in columns}
             plan.rows.append(self._row(line, values, source))
+        by_line = {r.line: r for r in plan.rows}
         for issue in self.table.issues:
-            next(r for r in plan.rows if r.line == issue.row).issues.append(issue)
+            by_line[issue.row].issues.append(issue)
         self._validate(plan.rows)
 
     def _row(self, line: int, values: dict[str, str], source: dict[str, str]) -> RowPlan:
@@ -222,7 +233,7 @@ class _Planner:
         record["version"] = "1"
         self.ids.append(record["id"])
         row = RowPlan(line, "neu", record["id"], record, source, geocode=not (record["lat"] or record["lon"]))
-        row.duplicates = dedupe.candidates(record["name"], record["ags"], self.keys)
+        row.duplicates = dedupe.candidates(record["name"], record["ags"], self.keys_by_ags.get(record["ags"], self.keys[:0]))
         return row
 
     def _derive_ags(self, values: dict[str, str], line: int, issues: list[Issue]) -> str:

@@ -19,9 +19,10 @@ import pandas as pd
 
 from geo.names import normalize_name
 from graph._codes import LANGUAGE_NAMES
-from graph.errors import UsageError
+from graph.errors import ValidationError
 from graph.io.tabular import FORMULA_PREFIXES
-from graph.model import Issue
+from graph.model import Issue, _int_de
+from graph.store._csvread import csv_records
 
 if TYPE_CHECKING:
     from graph.taxonomy import Taxonomy
@@ -59,10 +60,15 @@ _ALIASES = {
     "version": ["version"],
     "geaendert_am": ["geaendertam", "letzteaenderung"],
     "geaendert_von": ["geaendertvon"],
+    "kapazitaet": ["kapazitaet", "plaetze", "kapazitaetplaetze"],
 }
 _ALIAS_INDEX = {alias.replace(" ", ""): col for col, aliases in _ALIASES.items() for alias in aliases}
 _YES = {"ja", "j", "yes", "y", "true", "wahr", "1", "x", "aktiv"}
 _NO = {"nein", "n", "no", "false", "falsch", "0", "inaktiv"}
+#: Most records one import takes (the county's directory has hundreds; more is a wrong file or an attack).
+MAX_IMPORT_ROWS = 10_000
+_PER_CELL = "per-cell"
+_SURROGATE = re.compile("[\udc80-\udcff]")
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
 _NUMBER_WITH_ZERO_DECIMALS = re.compile(r"^(\d+)\.0+$")
 
@@ -84,28 +90,32 @@ class RawTable:
 
 
 def read_table(data: bytes, filename: str) -> RawTable:
-    """Read CSV (any common dialect) or .xlsx bytes; raises ``UsageError`` for unreadable files."""
+    """Read CSV (any common dialect) or .xlsx bytes; raises ``ValidationError`` (row 1) for unreadable files."""
     if filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
+        return _limited(_read_xlsx(data))
     if filename.lower().endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise UsageError("Alte Excel-Dateien (.xls) bitte in Excel als .xlsx oder CSV speichern.")
+        raise _unreadable("Alte Excel-Dateien (.xls) bitte in Excel als .xlsx oder CSV speichern.")
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise _unreadable("Die Datei ist leer.")
     text, encoding = _decode(data)
     delimiter = _sniff(text)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    if not rows:
-        raise UsageError("Die Datei ist leer.")
+    rows = csv_records(text, delimiter)
+    recoded = _recode_cells(rows) if encoding == _PER_CELL else []
+    if encoding == _PER_CELL:
+        encoding = "UTF-8 und Windows-1252 gemischt" if recoded else "Windows-1252"
     header = [h.strip() for h in rows[0]]
-    records, lines, issues = [], [], []
+    records, lines = [], []
     for n, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
-            issues.append(Issue(n, "", f"Zeile hat {len(row)} Spalten, die Kopfzeile nur {len(header)} "
-                                       "(Trennzeichen im Text? Dann den Text in Anführungszeichen setzen)."))
-        records.append((row + [""] * len(header))[: len(header)])
-        lines.append(n)
-    frame = pd.DataFrame(records, columns=_unique(header), dtype=str)
-    return RawTable(frame, lines, encoding, delimiter, issues)
+        if any(c.strip() for c in row):
+            records.append(row)
+            lines.append(n)
+    issues = [Issue(1, h, f"Spalte „{h}“ kommt mehrfach vor – bitte eine entfernen")
+              for h in sorted({h for h in header if h and header.count(h) > 1})]
+    issues += _width_issues(records, lines, len(header))
+    issues += [Issue(n, header[c] if c < len(header) else "", "Zelle war Windows-1252-kodiert, die übrige Datei "
+                     "UTF-8 – Umlaute bitte prüfen", "hinweis") for n, c in recoded]
+    frame = pd.DataFrame([(r + [""] * len(header))[: len(header)] for r in records], columns=_unique(header), dtype=str)
+    return _limited(RawTable(frame, lines, encoding, delimiter, issues))
 
 
 def map_columns(headers: list[str]) -> tuple[dict[str, str], list[Issue]]:
@@ -172,20 +182,77 @@ class CellNormaliser:
 
 # ------------------------------------------------------------------- helpers
 def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "UTF-8 mit BOM"
+    """Text and encoding label; undecodable UTF-8 is kept as surrogates for :func:`_recode_cells`."""
+    sample = data[:4096]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
-    if len(data) >= 4 and data[1:2] == b"\x00" and data[3:4] == b"\x00":
-        return data.decode("utf-16-le"), "UTF-16"
+        codec = "utf-16"
+    elif len(data) >= 4 and data[1:2] == data[3:4] == b"\x00":
+        codec = "utf-16-le"
+    elif len(data) >= 4 and data[0:1] == data[2:3] == b"\x00":
+        codec = "utf-16-be"
+    else:
+        codec = ""
+    if codec:
+        try:
+            return data.decode(codec), "UTF-16"
+        except UnicodeDecodeError:
+            raise _unreadable("Die UTF-16-Datei ist unvollständig oder beschädigt (ungerade Anzahl Bytes). "
+                              "Bitte erneut speichern.") from None
+    if sum(b < 32 and b not in (9, 10, 13) for b in sample) > len(sample) * 0.05:
+        raise _unreadable("Die Datei ist keine Textdatei (sie enthält Binärdaten). Bitte als CSV (Trennzeichen ; oder ,) "
+                          "oder als Excel-Arbeitsmappe (.xlsx) speichern.")
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
     try:
-        return data.decode("utf-8"), "UTF-8"
+        return body.decode("utf-8"), "UTF-8 mit BOM" if bom else "UTF-8"
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "ISO-8859-1"
+        return body.decode("utf-8", errors="surrogateescape"), _PER_CELL
+
+
+def _recode_cells(rows: list[list[str]]) -> list[tuple[int, int]]:
+    """Decode cells holding non-UTF-8 bytes as Windows-1252 (ISO-8859-1) in place.
+
+    Returns their (row, column) if the file also has real UTF-8 text (mixed file), else ``[]``.
+    """
+    recoded, utf8_text = [], False
+    for n, row in enumerate(rows, start=1):
+        for c, cell in enumerate(row):
+            if _SURROGATE.search(cell):
+                raw = cell.encode("utf-8", errors="surrogateescape")
+                try:
+                    row[c] = raw.decode("cp1252")
+                except UnicodeDecodeError:
+                    row[c] = raw.decode("latin-1")
+                recoded.append((n, c))
+            elif not cell.isascii():
+                utf8_text = True
+    return recoded if utf8_text else []
+
+
+def _width_issues(records: list[list[str]], lines: list[int], width: int) -> list[Issue]:
+    """Rows with more cells than the header – unless every row has the same empty surplus (an Excel habit)."""
+    common = max(set(map(len, records)), key=[len(r) for r in records].count) if records else width
+    tolerated = common if common > width and 2 * sum(len(r) == common for r in records) >= len(records) else width
+    return [Issue(n, "", f"Zeile hat {len(r)} Spalten, die Kopfzeile nur {width} "
+                         "(Trennzeichen im Text? Dann den Text in Anführungszeichen setzen).")
+            for r, n in zip(records, lines)
+            if len(r) > width and (len(r) > tolerated or any(c.strip() for c in r[width:]))]
+
+
+def _limited(table: RawTable) -> RawTable:
+    """The table, or a German error if it has more records than one import may take."""
+    if len(table.lines) > MAX_IMPORT_ROWS:
+        first = table.lines[MAX_IMPORT_ROWS]
+        raise ValidationError([Issue(first, "", f"Die Datei hat {_int_de(len(table.lines))} Datensätze; ein Import "
+                                                f"übernimmt höchstens {_int_de(MAX_IMPORT_ROWS)}. Bitte ab Zeile "
+                                                f"{_int_de(first)} in eine zweite Datei aufteilen.")])
+    if not table.lines:
+        table.issues.append(Issue(1, "", "Die Datei enthält keine Datensätze (nur die Kopfzeile).", "hinweis"))
+    return table
+
+
+def _unreadable(message: str) -> ValidationError:
+    return ValidationError([Issue(1, "", message)])
 
 
 def _sniff(text: str) -> str:
@@ -206,11 +273,12 @@ def _sniff(text: str) -> str:
 def _read_xlsx(data: bytes) -> RawTable:
     try:
         sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, header=None, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise UsageError(f"Excel-Datei kann nicht gelesen werden: {exc}") from exc
+    except Exception:  # openpyxl raises many kinds for damaged files; their English text helps nobody here
+        raise _unreadable("Die Excel-Datei kann nicht gelesen werden (beschädigt oder keine .xlsx-Arbeitsmappe). "
+                          "Bitte in Excel öffnen und erneut als .xlsx speichern.") from None
     name = "Partner" if "Partner" in sheets else next(iter(sheets), None)
     if name is None or sheets[name].dropna(how="all").empty:
-        raise UsageError("Die Excel-Datei enthält keine Daten.")
+        raise _unreadable("Die Excel-Datei enthält keine Daten.")
     sheet = sheets[name].fillna("")
     header = [str(h).strip() for h in sheet.iloc[0]]
     body = sheet.iloc[1:]

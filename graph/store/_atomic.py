@@ -13,6 +13,7 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from graph.errors import NetzwerkError
+from graph.store._csvread import read_csv_bytes
 
 LOCK_TIMEOUT_S = 30.0
 
@@ -83,18 +84,25 @@ def exclusive(lock_path: Path, what: str) -> Iterator[None]:
 
 
 class CsvTable:
-    """One CSV file of the data folder (UTF-8, comma, header), all cells as strings."""
+    """One CSV file of the data folder (UTF-8, comma, header), all cells as strings.
 
-    def __init__(self, path: Path, columns: list[str]) -> None:
+    ``required`` columns must be in the file's header; others of ``columns`` read as empty when missing.
+    """
+
+    def __init__(self, path: Path, columns: list[str], required: tuple[str, ...] = ()) -> None:
         self.path = Path(path)
         self.columns = columns
+        self.required = tuple(required)
         self._lock_path = self.path.parent / f".{self.path.stem}.lock"
 
     def read(self) -> pd.DataFrame:
-        """The table; an empty frame with the contract columns if the file does not exist."""
+        """The table; an empty frame with the contract columns if the file does not exist.
+
+        Raises ``ValidationError`` (German, with row and field) if the file is not a readable UTF-8 CSV.
+        """
         if not self.path.exists():
             return pd.DataFrame({c: pd.Series(dtype=str) for c in self.columns})
-        frame = pd.read_csv(self.path, dtype=str, keep_default_na=False, encoding="utf-8")
+        frame = read_csv_bytes(self.path.read_bytes(), self.path.name, self.required)
         return frame.reindex(columns=list(dict.fromkeys(self.columns + list(frame.columns))), fill_value="")
 
     def token(self) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from graph.errors import ConflictError, NotFoundError, ValidationError
-from graph.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS, Issue, Record, empty_record, next_id
+from graph.model import KOOPERATION_COLUMNS, OPTIONAL_COLUMNS, PARTNER_COLUMNS, Issue, Record, empty_record, next_id
 from graph.store._atomic import CsvTable
 from graph.store.base import Validator, check_rows
 
@@ -25,8 +25,9 @@ class FileStore:
 
     def __init__(self, data_dir: str | Path, validator: Validator | None = None) -> None:
         self.data_dir = Path(data_dir)
-        self.partners = CsvTable(self.data_dir / "partners.csv", PARTNER_COLUMNS)
-        self.kooperationen = CsvTable(self.data_dir / "kooperationen.csv", KOOPERATION_COLUMNS)
+        self.partners = CsvTable(self.data_dir / "partners.csv", PARTNER_COLUMNS,
+                                 tuple(c for c in PARTNER_COLUMNS if c not in OPTIONAL_COLUMNS))
+        self.kooperationen = CsvTable(self.data_dir / "kooperationen.csv", KOOPERATION_COLUMNS, tuple(KOOPERATION_COLUMNS))
         self.validator = validator
 
     def describe(self) -> str:
