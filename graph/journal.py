@@ -13,10 +13,10 @@ import os
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from graph.model import PARTNER_COLUMNS, Record
-from graph.store._atomic import exclusive, file_token
+from graph.store._atomic import atomic_write_bytes, exclusive, file_token
 
 JOURNAL_FILE = "journal.jsonl"
 #: Columns the store stamps itself; they are not reported as changes.
@@ -64,6 +64,22 @@ def draft(actor_name: str, rolle: str, aktion: str, before: Record | None, after
             "aenderungen": diff_records(before, after), "vorher": dict(before) if before else None, "quelle": quelle}
 
 
+def _redact_line(line: str, replace: Callable[[str], str]) -> str:
+    try:
+        doc = json.loads(line)
+    except ValueError:
+        return replace(line)
+    if not isinstance(doc, dict):
+        return replace(line)
+    for key in ("aenderungen", "vorher"):
+        if isinstance(doc.get(key), dict):
+            doc[key] = {k: [replace(str(x)) for x in v] if isinstance(v, list) else replace(str(v))
+                        for k, v in doc[key].items()}
+    doc["quelle"] = replace(str(doc.get("quelle", "")))
+    new = json.dumps(doc, ensure_ascii=False) + ("\n" if line.endswith("\n") else "")
+    return line if json.loads(new) == json.loads(line) else new
+
+
 class Journal:
     """The journal file of one data folder."""
 
@@ -99,6 +115,26 @@ class Journal:
             finally:
                 os.close(fd)
         return entries
+
+    def redact(self, replace: Callable[[str], str]) -> int:
+        """Rewrite every entry with ``replace`` applied to its recorded values; returns how many changed.
+
+        The journal is append-only except for this: an erasure of personal data (DSGVO Art. 17)
+        must reach the old values too. Numbers, times, users and actions stay as they were; lines
+        that cannot be parsed are redacted as plain text. The file is replaced atomically.
+        """
+        with exclusive(self._lock_path, "Das Änderungsjournal"):
+            if not self.path.exists():
+                return 0
+            lines = self.path.read_text(encoding="utf-8").splitlines(keepends=True)
+            out, changed = [], 0
+            for line in lines:
+                new = _redact_line(line, replace)
+                changed += new != line
+                out.append(new)
+            if changed:
+                atomic_write_bytes(self.path, "".join(out).encode("utf-8"))
+        return changed
 
     def entries(self, partner_id: str | None = None) -> list[Entry]:
         """All entries in order (of one partner if given); damaged lines are skipped."""

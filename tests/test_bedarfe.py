@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from graph.bedarfe import BEDARF_COLUMNS, validate_bedarfe
-from graph.errors import ForbiddenError, ValidationError
+from graph.errors import ValidationError
 
 TODAY = date(2026, 11, 20)
 
@@ -59,14 +59,6 @@ def test_shipped_examples_are_valid_and_marked(directory):
     assert len(frame) >= 5 and set(frame["beispiel"]) == {"ja"}
     assert validate_bedarfe(frame, directory.gazetteer, directory.taxonomy) == []
     assert {"kinder-psychisch-kranker-eltern", "sport"} <= set(frame["bedarf"])
-
-
-@pytest.mark.parametrize("role", ["lesen", None, "gast"])
-def test_reading_roles_may_not_write(directory, data_dir, role):
-    before = (data_dir / "bedarfe.csv").read_bytes()
-    with pytest.raises(ForbiddenError, match="Rolle Netzwerk"):
-        directory.bedarfe.add(_record(), role=role)
-    assert (data_dir / "bedarfe.csv").read_bytes() == before
 
 
 @pytest.mark.parametrize("role", ["netzwerk", "leitstelle", "admin"])

@@ -10,8 +10,8 @@ from graph.editing import Editor
 from graph.journal import Journal
 from graph.proposals import Proposals
 from graph.services import Directory
-from tests.apptest import APP, click as _click, open_page
-
+from tests.apptest import click as _click
+from tests.apptest import open_page
 
 
 def _page(login: str | None = None, password: str | None = None) -> AppTest:
@@ -40,16 +40,6 @@ def test_without_login_only_proposals_and_export(data_dir, users):
     at = _page()
     assert _sections(at, "lesen") == ["Vorschlag machen", "Export"]
     assert any("als Leitstelle Familie anmelden" in i.value for i in at.info)
-
-
-def test_query_parameters_cannot_raise_the_role(data_dir, users):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["rolle"] = "admin"
-    at.query_params["_auth_actor"] = "anna"
-    at.run()
-    at.switch_page("views/pflege.py")
-    at.run()
-    assert _sections(at, "lesen") == ["Vorschlag machen", "Export"]
 
 
 def test_wrong_password_is_refused(data_dir, users):

@@ -19,7 +19,7 @@ from typing import Any, Callable
 from graph.errors import NetzwerkError, NotFoundError, UsageError, ValidationError
 
 #: Command modules in graph.cli, in help order.
-COMMANDS = ["validate", "stats", "find", "coverage", "bericht", "import", "export", "user", "neo4j-sync",
+COMMANDS = ["validate", "stats", "find", "coverage", "bericht", "import", "export", "user", "person", "neo4j-sync",
             "neo4j-export"]
 
 

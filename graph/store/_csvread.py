@@ -32,7 +32,9 @@ def csv_records(text: str, delimiter: str = ",") -> list[list[str]]:
 
 def read_csv_bytes(data: bytes, name: str, required: tuple[str, ...] = ()) -> pd.DataFrame:
     """All cells as strings; raises ``ValidationError`` for encoding, structure or missing ``required`` columns."""
-    fail = lambda row, field, text: ValidationError([Issue(row, field, f"{name}: {text}")])  # noqa: E731
+    def fail(row: int, field: str, text: str) -> ValidationError:
+        return ValidationError([Issue(row, field, f"{name}: {text}")])
+
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise fail(1, "", "Die Datei ist leer (Kopfzeile fehlt).")
     what = _signature(data)

@@ -1,0 +1,38 @@
+"""``person export NAME`` / ``person erase NAME``: Auskunft und Löschung für eine Ansprechperson (DSGVO Art. 15/17)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from graph.cli import Result, directory_from
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("person", parents=[common], help="Auskunft (export) oder Löschung (erase) der Daten einer Person",
+                       description="Sucht den vollständigen Namen (Groß-/Kleinschreibung egal) in allen Dateien des "
+                                   "Datenordners und im Änderungsjournal.")
+    p.add_argument("aktion", choices=("export", "erase"), help="export = Auskunft (Art. 15), erase = Löschung (Art. 17)")
+    p.add_argument("name", metavar="NAME", help="Vor- und Nachname, z. B. \"Petra Hoffmann\"")
+    p.add_argument("--out", metavar="DATEI", help="Auskunft als JSON-Datei schreiben (export)")
+    p.add_argument("--dry-run", action="store_true", help="nur zeigen, was gelöscht würde (erase)")
+    p.set_defaults(run=run)
+
+
+def run(args) -> Result:
+    from graph.auth import cli_actor
+    from graph.personen import PersonData
+
+    people = PersonData(directory_from(args), cli_actor())
+    if args.aktion == "export":
+        doc = people.export(args.name)
+        if args.out:
+            Path(args.out).write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+        lines = [f"{f['datei']}, Zeile {f['zeile']}, {f['feld']}: {f['wert']}" for f in doc["fundstellen"]]
+        return Result(0, doc, "\n".join(lines + [f"{doc['anzahl']} Fundstelle(n)."]))
+    doc = people.erase(args.name, dry_run=args.dry_run)
+    verb = "würden gelöscht" if args.dry_run else "gelöscht"
+    lines = [f"{doc['geloescht']} Fundstelle(n) {verb}: " + ", ".join(f"{k} {v}" for k, v in doc["dateien"].items())]
+    lines += [f"Nicht gelöscht (bitte von Hand prüfen): {f['datei']}, Zeile {f['zeile']}, {f['feld']}"
+              for f in doc["nicht_geloescht"]]
+    return Result(0, doc, "\n".join(lines))
