@@ -110,7 +110,16 @@ class CsvTable:
         return file_token(self.path)
 
     def write(self, frame: pd.DataFrame) -> None:
-        """Atomically replace the file with ``frame`` (call inside :meth:`locked`)."""
+        """Atomically replace the file with ``frame`` (call inside :meth:`locked`).
+
+        Line breaks inside cells are stored as ``\\n``: the csv module leaves a lone ``\\r`` unquoted,
+        and the file would then read back with the record split in two.
+        """
+        broken = [c for c in frame.columns if frame[c].map(lambda v: isinstance(v, str) and "\r" in v).any()]
+        if broken:
+            frame = frame.copy()
+            for c in broken:
+                frame[c] = frame[c].map(lambda v: v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v)
         buf = io.StringIO()
         frame.to_csv(buf, index=False, lineterminator="\n")
         atomic_write_bytes(self.path, buf.getvalue().encode("utf-8"))

@@ -25,6 +25,7 @@ import pytest
 
 from graph.settings import DEFAULT_DATA_DIR
 from tests.browser.server import CHROMIUM, LAUNCH_ARGS, REPO, AppServer
+from tests.payloads import write_payloads
 
 ARTIFACTS = Path(os.environ.get("NETZWERK_ARTIFACTS", REPO / "test-artifacts"))
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -142,25 +143,8 @@ def web(browser, request):
         context.close()
 
 
-#: Partner fields with attack strings (hand-picked partners in two different Gemeinden).
-XSS_ROWS = {
-    "p-000010": {"name": "<script>alert(1)</script>", "traeger": "<img src=x onerror=alert(2)>",
-                 "website": "javascript:alert(3)", "strasse": "\"><svg onload=alert(5)>",
-                 "email": "a@b.example\"><img src=x onerror=alert(6)>"},
-    "p-000050": {"name": "${alert(4)} `x` {{ 7*7 }} <b>fett</b>", "traeger": "=1+1",
-                 "ansprechperson": "[klick](javascript:alert(7))", "oeffnungszeiten": "@SUM(A1:A2)"},
-}
-
-
 @pytest.fixture
 def xss_data_dir(data_dir) -> Path:
-    """The temp data copy with :data:`XSS_ROWS` written into partners.csv."""
-    import pandas as pd
-
-    path = data_dir / "partners.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    for pid, values in XSS_ROWS.items():
-        for col, value in values.items():
-            frame.loc[frame["id"] == pid, col] = value
-    frame.to_csv(path, index=False)
+    """The temp data copy with :data:`tests.payloads.XSS_ROWS` in partners.csv (every text field attacked)."""
+    write_payloads(data_dir)
     return data_dir

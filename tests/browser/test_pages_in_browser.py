@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from graph.filters import PartnerFilter, PartnerIndex
 from graph.services import Directory
 from graph.settings import ATTRIBUTION_BKG, DEFAULT_DATA_DIR
-from tests.browser.conftest import XSS_ROWS
+from tests.payloads import XSS_ROWS
 from tests.browser.helpers import (choose, expect_metric, fill, map_frame, marker_count, open_page, show_marker,
                                    wait_for_markers, wait_map_idle)
 

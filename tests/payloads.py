@@ -1,0 +1,50 @@
+"""Attack strings for every free-text field of a partner, shared by the injection tests (pages and files).
+
+``p-000010`` (Kita in Beuren, Sozialraum Hermeskeil) gets an HTML/JavaScript/Markdown/template payload in
+every text field, each naming its field; ``p-000050`` (Kita in Longuich) gets a spreadsheet formula in
+every text field. Both keep their category, offers and coordinates, so every page finds and shows them;
+both names contain "alert" (the browser tests search for it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graph.io.tabular import FORMULA_PREFIXES
+from graph.model import PARTNER_COLUMNS
+from graph.store._atomic import CsvTable
+
+#: Every free-text column of partners.csv (codes, dates, coordinates and ids are validated formats).
+TEXT_FIELDS = ("name", "traeger", "strasse", "plz", "ort", "telefon", "email", "website", "ansprechperson",
+               "oeffnungszeiten", "notizen", "geaendert_von")
+HTML_PARTNER, FORMULA_PARTNER = "p-000010", "p-000050"
+
+
+def html_payload(field: str) -> str:
+    """Markup, script, handler, Markdown link and template syntax – inert only if shown as text."""
+    return (f"\"'><img src=x onerror=alert('{field}')><script>window.__xss='{field}'</script>"
+            f"<svg onload=window.__xss=1>[{field}](javascript:window.__xss=1) {{{{7*7}}}} ${{7*7}} <b>{field}</b>")
+
+
+FORMULAS = {"name": '=HYPERLINK("https://evil.example/?q=alert";"Klick")', "traeger": "=1+1",
+            "strasse": "+1+1 Trierer Straße", "plz": "-54340", "ort": "@SUMME(A1:A2)", "telefon": "=2+3",
+            "email": "=cmd|' /C calc'!A0", "website": "-2+3", "ansprechperson": "@Peter Kohl",
+            "oeffnungszeiten": "\t=1+1 Mo–Fr", "notizen": "\r=1+1", "geaendert_von": " =1+1"}
+XSS_ROWS = {HTML_PARTNER: {f: html_payload(f) for f in TEXT_FIELDS}, FORMULA_PARTNER: FORMULAS}
+#: What a page shows when a payload ran (checked in every frame).
+RAN_JS = "() => window.__xss !== undefined || document.querySelector('img[src=\"x\"], svg[onload]') !== null"
+
+
+def write_payloads(data_dir: Path, rows: dict[str, dict[str, str]] = XSS_ROWS) -> None:
+    """Put the payloads into partners.csv of a data copy (no validation, as a hand edit would)."""
+    table = CsvTable(Path(data_dir) / "partners.csv", PARTNER_COLUMNS)
+    frame = table.read()
+    for pid, values in rows.items():
+        for col, value in values.items():
+            frame.loc[frame["id"] == pid, col] = value
+    table.write(frame)
+
+
+def formula_cells(cells) -> list[str]:
+    """Cells a spreadsheet would evaluate (neutralised ones start with ``'``)."""
+    return [c for c in cells if isinstance(c, str) and c.lstrip(" ").startswith(FORMULA_PREFIXES)]
