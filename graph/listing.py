@@ -19,6 +19,7 @@ from graph._codes import LANGUAGE_NAMES
 from graph.taxonomy import Taxonomy
 
 BARRIEREFREI_LABELS = {"ja": "ja", "teilweise": "teilweise", "nein": "nein", "unbekannt": "unbekannt"}
+_PHONE = re.compile(r"\+?[0-9 ()/.\-]+")  # the characters the validator allows (graph.model)
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 
 #: Column labels of :func:`partner_table`, in display order.
@@ -64,10 +65,10 @@ def offers_text(tags: tuple[str, ...] | list[str], taxonomy: Taxonomy) -> str:
 
 
 def tel_href(phone: str) -> str | None:
-    """``tel:`` link with only ``+`` and digits (German numbers get +49), or None."""
+    """``tel:`` link with only ``+`` and digits (German numbers get +49), or None (also for text that is no number)."""
     raw = str(phone or "").strip()
     digits = re.sub(r"\D", "", raw)
-    if not 6 <= len(digits) <= 16:
+    if not _PHONE.fullmatch(raw) or not 6 <= len(digits) <= 16:
         return None
     if raw.startswith("+"):
         return f"tel:+{digits}"
