@@ -30,8 +30,15 @@ from graph.netzwerk_queries import kontakt_liste
 from graph.netzwerkarbeit import Netzwerkarbeit
 from graph.services import Directory
 from graph.store._atomic import CsvTable
-from tests.payloads import FORMULA_PARTNER, FORMULAS, HTML_PARTNER, TEXT_FIELDS, formula_cells, html_payload, \
-    write_payloads
+from tests.payloads import (
+    FORMULA_PARTNER,
+    FORMULAS,
+    HTML_PARTNER,
+    TEXT_FIELDS,
+    formula_cells,
+    html_payload,
+    write_payloads,
+)
 
 TODAY = date(2026, 11, 26)
 
