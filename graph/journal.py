@@ -3,7 +3,9 @@
 ``journal.jsonl`` in the data folder holds one JSON object per change. Entries are
 appended under a file lock with one ``write`` + ``fsync`` each, so a crash can at most
 leave an incomplete last line, which readers skip. Each entry keeps the complete row
-before the change (``vorher``), which makes "undo" exact.
+before the change (``vorher``), which makes "undo" exact. The one exception to
+append-only is :meth:`Journal.redact` for the erasure of a person's data (DSGVO Art. 17,
+``graph/personen.py``): old values must not keep what the directory no longer holds.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ CONTENT_COLUMNS = [c for c in PARTNER_COLUMNS if c not in META_COLUMNS]
 ACTION_LABELS = {"angelegt": "angelegt", "geaendert": "geändert", "deaktiviert": "deaktiviert",
                  "reaktiviert": "wieder aktiviert", "geprueft": "als geprüft markiert", "import": "importiert",
                  "rueckgaengig": "rückgängig gemacht", "vorschlag": "Vorschlag übernommen",
-                 "geokodiert": "Koordinaten bestimmt"}
+                 "geokodiert": "Koordinaten bestimmt", "dsgvo_loeschung": "Personendaten gelöscht (DSGVO)"}
 
 
 @dataclass(frozen=True)

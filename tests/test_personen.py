@@ -146,3 +146,21 @@ def test_cli_export_and_erase(case, capsys, tmp_path):
     assert "10 Fundstelle(n) gelöscht" in capsys.readouterr().out and d.store.get(ids[2])["ansprechperson"] == ""
     assert main(["person", "erase", "Hoffmann", "--json"]) == 2
     assert "vollständigen Namen" in json.loads(capsys.readouterr().out)["error"]
+
+
+def test_pflege_section_lists_exports_and_erases(case, users):
+    from tests.apptest import open_page
+
+    d, ids, _ = case
+    at = open_page("pflege", "anna")
+    at.button_group(key="pflege_bereich_leitstelle").set_value("Datenschutz").run()
+    at.text_input(key="pflege_dsgvo_name").input("petra hoffmann").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 11 and set(table["Beim Löschen"]) == {"wird geleert", "wird durch [entfernt] ersetzt",
+                                                              "bleibt – bitte von Hand prüfen"}
+    assert at.button(key="pflege_dsgvo_loeschen").disabled
+    at.checkbox(key="pflege_dsgvo_sicher").check().run()
+    at.button(key="pflege_dsgvo_loeschen").click().run()
+    assert not at.exception and "10 Fundstelle(n) gelöscht" in at.success[0].value
+    assert d.store.get(ids[2])["ansprechperson"] == "" and _traces(d.data_dir) == {"partners.csv": 1}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.roles import has_role
-from views.pflege_parts import bulk, checklist, form, history, proposals, transfer
+from views.pflege_parts import bulk, checklist, datenschutz, form, history, proposals, transfer
 from views.pflege_parts.common import Ctx, show_flash
 from views.shared import current_actor, directory, sample_banner, snapshot, user_store
 
@@ -23,6 +23,7 @@ SECTIONS = {  # label → (minimum role, render function)
     "Import": ("leitstelle", transfer.render_import),
     "Export": ("lesen", transfer.render_export),
     "Verlauf": ("netzwerk", history.render),
+    "Datenschutz": ("leitstelle", datenschutz.render),
 }
 ONLY_BELOW_LEITSTELLE = {"Vorschlag machen"}
 
