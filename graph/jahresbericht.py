@@ -39,8 +39,8 @@ METHODE_ABDECKUNG = (
     "Einzugsgebiet umfasst sie); „erreichbar“, wenn keiner zuständig ist, das nächste Angebot aber höchstens so weit "
     "entfernt liegt (Luftlinie), wie die Taxonomie vorsieht; sonst „nicht versorgt“ (außer Reichweite). Einwohner: "
     "Zensus 2022, alle Altersgruppen. Lücken sind nach Einwohnern außer Reichweite, dann nach Einwohnern ohne "
-    "zuständiges Angebot geordnet. Bedarfsmeldungen zählen mit ihrem Datum im Berichtsjahr (bis zum Stichtag) für Gemeinden des "
-    "Sozialraums; sie enthalten keine Angaben zu Familien. Der Status neben einer Meldung ist ebenfalls der heutige.")
+    "zuständiges Angebot geordnet. Bedarfsmeldungen zählen mit ihrem Datum im Berichtsjahr (bis zum Stichtag) für "
+    "Gemeinden des Sozialraums; sie enthalten keine Angaben zu Familien. Der Status neben einer Meldung ist ebenfalls der heutige.")
 TOP_LUECKEN = 10
 
 
