@@ -24,7 +24,6 @@ from graph.io.bericht import to_html, to_pdf
 from graph.io.export import export_bytes
 from graph.io.importer import plan_import, rejected_file
 from graph.io.tabular import to_csv_bytes, to_xlsx_bytes
-from graph.jahresbericht import annual_report
 from graph.listing import partner_table
 from graph.netzwerk_queries import kontakt_liste
 from graph.netzwerkarbeit import Netzwerkarbeit
@@ -131,13 +130,14 @@ def _plain(field: str) -> str:
     return f"Feld {field} harmlos"
 
 
-def assert_inert(render, fields=TEXT_FIELDS) -> None:
+def assert_inert(render, fields=TEXT_FIELDS, must_show=("name",)) -> None:
     """Same elements and attributes with attacks as with harmless text; every shown attack is text."""
     attacked, plain = Shape(render(html_payload)), Shape(render(_plain))
     assert attacked.tags == plain.tags
     text, plain_text = " ".join(attacked.text), " ".join(plain.text)
     shown = [f for f in fields if _plain(f) in plain_text]
-    assert shown and all(html_payload(f) in text for f in shown), [f for f in shown if html_payload(f) not in text]
+    assert set(must_show) <= set(shown), shown
+    assert all(html_payload(f) in text for f in shown), [f for f in shown if html_payload(f) not in text]
 
 
 def test_handout_html_and_pdf_are_inert_for_every_field(data_dir):
@@ -146,7 +146,8 @@ def test_handout_html_and_pdf_are_inert_for_every_field(data_dir):
         d = Directory(data_dir)
         return handout_html(handout_entries(d.snapshot().partners, [HTML_PARTNER], d.taxonomy))
 
-    assert_inert(render)
+    assert_inert(render, must_show=("name", "traeger", "strasse", "plz", "ort", "telefon", "email", "website",
+                                    "ansprechperson", "oeffnungszeiten"))
     render(html_payload)
     d = Directory(data_dir)
     pdf = handout_pdf(handout_entries(d.snapshot().partners, [HTML_PARTNER], d.taxonomy))
@@ -155,7 +156,7 @@ def test_handout_html_and_pdf_are_inert_for_every_field(data_dir):
 
 
 def test_jahresbericht_html_and_pdf_are_inert_for_every_field(data_dir):
-    """The report names partners (new cooperations) and shows the topics of network meetings."""
+    """The report names partners (new cooperations), shows topics of network meetings and Bedarfsmeldungen."""
     koop = CsvTable(data_dir / "kooperationen.csv", [])
     frame = koop.read()
     frame.loc[len(frame)] = {**dict.fromkeys(frame.columns, ""), "id": "k-09999", "partner_a": HTML_PARTNER,
@@ -173,10 +174,16 @@ def test_jahresbericht_html_and_pdf_are_inert_for_every_field(data_dir):
                          "partner": HTML_PARTNER, "sozialraum": "hermeskeil", "netzwerker": "Petra Hansen",
                          "art": "Netzwerktreffen", "thema": payload("thema")}
         kontakte.write(k)
-        reports.append(annual_report(Netzwerkarbeit(Directory(data_dir)).snapshot(), "hermeskeil", 2026, today=TODAY))
+        bedarfe = CsvTable(data_dir / "bedarfe.csv", [])
+        b = bedarfe.read()
+        b = b[b["id"] != "b-099999"]
+        b.loc[len(b)] = {**dict.fromkeys(b.columns, ""), "id": "b-099999", "ags": "07235045", "bedarf": "sport",
+                         "text": payload("bedarf"), "datum": "2026-05-01", "quelle": "Workshop", "beispiel": "nein"}
+        bedarfe.write(b)
+        reports.append(Netzwerkarbeit(Directory(data_dir)).annual_report("hermeskeil", 2026, today=TODAY))
         return to_html(reports[-1])
 
-    assert_inert(render, TEXT_FIELDS + ("thema",))
+    assert_inert(render, TEXT_FIELDS + ("thema", "bedarf"), must_show=("name", "thema", "bedarf"))
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(to_pdf(reports[0]))).pages)
     assert "window.__xss" in text.replace("\n", "")
 
