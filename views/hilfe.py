@@ -34,7 +34,7 @@ ABDECKUNG = """
 
 PFLEGE = """
 - **Ohne Anmeldung:** Änderungen vorschlagen und das Verzeichnis exportieren.
-- **Als Leitstelle angemeldet** (links in der Seitenleiste): Prüfliste abarbeiten, Partner bearbeiten, neu
+- **Mit Anmeldung als Leitstelle** (links in der Seitenleiste): Prüfliste abarbeiten, Partner bearbeiten, neu
   anlegen, importieren und Vorschläge entscheiden. Jede Änderung steht im Verlauf und lässt sich
   rückgängig machen.
 """
