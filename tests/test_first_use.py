@@ -164,3 +164,24 @@ def test_sectors_differ_by_shape_not_only_by_colour():
     enc = dots["encoding"]
     assert enc["shape"]["field"] == enc["color"]["field"] == "sektor_label"
     assert enc["shape"]["scale"]["range"] == ["square", "triangle-up"]  # Schule, Polizei
+
+
+@pytest.fixture
+def empty_data(data_dir):
+    """The data copy with every table emptied (header only), as on the first day."""
+    for name in ("partners.csv", "kooperationen.csv", "kontakte.csv", "zustaendigkeiten.csv", "bedarfe.csv"):
+        path = data_dir / name
+        if path.exists():
+            path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    return data_dir
+
+
+@pytest.mark.parametrize("page", [None, "karte", "verzeichnis", "netzwerk"])
+def test_empty_directory_says_so_instead_of_showing_blank_tables(empty_data, page):
+    at = open_page(page)
+    messages = " ".join(i.value for i in at.info)
+    if page in (None, "karte", "verzeichnis"):
+        assert "noch keine Partner" in messages
+    else:
+        assert "keine Kooperationen" in messages and "keine zentralen Partner" in messages
+    assert not [df for df in at.dataframe if df.value.empty]

@@ -47,7 +47,7 @@ c3.metric("Gemeinden im Gebietsfilter", len(focus) if focus is not None else "al
 with c4:
     large = presentation_mode("karte")
 if result.empty:
-    show_empty_state()
+    show_empty_state(len(index))
 
 fmap = partner_map(index.gazetteer, tax, points, focus=focus, tiles=tiles, counts=counts, static_url=static_url(),
                    large=large)

@@ -150,13 +150,19 @@ with tab_kontakt:
             forms.zustaendigkeit_form(nw, ns, role, user, list(liste.loc[liste["zuständig"] == "– niemand –", "id"]))
     recent = q.kontakte_im_sozialraum(ns, sr)
     with st.expander(f"Zuletzt erfasste Kontakte ({len(recent)})"):
-        st.dataframe(recent.drop(columns="id"), hide_index=True, width="stretch")
-        if may_write:
+        if recent.empty:
+            st.caption("Für diese Auswahl sind noch keine Kontakte erfasst.")
+        else:
+            st.dataframe(recent.drop(columns="id"), hide_index=True, width="stretch")
+        if may_write and not recent.empty:
             forms.kontakt_loeschen(nw, recent, ns, role, user)
 
 with tab_koop:
     kliste = q.kooperation_liste(ns, day, sr)
-    st.dataframe(kliste.drop(columns="id"), hide_index=True, width="stretch")
+    if kliste.empty:
+        st.info("Für diese Auswahl sind am Stichtag keine Kooperationen erfasst.")
+    else:
+        st.dataframe(kliste.drop(columns="id"), hide_index=True, width="stretch")
     if not may_write:
         st.info(f"Kooperationen anlegen und bearbeiten: Rolle {ROLE_LABELS['netzwerk']} nötig.")
     else:
@@ -170,12 +176,17 @@ with tab_analyse:
     st.header("Zentrale Partner")
     st.caption("Wer hat die meisten Kooperationspartner, und über wen laufen die Verbindungen zwischen anderen? "
                "„Zwischen“ = Anteil der kürzesten Wege zwischen anderen Partnern, die über diesen Partner führen.")
-    st.dataframe(t["zentral"].head(25), hide_index=True, width="stretch",
-                 column_order=["name", "erklaerung", "kategorie_label", "sozialraum_name", "kooperationen", "zwischen"],
-                 column_config={"name": "Partner", "erklaerung": st.column_config.TextColumn("Erklärung", width="large"),
-                                "kategorie_label": "Kategorie", "sozialraum_name": "Sozialraum",
-                                "kooperationen": "Kooperationen",
-                                "zwischen": st.column_config.NumberColumn("Zwischen", format="percent")})
+    if t["zentral"].empty:
+        st.info("Ohne laufende Kooperationen gibt es keine zentralen Partner.")
+    else:
+        st.dataframe(t["zentral"].head(25), hide_index=True, width="stretch",
+                     column_order=["name", "erklaerung", "kategorie_label", "sozialraum_name", "kooperationen",
+                                   "zwischen"],
+                     column_config={"name": "Partner",
+                                    "erklaerung": st.column_config.TextColumn("Erklärung", width="large"),
+                                    "kategorie_label": "Kategorie", "sozialraum_name": "Sozialraum",
+                                    "kooperationen": "Kooperationen",
+                                    "zwischen": st.column_config.NumberColumn("Zwischen", format="percent")})
     st.header("Brücken zwischen den Sektoren")
     st.caption("Ein Partner verbindet zwei Sektoren, wenn er zu einem gehört und mit dem anderen kooperiert "
                "(direkt) oder mit Partnern beider Sektoren kooperiert (vermittelnd).")
@@ -193,7 +204,10 @@ with tab_analyse:
                                     "vermittelnd": "davon vermittelnd", "partner": "Namen"})
     st.header("Welche Sektoren kooperieren miteinander?")
     st.caption("Zahl der laufenden Kooperationen zwischen den Sektoren (Diagonale: innerhalb eines Sektors).")
-    st.dataframe(t["matrix"].rename_axis("Sektor"), width="stretch")  # named index column (screen readers)
+    if t["matrix"].empty:
+        st.info("Keine laufenden Kooperationen für diese Auswahl.")
+    else:
+        st.dataframe(t["matrix"].rename_axis("Sektor"), width="stretch")  # named index column (screen readers)
     for text in t["fehlend"]["erklaerung"]:  # sector labels only, no user text
         st.markdown(f"- {text}")
     st.header("Nicht vernetzte Partner und Kategorien")
@@ -203,9 +217,10 @@ with tab_analyse:
                      column_config={"erklaerung": st.column_config.TextColumn("Erklärung", width="large")})
     iso_table = t["isoliert"]
     st.caption(f"{len(iso_table)} Partner ohne laufende Kooperation.")
-    st.dataframe(iso_table[["name", "kategorie_label", "sozialraum_name"]].rename(columns={
-        "name": "Partner", "kategorie_label": "Kategorie", "sozialraum_name": "Sozialraum"}), hide_index=True,
-        width="stretch")
+    if len(iso_table):
+        st.dataframe(iso_table[["name", "kategorie_label", "sozialraum_name"]].rename(columns={
+            "name": "Partner", "kategorie_label": "Kategorie", "sozialraum_name": "Sozialraum"}), hide_index=True,
+            width="stretch")
     st.header("Netzwerkebenen")
     st.caption("lokal, Kreisebene, überregional und Entscheidungsebene (Spalte „ebene“ der Partner).")
     if len(t["ebenen"]):

@@ -21,6 +21,8 @@ _FIELDS = ("suche", "kategorien", "angebote", "alle_angebote", "sozialraeume", "
            "gebiet", "alter", "sprachen", "barrierefrei", "nur_aktiv", "geprueft")
 
 
+EMPTY_DIRECTORY = ("Im Verzeichnis stehen noch keine Partner. Die Leitstelle Familie legt sie auf der Seite "
+                   "„Pflege“ an – einzeln oder per Import einer Excel- oder CSV-Datei.")
 EMPTY_MESSAGE = ("Keine Partner entsprechen den Filtern. Lockern Sie die Filter in der Seitenleiste oder setzen "
                  "Sie sie zurück.")
 
@@ -46,9 +48,9 @@ def filtered_page(title: str, prefix: str, help_text: str) -> FilteredPartners:
     return FilteredPartners(snap, index, filt, index.apply(filt))
 
 
-def show_empty_state() -> None:
-    """The message shown when no partner matches."""
-    st.info(EMPTY_MESSAGE, icon="🔎")
+def show_empty_state(total: int) -> None:
+    """The message shown when no partner matches (or the directory holds none yet)."""
+    st.info(EMPTY_MESSAGE if total else EMPTY_DIRECTORY, icon="🔎")
 
 
 def reset_filters(prefix: str) -> None:

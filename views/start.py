@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from graph.stats import directory_stats
+from views.partner_filters import EMPTY_DIRECTORY
 from views.shared import SOZIALRAUM_KEY, attribution_caption, directory, remember_sozialraum, sample_banner, snapshot
 
 #: Where to begin, per role: (heading, sentence, [(page, link text, icon)]).
@@ -74,6 +75,8 @@ st.markdown(GOOD_TO_KNOW)
 st.page_link("views/barrierefreiheit.py", label="Erklärung zur Barrierefreiheit", icon="♿")
 
 stats = directory_stats(snap)
+if not stats["partner_gesamt"]:
+    st.info(EMPTY_DIRECTORY, icon="📭")
 st.header("Partner je Sozialraum")
 cols = st.columns(len(stats["sozialraeume"]))
 for col, sr in zip(cols, stats["sozialraeume"]):

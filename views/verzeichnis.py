@@ -98,7 +98,7 @@ top1.metric("Gefundene Partner", len(result), help=f"von {total} {'aktiven ' if 
 how = top2.selectbox("Sortieren nach", list(SORTS), key="verzeichnis_sortierung")
 
 if result.empty:
-    show_empty_state()
+    show_empty_state(len(index))
     st.stop()
 
 table = _sorted(partner_table(result, tax, index.gazetteer), how)
