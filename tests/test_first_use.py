@@ -26,7 +26,7 @@ def test_start_page_leads_each_role_to_its_pages(data_dir):
     links = _page_links(at)
     assert {page for page in links.values()} == {"fallsuche", "verzeichnis", "netzwerk", "pflege", "karte",
                                                 "abdeckung", "barrierefreiheit"}
-    assert links["Fallsuche: Hilfe für eine Familie finden"] == "fallsuche"
+    assert links["Fallsuche – Hilfe finden"] == "fallsuche"
     headings = [h.value for h in at.main.header]
     assert headings[0] == "Wo fange ich an?" and "Gut zu wissen" in headings
 
@@ -185,3 +185,19 @@ def test_empty_directory_says_so_instead_of_showing_blank_tables(empty_data, pag
     else:
         assert "keine Kooperationen" in messages and "keine zentralen Partner" in messages
     assert not [df for df in at.dataframe if df.value.empty]
+
+
+def test_readme_shows_a_current_screenshot_of_every_page():
+    import re
+    from pathlib import Path
+
+    from tools.screenshots import OUT, SCENES
+
+    root = Path(APP).parent
+    pages = set(re.findall(r'VIEWS / "(\w+)\.py"', (root / "app.py").read_text(encoding="utf-8")))
+    assert pages <= set(SCENES)  # a new page needs a scene in tools/screenshots.py
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for name in SCENES:
+        path = OUT / f"{name}.png"
+        assert path.is_file() and path.stat().st_size > 10_000, path
+        assert f"docs/screenshots/{name}.png" in readme, name

@@ -35,8 +35,9 @@ LIMITS = [
      "Screenreadern kaum nutzbar; dafür gibt es das Formular „Bearbeiten“."),
     ("Englische Texte der Bedienelemente",
      "Einige Bedienelemente des verwendeten Programmgerüsts (Streamlit) sind englisch beschriftet, z. B. "
-     "„Browse files“ beim Hochladen einer Importdatei, die Monatsnamen im Kalender und Hinweise wie "
-     "„Running…“."),
+     "„Browse files“ beim Hochladen einer Importdatei, die Monatsnamen im Kalender, der Sprunglink „Skip to "
+     "main content“ und die für Screenreader unsichtbaren Namen „Help for …“ (Hilfe-Symbol) und „Clear "
+     "value“ (Auswahl leeren)."),
     ("PDF-Dateien",
      "Handzettel und Jahresbericht als PDF sind nicht für Screenreader strukturiert (kein getaggtes PDF). "
      "**Alternative:** beide gibt es mit demselben Inhalt als barrierearme HTML-Datei."),

@@ -13,19 +13,19 @@ from views.shared import SOZIALRAUM_KEY, attribution_caption, directory, remembe
 ROLES = [
     ("Netzwerker/in und Lotsen", "Eine Familie braucht Unterstützung? Wohnort und Bedarf eingeben, passende "
      "Stellen finden und einen Handzettel mitgeben. Über die Familie wird nichts gespeichert.",
-     [("views/fallsuche.py", "Fallsuche: Hilfe für eine Familie finden", "🧭"),
-      ("views/verzeichnis.py", "Verzeichnis: alle Partner als Liste", "📇"),
-      ("views/netzwerk.py", "Netzwerk: Kontakte und Kooperationen pflegen", "🕸️")]),
+     [("views/fallsuche.py", "Fallsuche – Hilfe finden", "🧭"),
+      ("views/verzeichnis.py", "Verzeichnis – alle Partner", "📇"),
+      ("views/netzwerk.py", "Netzwerk – Kontaktpflege", "🕸️")]),
     ("Leitstelle Familie", "Das Verzeichnis aktuell halten: Partner ergänzen, prüfen, importieren und "
      "exportieren – nach der Anmeldung links in der Seitenleiste.",
-     [("views/pflege.py", "Pflege: Partner bearbeiten und prüfen", "🛠️"),
-      ("views/verzeichnis.py", "Verzeichnis: suchen, drucken, herunterladen", "📇"),
-      ("views/netzwerk.py", "Netzwerk: Analyse und Jahresbericht", "🕸️")]),
+     [("views/pflege.py", "Pflege – bearbeiten, prüfen", "🛠️"),
+      ("views/verzeichnis.py", "Verzeichnis – drucken, Export", "📇"),
+      ("views/netzwerk.py", "Netzwerk – Jahresbericht", "🕸️")]),
     ("Workshop und Planung", "Gemeinsam auf die Karte schauen: Wo sitzen die Partner, welchen Gemeinden fehlt "
      "ein Angebot? Der Präsentationsmodus zeigt Karte und Legende groß für den Beamer.",
-     [("views/karte.py", "Karte: alle Partner im Kreis", "🗺️"),
-      ("views/abdeckung.py", "Abdeckung: wo fehlt etwas?", "📊"),
-      ("views/netzwerk.py", "Netzwerk: wer arbeitet mit wem?", "🕸️")]),
+     [("views/karte.py", "Karte – alle Partner", "🗺️"),
+      ("views/abdeckung.py", "Abdeckung – wo fehlt was?", "📊"),
+      ("views/netzwerk.py", "Netzwerk – wer mit wem?", "🕸️")]),
 ]
 GOOD_TO_KNOW = """
 - **Lesen geht ohne Anmeldung.** Ändern können angemeldete Nutzerinnen und Nutzer je nach Rolle; alle anderen
@@ -42,8 +42,8 @@ def _sozialraum_choice(names: pd.Series) -> None:
     """„Mein Sozialraum“: pre-selects the filters on the other pages for this browser session."""
     if "start_sozialraum" not in st.session_state:  # chosen on another page, or none yet
         st.session_state["start_sozialraum"] = st.session_state.get(SOZIALRAUM_KEY)
-    choice = st.selectbox("Mein Sozialraum (für diese Sitzung)", [None, *names.index], key="start_sozialraum",
-                          format_func=lambda i: "kein bestimmter – ganzer Kreis" if i is None else names[i],
+    choice = st.selectbox("Mein Sozialraum (für diese Sitzung)", list(names.index), index=None, key="start_sozialraum",
+                          format_func=names.get, placeholder="kein bestimmter – ganzer Kreis",
                           help="Karte, Verzeichnis und Netzwerk zeigen dann gleich diesen Sozialraum. Gilt nur in "
                                "diesem Browserfenster und wird nirgends gespeichert.")
     remember_sozialraum(choice)

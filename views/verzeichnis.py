@@ -126,8 +126,8 @@ d2.download_button("Excel herunterladen", data=lambda: to_xlsx_bytes({"Partner":
 with screen_only("verzeichnis-details") if printing else nullcontext():  # the list alone on paper
     st.divider()
     ids = st.session_state[IDS_KEY]
-    if st.session_state.get(DETAIL_KEY) not in ids:
-        st.session_state.pop(DETAIL_KEY, None)
+    if st.session_state.get(DETAIL_KEY) not in ids:  # set, not drop: the picker must show what is shown below
+        st.session_state[DETAIL_KEY] = ids[0]
     names = dict(zip(table[C["id"]], table[C["name"]] + " – " + table[C["ort"]]))
     chosen = st.selectbox("Details anzeigen für", ids, format_func=names.get, key=DETAIL_KEY)
     if chosen:

@@ -15,15 +15,17 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from graph.auth import Actor, UserStore
 from graph.handout import TITLE as HANDOUT_TITLE
 from graph.services import Directory
 from graph.settings import DEFAULT_DATA_DIR
 from tests.browser.a11y import assert_accessible
-from tests.browser.helpers import TIMEOUT_MS, map_frame, open_page, wait_idle
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.helpers import TIMEOUT_MS, fill, map_frame, metric, open_page, wait_idle
 from tests.browser.server import AppServer
+from tools import screenshots
 
-PASSWORD = "barrierefrei-passwort-1"
+#: Scenes of tools/screenshots.py that do more than open the page (search, detail, login …).
+SCENES_WITH_INTERACTION = {"karte", "verzeichnis", "fallsuche", "pflege"}
 PAGES = {"": "Start", "karte": "Karte", "verzeichnis": "Verzeichnis", "fallsuche": "Fallsuche",
          "abdeckung": "Abdeckung", "pflege": "Pflege", "netzwerk": "Netzwerk", "barrierefreiheit": "Barrierefreiheit"}
 MAP_PAGES = {"karte", "abdeckung"}
@@ -31,10 +33,10 @@ MAP_PAGES = {"karte", "abdeckung"}
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    """The app over a copy of the sample data with the Leitstelle login ``anna``."""
+    """The app over a copy of the sample data with one Leitstelle login (``tools.screenshots.USER``)."""
     root = tmp_path_factory.mktemp("barrierefrei")
     shutil.copytree(DEFAULT_DATA_DIR, root / "data")
-    UserStore(root / "data" / "users.json").add(Actor("cli:test", "admin"), "anna", "leitstelle", PASSWORD)
+    screenshots.add_user(root / "data")  # the Leitstelle login of the Pflege scene
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NETZWERK_GEOCODER", "aus")  # the server copies the environment when it starts
         server = AppServer(root / "data", root)
@@ -78,17 +80,6 @@ def _tab_to(page: Page, pattern: str, limit: int = 250) -> None:
     raise AssertionError(f"{pattern!r} nicht mit der Tabulatortaste erreichbar; zuletzt: {seen[-8:]}")
 
 
-def _login(page: Page, url: str) -> None:
-    """Log in as Leitstelle through the sidebar form (the session lives as long as the page)."""
-    _open(page, url, "pflege")
-    page.get_by_text("Anmelden").first.click()
-    page.get_by_label("Benutzername").fill("anna")
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page.locator('[data-testid="stSidebar"]').get_by_text("Angemeldet:")).to_be_visible(timeout=TIMEOUT_MS)
-    wait_idle(page)
-
-
 def _goto_in_session(page: Page, title: str) -> None:
     """Switch pages through the sidebar navigation (keeps the login, unlike loading a URL)."""
     page.locator('[data-testid="stSidebarNav"] a', has_text=title).click()
@@ -98,11 +89,18 @@ def _goto_in_session(page: Page, title: str) -> None:
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_every_page_passes_axe_and_speaks_german(web, app, path):
+    """Each page as it opens, then in the state of its README screenshot (same scene as tools/screenshots.py)."""
     page = _open(web.page, app, path)
     page.wait_for_function("document.documentElement.lang === 'de'", timeout=10_000)  # set by views/ui.py
     assert page.title().startswith(f"{PAGES[path]} – ")  # each page has its own title (WCAG 2.4.2)
     assert page.locator('[data-testid="stMain"] h1').count() == 1
     assert_accessible(page, PAGES[path])
+    name = path or "start"
+    if name in SCENES_WITH_INTERACTION:
+        screenshots.SCENES[name](page, app)
+        wait_idle(page)
+        assert_accessible(page, f"{PAGES[path]} ({screenshots.SCENES[name].__doc__})")
+    screenshots.capture(page, ARTIFACTS / "screenshots" / f"{name}.png")
     assert not web.errors
 
 
@@ -111,6 +109,12 @@ def test_directory_detail_and_print_view(web, app, tmp_path):
     name = active.loc["p-000010", "name"]  # a Kita with cooperations and other partners of its Träger
     page = _open(web.page, app, "verzeichnis")
     detail = page.get_by_role("combobox", name="Details anzeigen für", exact=True)
+    fill(page, "Suche", "Beratung")  # the list changes: the picker must name the partner shown below it
+    expect(metric(page, "Gefundene Partner")).not_to_have_text(str(len(active)), timeout=TIMEOUT_MS)
+    wait_idle(page)
+    assert detail.input_value().startswith(page.locator('[data-testid="stMain"] h2').inner_text())
+    fill(page, "Suche", "")
+    wait_idle(page)
     detail.click()
     detail.fill(name)
     page.get_by_role("option", name=name, exact=False).first.click()
@@ -191,7 +195,8 @@ def test_netzwerk_all_tabs_and_graph_as_table(web, app):
 
 def test_logged_in_leitstelle_pages_pass_axe(web, app):
     page = web.page
-    _login(page, app)
+    screenshots.pflege(page, app)  # opens Pflege and logs in as Leitstelle
+    wait_idle(page)
     sections = page.locator('[data-testid="stButtonGroup"]').first
     names = [n.strip() for n in sections.locator("button").all_inner_texts()]
     assert {"Prüfliste", "Bearbeiten", "Neu anlegen", "Import", "Verlauf"} <= set(names)
@@ -223,6 +228,7 @@ def test_presentation_mode_large_map_and_legend_without_sidebar(web, app, path):
     height = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()["height"]
     assert height >= 850
     assert_accessible(page, f"{PAGES[path]} im Präsentationsmodus")
+    screenshots.capture(page, ARTIFACTS / "screenshots" / f"praesentation_{path}.png")
     page.get_by_label("Präsentationsmodus", exact=True).press("Space")  # and back
     expect(page.locator('[data-testid="stSidebar"]')).to_be_visible(timeout=TIMEOUT_MS)
     expect(page).not_to_have_url(re.compile("praesentation"))
