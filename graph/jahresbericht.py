@@ -1,7 +1,12 @@
 """Jahresbericht Netzwerkarbeit per Sozialraum and year (the numbers; rendering: graph/io/bericht.py).
 
 A partner belongs to the Sozialraum of its location (Sitz); a cooperation counts when at least
-one partner sits there; a contact counts when it was recorded for the Sozialraum.
+one partner sits there; a contact counts when it was recorded for the Sozialraum; a
+Bedarfsmeldung counts when its Gemeinde lies there and its ``datum`` falls in the year.
+
+Coverage gaps come from the coverage matrix (:func:`graph.coverage.coverage_matrix`) the caller
+computes from the *current* partners: the directory keeps no history of Einzugsgebiete and
+offers, so the gaps are today's, whatever the report year (:data:`METHODE_ABDECKUNG` says so).
 
 Partners have no recorded history, so the year-end counts are *derived* (:data:`METHODE`): a
 partner counts from its earliest evidence – its creation (``geaendert_am`` while ``version`` is
@@ -15,7 +20,9 @@ from datetime import date
 
 import pandas as pd
 
+from geo.gazetteer import Gazetteer
 from graph import analysis
+from graph.coverage import STATUS, gap_list, sozialraum_summary
 from graph.kontaktpflege import UEBERFAELLIG, NIE, contact_status, contacts_by_partner
 from graph.netzwerk_model import KONTAKT_ARTEN, KREISWEIT
 from graph.netzwerkarbeit import NetzwerkSnapshot
@@ -25,12 +32,25 @@ METHODE = ("Partnerzahlen zum Jahresende sind abgeleitet, weil das Verzeichnis k
            "zählt ab seinem frühesten Beleg (Anlage im Verzeichnis, Prüfdatum, erster erfasster Kontakt oder Beginn "
            "der ersten Kooperation) und nicht mehr ab seiner Deaktivierung (Datum der letzten Änderung). "
            "Partner ohne jeden Beleg zählen in beiden Jahren mit. „Neu“ heißt daher: im Jahr erstmals belegt.")
-PENDING_BEDARFE = ("Abdeckungslücken und Bedarfsmeldungen folgen in diesem Bericht, sobald die Abdeckungsanalyse "
-                   "(Seite „Abdeckung“) verfügbar ist.")
+METHODE_ABDECKUNG = (
+    "Die Abdeckung zeigt den Stand bei Erstellung des Berichts, nicht den am Stichtag: Das Verzeichnis speichert "
+    "keine Historie der Angebote und Einzugsgebiete. Für jede Gemeinde des Sozialraums und jede Kategorie bzw. jeden "
+    "Bedarf der Taxonomie gilt: „versorgt“, wenn mindestens ein aktiver Partner für die Gemeinde zuständig ist (sein "
+    "Einzugsgebiet umfasst sie); „erreichbar“, wenn keiner zuständig ist, das nächste Angebot aber höchstens so weit "
+    "entfernt liegt (Luftlinie), wie die Taxonomie vorsieht; sonst „nicht versorgt“ (außer Reichweite). Einwohner: "
+    "Zensus 2022, alle Altersgruppen. Lücken sind nach Einwohnern außer Reichweite, dann nach Einwohnern ohne "
+    "zuständiges Angebot geordnet. Bedarfsmeldungen zählen mit ihrem Datum im Berichtsjahr (bis zum Stichtag) für "
+    "Gemeinden des Sozialraums; sie enthalten keine Angaben zu Familien. Der Status neben einer Meldung ist ebenfalls der heutige.")
+TOP_LUECKEN = 10
 
 
-def annual_report(ns: NetzwerkSnapshot, sozialraum: str, jahr: int, today: date | None = None) -> dict:
-    """All numbers of the annual report for one Sozialraum and year (JSON-serialisable dict)."""
+def annual_report(ns: NetzwerkSnapshot, sozialraum: str, jahr: int, *, coverage: pd.DataFrame, bedarfe: pd.DataFrame,
+                  today: date | None = None) -> dict:
+    """All numbers of the annual report for one Sozialraum and year (JSON-serialisable dict).
+
+    ``coverage`` is today's coverage matrix over all keys (:func:`graph.coverage.coverage_matrix`),
+    ``bedarfe`` the raw Bedarfsmeldungen (:meth:`graph.bedarfe.BedarfRegister.load`).
+    """
     gaz = ns.snap.gazetteer
     if sozialraum not in gaz.sozialraeume.index:
         from graph.errors import NotFoundError
@@ -51,8 +71,8 @@ def annual_report(ns: NetzwerkSnapshot, sozialraum: str, jahr: int, today: date 
         "kontakte": _contacts(ns, at_end.loc[here], sozialraum, jahr, ende),
         "kooperationen": _cooperations(ns, set(table.index[table["sozialraum"] == sozialraum]), jahr, ende, vorjahr_ende),
         "netzwerk": _network(ns, at_end, sozialraum, ende),
-        "bedarfe": {"verfuegbar": False, "hinweis": PENDING_BEDARFE},
-        "methode": METHODE,
+        **_needs(coverage[coverage["sozialraum"] == sozialraum], _reports_in(bedarfe, gaz, sozialraum), ns, jahr, ende),
+        "methode": METHODE, "methode_abdeckung": METHODE_ABDECKUNG,
     }
 
 
@@ -99,9 +119,9 @@ def _partners(ns: NetzwerkSnapshot, here: pd.DataFrame, evidence: pd.DataFrame, 
 
 def _contacts(ns: NetzwerkSnapshot, here: pd.DataFrame, sozialraum: str, jahr: int, ende: date) -> dict:
     k = ns.kontakte.assign(_d=_dates(ns.kontakte["datum"]))
-    in_year = k[k["_d"].map(lambda d: isinstance(d, date) and d.year == jahr and d <= ende)]
+    in_year = k[_in_year(k["_d"], jahr, ende)]
     mine = in_year[in_year["sozialraum"] == sozialraum]
-    previous = k[(k["sozialraum"] == sozialraum) & k["_d"].map(lambda d: isinstance(d, date) and d.year == jahr - 1)]
+    previous = k[(k["sozialraum"] == sozialraum) & _in_year(k["_d"], jahr - 1)]
     per_month = {art: [0] * 12 for art in KONTAKT_ARTEN}
     for d, art in zip(mine["_d"], mine["art"]):
         if art in per_month:
@@ -150,6 +170,69 @@ def _network(ns: NetzwerkSnapshot, partners: pd.DataFrame, sozialraum: str, day:
             "fragile_verbindungen": fragile.loc[fragile["anzahl"] == 1, "erklaerung"].tolist(),
             "sektor_matrix": {"sektoren": [analysis.SEKTOR_LABELS[s] for s in matrix.index],
                               "werte": matrix.to_numpy().tolist()}}
+
+
+def _reports_in(bedarfe: pd.DataFrame, gaz: Gazetteer, sozialraum: str) -> pd.DataFrame:
+    """Bedarfsmeldungen for Gemeinden of the Sozialraum, with the parsed date in ``_d``."""
+    here = bedarfe[bedarfe["ags"].isin(gaz.gemeinden.index[gaz.gemeinden["sozialraum_id"] == sozialraum])]
+    return here.assign(_d=_dates(here["datum"].astype(str)))
+
+
+def _needs(matrix: pd.DataFrame, reports: pd.DataFrame, ns: NetzwerkSnapshot, jahr: int, ende: date) -> dict:
+    """Sections „abdeckung“ (today's gaps in the Sozialraum) and „bedarfsmeldungen“ (reports of the year)."""
+    in_year = reports[_in_year(reports["_d"], jahr, ende)].sort_values(["_d", "id"])
+    return {"abdeckung": _gaps(matrix, in_year),
+            "bedarfsmeldungen": _reports(matrix, in_year, int(_in_year(reports["_d"], jahr - 1).sum()), ns)}
+
+
+def _gaps(matrix: pd.DataFrame, in_year: pd.DataFrame) -> dict:
+    """Keys without a serving partner in some Gemeinde (most people out of reach first) and the top gaps."""
+    summary = sozialraum_summary(matrix)
+    summary = summary[summary["sozialraum"] != "kreis"].assign(
+        gemeinden_ohne=lambda f: f["gemeinden"] - f["gemeinden_versorgt"],
+        einwohner_ohne=lambda f: f["einwohner"] - f["einwohner_versorgt"])
+    gaps = summary[summary["gemeinden_ohne"] > 0].sort_values(
+        ["einwohner_nicht_versorgt", "einwohner_ohne", "label", "typ"], ascending=[False, False, True, True])
+    fields = ["key", "typ", "label", "gemeinden_ohne", "gemeinden_erreichbar", "gemeinden_nicht_versorgt",
+              "einwohner_ohne", "einwohner_nicht_versorgt"]
+    top = gap_list(matrix, in_year).head(TOP_LUECKEN)
+    return {
+        "gemeinden": int(matrix["ags"].nunique()), "einwohner": int(matrix.drop_duplicates("ags")["einwohner"].sum()),
+        "schluessel": int(len(summary)), "ohne_luecke": int(len(summary) - len(gaps)),
+        "luecken": [{c: (v.item() if hasattr(v, "item") else v) for c, v in r.items()}
+                    for r in gaps[fields].to_dict("records")],
+        "top": [{"gemeinde": r.gemeinde, "ags": r.ags, "key": r.key, "typ": r.typ, "label": r.label, "status": r.status,
+                 "einwohner": int(r.einwohner), "meldungen": int(r.meldungen),
+                 "naechstes": r.nearest_name if isinstance(r.nearest_name, str) else None,
+                 "km": None if pd.isna(r.nearest_km) else round(float(r.nearest_km), 1)}
+                for r in top.itertuples(index=False)],
+    }
+
+
+def _reports(matrix: pd.DataFrame, in_year: pd.DataFrame, vorjahr: int, ns: NetzwerkSnapshot) -> dict:
+    """Bedarfsmeldungen of the year: list with today's status of Gemeinde × need, counts per need."""
+    # a report's need may be a tag or a category id; the tag's status wins when an id is both
+    ordered = matrix.sort_values("typ", key=lambda t: t == "bedarf", kind="stable")
+    status = dict(zip(zip(ordered["ags"], ordered["key"]), ordered["status"]))
+    tax, gemeinden = ns.snap.taxonomy, ns.snap.gazetteer.gemeinden["name"]
+    listed = [{"datum": d.isoformat(), "ags": a, "gemeinde": str(gemeinden.get(a, a)), "bedarf": b,
+               "label": tax.label(b), "text": t, "quelle": q, "status": status.get((a, b)), "beispiel": x == "ja"}
+              for d, a, b, t, q, x in zip(in_year["_d"], in_year["ags"], in_year["bedarf"], in_year["text"],
+                                          in_year["quelle"], in_year["beispiel"])]
+    per_need: dict[str, dict] = {}
+    for r in listed:
+        row = per_need.setdefault(r["bedarf"], {"bedarf": r["bedarf"], "label": r["label"], "anzahl": 0,
+                                                "in_luecke": 0})
+        row["anzahl"] += 1
+        row["in_luecke"] += r["status"] in STATUS[1:]
+    return {"anzahl": len(listed), "anzahl_vorjahr": vorjahr, "beispiel": sum(r["beispiel"] for r in listed),
+            "in_luecke": sum(r["in_luecke"] for r in per_need.values()), "liste": listed,
+            "nach_bedarf": sorted(per_need.values(), key=lambda r: (-r["anzahl"], r["label"]))}
+
+
+def _in_year(days: pd.Series, jahr: int, ende: date | None = None) -> pd.Series:
+    """Boolean mask: the date lies in ``jahr`` (and not after ``ende``); always bool, also when empty."""
+    return days.map(lambda d: isinstance(d, date) and d.year == jahr and (ende is None or d <= ende)).astype(bool)
 
 
 def _dates(values: pd.Series) -> pd.Series:

@@ -77,6 +77,17 @@ class Netzwerkarbeit:
         return NetzwerkSnapshot(self.directory.snapshot(), self.kontakte_table.read(),
                                 self.zustaendigkeiten_table.read(), token)
 
+    def annual_report(self, sozialraum: str, jahr: int, today: date | None = None,
+                      ns: NetzwerkSnapshot | None = None) -> dict:
+        """Jahresbericht (:func:`graph.jahresbericht.annual_report`) with today's coverage and the Bedarfsmeldungen."""
+        from graph.coverage import coverage_matrix, resolve_keys
+        from graph.jahresbericht import annual_report
+
+        ns = ns or self.snapshot()
+        d = self.directory
+        matrix = coverage_matrix(ns.snap.partners, d.gazetteer, resolve_keys(d.taxonomy))
+        return annual_report(ns, sozialraum, jahr, coverage=matrix, bedarfe=d.bedarfe.load(), today=today)
+
     def validate(self) -> dict[str, list[Issue]]:
         """Validate kontakte.csv and zustaendigkeiten.csv as stored."""
         ids = self.directory.store.load()["id"]

@@ -3,10 +3,12 @@
 import io
 import json
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from graph.bedarfe import BEDARF_COLUMNS
 from graph.model import KOOPERATION_COLUMNS
 from graph.netzwerk_model import KONTAKT_COLUMNS, ZUSTAENDIGKEIT_COLUMNS
 from graph.settings import ENV_DATA
@@ -14,6 +16,16 @@ from tests.conftest import frame_of, make_partner
 
 SAAR = dict(ags="07235118", ort="Saarburg", plz="54439", lat="49.6056", lon="6.5516")
 TODAY = date(2026, 11, 26)
+PAYLOAD = "Kein Sportangebot <b>vor Ort</b> & lange Wege"
+BEDARFE = [  # (id, datum, ags, bedarf, text)
+    ("b-000001", "2025-02-03", "07235118", "sport", PAYLOAD),                       # Saarburg, no sport anywhere
+    ("b-000002", "2025-12-31", "07235149", "kita", "Kita-Plätze in Wincheringen fehlen"),  # last day of the year
+    ("b-000003", "2025-06-01", "07235118", "beratung", "Beratung in Saarburg zu voll"),    # covered (sr:saarburg)
+    ("b-000004", "2025-07-07", "07235118", "sport", "Kein offenes Training"),
+    ("b-000005", "2024-05-05", "07235118", "sport", "Vorjahr"),                     # previous year
+    ("b-000006", "2026-01-10", "07235118", "sport", "Nächstes Jahr"),               # next year
+    ("b-000007", "2025-03-03", "07235068", "sport", "Konz gehört nicht dazu"),      # other Sozialraum
+]
 
 
 @pytest.fixture
@@ -22,9 +34,9 @@ def year_data(tmp_path, monkeypatch):
     d = tmp_path / "bericht"
     d.mkdir()
     frame_of(
-        # exists since 2023 (verified then), changed later
+        # exists since 2023 (verified then), changed later; responsible for the whole Sozialraum
         make_partner(id="p-000001", name="Beratung Saarburg", kategorie="beratung", version="2",
-                     geprueft_am="2023-05-01", geaendert_am="2026-02-01T10:00:00", **SAAR),
+                     geprueft_am="2023-05-01", geaendert_am="2026-02-01T10:00:00", einzugsgebiet="sr:saarburg", **SAAR),
         # created 2025-03-10 (version 1 = creation time stamp): new in 2025
         make_partner(id="p-000002", name="Kita <Sonnenschein> & Co", kategorie="kita", version="1", geprueft_am="",
                      geaendert_am="2025-03-10T09:00:00", **SAAR),
@@ -63,17 +75,23 @@ def year_data(tmp_path, monkeypatch):
         ("k-00004", "p-000006", "p-000007", "informell", "2025-02-01", "", "1"),        # Konz only: not counted
         ("k-00005", "p-000001", "p-000005", "informell", "2026-02-01", "", "1"),        # next year: not counted
     ], columns=KOOPERATION_COLUMNS[:-1]).assign(notizen="").to_csv(d / "kooperationen.csv", index=False)
+    pd.DataFrame([dict(zip(["id", "datum", "ags", "bedarf", "text"], b), quelle="Netzwerk", beispiel="nein",
+                       erfasst_am="2026-01-20T09:00:00", erfasst_von="nina") for b in BEDARFE],
+                 columns=BEDARF_COLUMNS).to_csv(d / "bedarfe.csv", index=False)
     monkeypatch.setenv(ENV_DATA, str(d))
     return d
 
 
-@pytest.fixture
-def report(year_data):
-    from graph.jahresbericht import annual_report
+def _report(data: Path, jahr: int, today: date) -> dict:
     from graph.netzwerkarbeit import Netzwerkarbeit
     from graph.services import Directory
 
-    return annual_report(Netzwerkarbeit(Directory(year_data)).snapshot(), "saarburg", 2025, today=TODAY)
+    return Netzwerkarbeit(Directory(data)).annual_report("saarburg", jahr, today=today)
+
+
+@pytest.fixture
+def report(year_data):
+    return _report(year_data, 2025, TODAY)
 
 
 def test_partner_counts_and_changes_from_evidence(report):
@@ -108,13 +126,74 @@ def test_cooperation_numbers(report):
 
 
 def test_current_year_report_stops_at_today(year_data):
-    from graph.jahresbericht import annual_report
-    from graph.netzwerkarbeit import Netzwerkarbeit
-    from graph.services import Directory
-
-    r = annual_report(Netzwerkarbeit(Directory(year_data)).snapshot(), "saarburg", 2026, today=date(2026, 1, 15))
+    r = _report(year_data, 2026, date(2026, 1, 15))
     assert r["stichtag"] == "2026-01-15" and r["abgeschlossen"] is False
     assert r["kontakte"]["anzahl"] == 1 and r["kooperationen"]["neu"] == []
+    assert [m["datum"] for m in r["bedarfsmeldungen"]["liste"]] == ["2026-01-10"]
+    assert r["bedarfsmeldungen"]["anzahl_vorjahr"] == 4
+    assert _report(year_data, 2026, date(2026, 1, 9))["bedarfsmeldungen"]["anzahl"] == 0  # after the Stichtag
+
+
+def _saarburg(gazetteer) -> tuple[int, int, int]:
+    """Gemeinden and inhabitants of the Sozialraum Saarburg, inhabitants of the town Saarburg (reference data)."""
+    g = gazetteer.gemeinden
+    here = g[g["sozialraum_id"] == "saarburg"]
+    return len(here), int(here["einwohner"].sum()), int(g.at["07235118", "einwohner"])
+
+
+def test_coverage_gaps_are_today_s_for_the_sozialraum(report, gazetteer, taxonomy):
+    n, people, town = _saarburg(gazetteer)
+    a = report["abdeckung"]
+    assert (a["gemeinden"], a["einwohner"]) == (n, people)
+    # only Beratung Saarburg (sr:saarburg, category beratung + tag erziehungsberatung) covers every Gemeinde
+    assert a["schluessel"] == len(taxonomy.category_ids) + len(taxonomy.tag_ids)
+    assert a["ohne_luecke"] == 2
+    gaps = {(r["key"], r["typ"]): r for r in a["luecken"]}
+    assert ("beratung", "kategorie") not in gaps and ("erziehungsberatung", "bedarf") not in gaps
+    # no partner offers sport at all: every Gemeinde, every inhabitant out of reach
+    sport = gaps[("sport", "bedarf")]
+    assert (sport["gemeinden_ohne"], sport["gemeinden_nicht_versorgt"]) == (n, n)
+    assert (sport["einwohner_ohne"], sport["einwohner_nicht_versorgt"]) == (people, people)
+    # the two Saarburg Kitas (one created 2025) serve only the town itself
+    kita = gaps[("kita", "kategorie")]
+    assert (kita["gemeinden_ohne"], kita["einwohner_ohne"]) == (n - 1, people - town)
+    # the deactivated school does not count; the Schule in Konz serves Konz only
+    assert gaps[("schule", "kategorie")]["gemeinden_ohne"] == n
+    # ranked by people out of reach: keys without any partner come first, all with every inhabitant
+    assert a["luecken"][0]["einwohner_nicht_versorgt"] == people
+    assert [r["einwohner_nicht_versorgt"] for r in a["luecken"]] == \
+        sorted((r["einwohner_nicht_versorgt"] for r in a["luecken"]), reverse=True)
+    # the largest Gemeinde's gaps lead; among them the one with two reports this year
+    top = a["top"][0]
+    assert (top["gemeinde"], top["key"], top["status"], top["einwohner"], top["meldungen"]) == \
+        ("Saarburg", "sport", "nicht_versorgt", town, 2)
+    assert top["naechstes"] is None and top["km"] is None and len(a["top"]) == 10
+    assert {r["gemeinde"] for r in a["top"]} == {"Saarburg"}
+
+
+def test_bedarfsmeldungen_of_the_year_in_the_sozialraum(report):
+    b = report["bedarfsmeldungen"]
+    assert (b["anzahl"], b["anzahl_vorjahr"], b["beispiel"]) == (4, 1, 0)
+    assert [(m["datum"], m["gemeinde"], m["bedarf"]) for m in b["liste"]] == [
+        ("2025-02-03", "Saarburg", "sport"), ("2025-06-01", "Saarburg", "beratung"),
+        ("2025-07-07", "Saarburg", "sport"), ("2025-12-31", "Wincheringen", "kita")]
+    # today's status: no sport anywhere; Beratung Saarburg serves the Sozialraum; no Kita serves Wincheringen
+    assert [m["status"] for m in b["liste"][:3]] == ["nicht_versorgt", "versorgt", "nicht_versorgt"]
+    assert b["liste"][3]["status"] in ("erreichbar", "nicht_versorgt") and b["liste"][0]["text"] == PAYLOAD
+    assert [(r["label"], r["anzahl"], r["in_luecke"]) for r in b["nach_bedarf"]] == [
+        ("Sport", 2, 2), ("Kindertagesstätte", 1, 1), ("Weitere Beratung", 1, 0)]
+    assert b["in_luecke"] == 3
+
+
+def test_report_without_bedarfe_file_or_contacts(year_data):
+    from graph.io.bericht import to_html
+
+    (year_data / "bedarfe.csv").unlink()
+    pd.DataFrame(columns=KONTAKT_COLUMNS).to_csv(year_data / "kontakte.csv", index=False)
+    r = _report(year_data, 2025, TODAY)
+    assert (r["bedarfsmeldungen"]["anzahl"], r["bedarfsmeldungen"]["liste"], r["kontakte"]["anzahl"]) == (0, [], 0)
+    assert [g["meldungen"] for g in r["abdeckung"]["top"]] == [0] * 10
+    assert "Im Jahr 2025 wurde keine Bedarfsmeldung für Gemeinden des Sozialraums erfasst (Vorjahr: 0)." in to_html(r)
 
 
 def test_html_is_escaped_and_complete(report):
@@ -125,7 +204,11 @@ def test_html_is_escaped_and_complete(report):
     assert "Jahresbericht Netzwerkarbeit 2025 – Sozialraum Saarburg" in page
     assert page.count("data:image/png;base64,") == 2
     assert "<td>Kindertagesstätte</td><td>1</td><td>2</td><td>+1</td>" in page
-    assert "Abdeckungsanalyse" in page  # the pending section says so instead of showing invented numbers
+    assert "5. Abdeckungslücken und Bedarfsmeldungen" in page and "folgt" not in page
+    assert "Kein Sportangebot &lt;b&gt;vor Ort&lt;/b&gt; &amp; lange Wege" in page and "<b>vor Ort" not in page
+    assert "<td>31.12.2025</td><td>Wincheringen</td><td>Kindertagesstätte</td>" in page
+    assert "<td>Sport</td><td>2</td><td>2</td>" in page
+    assert "nicht der am Stichtag" in page  # the coverage is today's, and the report says so
 
 
 def test_pdf_renders_pages_and_numbers(report):
@@ -140,6 +223,11 @@ def test_pdf_renders_pages_and_numbers(report):
     assert "Erfasste Kontakte 1 3" in text and "Kindertagesstätte 1 2 +1" in text
     assert "Kita <Sonnenschein> & Co" in text and "Grundschule Alt" in text
     assert f"Seite {len(reader.pages)}/{len(reader.pages)}" in text
+    assert "5. Abdeckungslücken und Bedarfsmeldungen" in text and "Bedarfsmeldungen für Gemeinden" in text
+    squeezed = "".join(text.split())  # pypdf sometimes drops the space between words in table cells
+    assert "".join(PAYLOAD.split()) in squeezed  # drawn literally, not as markup
+    assert "Sport22" in squeezed and "31.12.2025WincheringenKindertagesstätte" in squeezed
+    assert "SaarburgSport(Bedarf)nichtversorgt7.441keinesimVerzeichnis2" in squeezed  # the top gap
     assert sum(len(page.images) for page in reader.pages) == 2
 
 
@@ -152,6 +240,7 @@ def test_cli_writes_pdf_and_html(year_data, tmp_path, capsys):
     assert main(["bericht", "--sozialraum", "saarburg", "--jahr", "2025", "--out", str(out), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["ok"] and doc["format"] == "pdf" and doc["bericht"]["kontakte"]["anzahl"] == 3
+    assert doc["bericht"]["bedarfsmeldungen"]["anzahl"] == 4 and doc["bericht"]["abdeckung"]["ohne_luecke"] == 2
     assert len(PdfReader(out).pages) >= 2
     html_out = tmp_path / "bericht.html"
     assert main(["bericht", "--sozialraum", "saarburg", "--jahr", "2025", "--out", str(html_out)]) == 0

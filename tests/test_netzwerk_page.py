@@ -62,7 +62,8 @@ def test_report_tab_offers_pdf_and_html(data_dir):
     at.run()
     assert not at.exception
     metrics = {m.label for m in at.metric}
-    assert {"Partner (Jahresende)", "Kontakte", "Netzwerktreffen"} <= metrics
+    assert {"Partner (Jahresende)", "Kontakte", "Netzwerktreffen", "Bedarfsmeldungen",
+            "Kategorien/Bedarfe mit Lücke (heute)"} <= metrics
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"PDF herunterladen", "HTML herunterladen"} <= labels
 

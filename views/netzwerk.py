@@ -44,11 +44,12 @@ def _tables(token: str, day: date, sr: str, sektoren: tuple, _ns=None) -> dict:
 
 
 @st.cache_data(show_spinner="Bericht wird erstellt …", max_entries=8)
-def _report(token: str, sr: str, jahr: int, today: date, _ns=None) -> tuple[dict, bytes, str]:
+def _report(token: str, bedarf_token: str, sr: str, jahr: int, today: date, _nw=None,
+            _ns=None) -> tuple[dict, bytes, str]:
+    """Report with PDF and HTML; the data tokens, Sozialraum, year and day are the cache key."""
     from graph.io.bericht import to_html, to_pdf
-    from graph.jahresbericht import annual_report
 
-    report = annual_report(_ns, sr, jahr, today=today)
+    report = _nw.annual_report(sr, jahr, today=today, ns=_ns)
     return report, to_pdf(report), to_html(report)
 
 
@@ -233,14 +234,15 @@ with tab_analyse:
 
 with tab_bericht:
     st.markdown("Jahresbericht der Netzwerkarbeit für den Jugendhilfeausschuss: Partner je Kategorie, Kontakte und "
-                "Netzwerktreffen, neue und beendete Kooperationen, Vernetzung – als PDF oder HTML.")
+                "Netzwerktreffen, neue und beendete Kooperationen, Vernetzung, Abdeckungslücken und "
+                "Bedarfsmeldungen – als PDF oder HTML.")
     r1, r2 = st.columns(2)
     report_sr = r1.selectbox("Sozialraum", list(kreis_areas), format_func=kreis_areas.get, key="netzwerk_bericht_sr",
                              index=list(kreis_areas).index(sr) if sr in kreis_areas else 0)
     jahr = int(r2.number_input("Jahr", min_value=2000, max_value=date.today().year, value=date.today().year - 1,
                                step=1, key="netzwerk_bericht_jahr"))
     if st.toggle("Bericht erstellen", key="netzwerk_bericht_an"):
-        report, pdf, html_text = _report(token, report_sr, jahr, date.today(), _ns=ns)
+        report, pdf, html_text = _report(token, d.bedarfe.token(), report_sr, jahr, date.today(), _nw=nw, _ns=ns)
         p, k = report["partner"], report["kontakte"]
         m1, m2, m3, m4 = st.columns(4)
         m1.metric("Partner (Jahresende)", p["summe_jahr"], p["summe_jahr"] - p["summe_vorjahr"])
@@ -251,8 +253,14 @@ with tab_bericht:
         st.dataframe(pd.DataFrame(p["kategorien"]).drop(columns="kategorie").rename(columns={
             "label": "Kategorie", "vorjahr": f"Ende {jahr - 1}", "jahr": f"Ende {jahr}", "veraenderung": "Veränderung"}),
             hide_index=True)
+        a, b = report["abdeckung"], report["bedarfsmeldungen"]
+        n1, n2 = st.columns(2)
+        n1.metric("Kategorien/Bedarfe mit Lücke (heute)", f"{len(a['luecken'])} von {a['schluessel']}",
+                  help="Mindestens eine Gemeinde des Sozialraums hat kein zuständiges Angebot (Stand heute).")
+        n2.metric("Bedarfsmeldungen", b["anzahl"], b["anzahl"] - b["anzahl_vorjahr"], delta_color="off",
+                  help=f"Gemeldete fehlende Angebote mit Datum im Jahr {jahr}; Veränderung zum Vorjahr.")
         st.caption(report["methode"])
-        st.info(report["bedarfe"]["hinweis"])
+        st.caption(report["methode_abdeckung"])
         stem = f"jahresbericht_{report_sr}_{jahr}"
         c1, c2 = st.columns(2)
         c1.download_button("PDF herunterladen", pdf, file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore")

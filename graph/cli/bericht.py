@@ -18,7 +18,6 @@ def register(sub, common) -> None:
 
 def run(args) -> Result:
     from graph.io.bericht import FORMATS, write_report
-    from graph.jahresbericht import annual_report
     from graph.netzwerkarbeit import Netzwerkarbeit
 
     today = date.today()
@@ -30,9 +29,9 @@ def run(args) -> Result:
     known = list(directory.gazetteer.sozialraeume.index)
     if args.sozialraum not in known:
         raise UsageError(f"Unbekannter Sozialraum „{args.sozialraum}“ (erlaubt: {', '.join(known)})")
-    ns = Netzwerkarbeit(directory).snapshot()
-    report = annual_report(ns, args.sozialraum, args.jahr, today=today)
+    report = Netzwerkarbeit(directory).annual_report(args.sozialraum, args.jahr, today=today)
     fmt = write_report(report, args.out)
     text = (f"Jahresbericht {args.jahr} für {report['sozialraum_name']} geschrieben: {args.out} ({fmt.upper()}). "
-            f"{report['kontakte']['anzahl']} Kontakte, {report['kooperationen']['laufend']} laufende Kooperationen.")
+            f"{report['kontakte']['anzahl']} Kontakte, {report['kooperationen']['laufend']} laufende Kooperationen, "
+            f"{report['bedarfsmeldungen']['anzahl']} Bedarfsmeldungen.")
     return Result(0, {"ok": True, "out": str(args.out), "format": fmt, "bericht": report}, text)

@@ -18,17 +18,19 @@ from graph.errors import UsageError
 
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 FOOTER = "Netzwerkpartner-Karte Trier-Saarburg · Jugendamt"
+STATUS_TEXT = {"versorgt": "versorgt", "erreichbar": "erreichbar", "nicht_versorgt": "nicht versorgt", None: "–"}
 ART_COLOURS = {"Netzwerktreffen": "#1565c0", "Besuch": "#2e7d32", "Telefonat": "#ef6c00", "Arbeitskreis": "#6a1b9a",
                "Projekt": "#c62828"}
 
 
 class Block(NamedTuple):
-    """One piece of the report: ``kind`` is h1, h2, p, note, list, table or chart."""
+    """One piece of the report: ``kind`` is h1, h2, p, note, list, table or chart (``widths``: PDF column ratios)."""
 
     kind: str
     text: str = ""
     items: tuple = ()
     header: tuple = ()
+    widths: tuple = ()
 
 
 def title(report: dict) -> str:
@@ -84,11 +86,55 @@ def blocks(report: dict) -> list[Block]:
                        ("fragile_verbindungen", "Verbindungen, die an einem einzigen Partner hängen")):
         if n[key]:
             out += [Block("p", label + ":"), Block("list", items=tuple(n[key]))]
-    out += [Block("h2", "5. Abdeckungslücken und Bedarfsmeldungen"), Block("p", report["bedarfe"]["hinweis"])]
-    out += [Block("h2", "Methode"), Block("p", report["methode"]),
+    out += needs_blocks(report)
+    out += [Block("h2", "Methode"), Block("p", report["methode"]), Block("p", report["methode_abdeckung"]),
             Block("p", "Zum Sozialraum zählen Partner mit Sitz dort; eine Kooperation zählt, wenn mindestens ein "
                        "Partner dort sitzt; ein Kontakt zählt, wenn er für den Sozialraum erfasst wurde. Kontakte "
                        "enthalten keine Fall- oder Familiendaten.")]
+    return out
+
+
+def needs_blocks(report: dict) -> list[Block]:
+    """Section 5: today's coverage gaps in the Sozialraum and the Bedarfsmeldungen of the year."""
+    a, b, y = report["abdeckung"], report["bedarfsmeldungen"], report["jahr"]
+    stand = f"Abdeckung am {_de(report['erstellt'])}"
+    if report["erstellt"] != report["stichtag"]:
+        stand += " (heutiger Stand, nicht der am Stichtag: das Verzeichnis speichert keine Historie der Angebote)"
+    out = [Block("h2", "5. Abdeckungslücken und Bedarfsmeldungen"),
+           Block("p", f"{stand}. Der Sozialraum hat {a['gemeinden']} Gemeinden mit {_n(a['einwohner'])} Einwohnern. "
+                      f"Von {a['schluessel']} Kategorien und Bedarfen der Taxonomie haben {a['ohne_luecke']} in jeder "
+                      f"Gemeinde ein zuständiges Angebot, {len(a['luecken'])} nicht überall.")]
+    if a["luecken"]:
+        out.append(Block("table", header=("Kategorie / Bedarf", "Art", "Gemeinden ohne zuständiges Angebot",
+                                          "davon außer Reichweite", "Einwohner ohne zuständiges Angebot",
+                                          "davon außer Reichweite"), widths=(5, 2.2, 2.6, 2.2, 2.6, 2.2),
+                         items=tuple((r["label"], _typ(r["typ"]),
+                                      r["gemeinden_ohne"], r["gemeinden_nicht_versorgt"], _n(r["einwohner_ohne"]),
+                                      _n(r["einwohner_nicht_versorgt"])) for r in a["luecken"])))
+    if a["top"]:
+        out += [Block("p", f"Die {len(a['top'])} größten Lücken (Gemeinde und Kategorie bzw. Bedarf, außer Reichweite "
+                           "zuerst, dann nach Einwohnern):"),
+                Block("table", header=("Gemeinde", "Kategorie / Bedarf", "Status", "Einwohner", "Nächstes Angebot",
+                                       f"Meldungen {y}"), widths=(3, 3.6, 2.4, 2, 4.6, 2.2),
+                      items=tuple((r["gemeinde"], f"{r['label']} ({_typ(r['typ'])})", STATUS_TEXT[r["status"]],
+                                   _n(r["einwohner"]),
+                                   f"{r['naechstes']} ({_km(r['km'])})" if r["naechstes"] else "keines im Verzeichnis",
+                                   r["meldungen"]) for r in a["top"]))]
+    if not b["anzahl"]:
+        out.append(Block("p", f"Im Jahr {y} wurde keine Bedarfsmeldung für Gemeinden des Sozialraums erfasst "
+                              f"(Vorjahr: {b['anzahl_vorjahr']})."))
+        return out
+    out.append(Block("p", f"Im Jahr {y} wurden {b['anzahl']} Bedarfsmeldungen für Gemeinden des Sozialraums erfasst "
+                          f"(Vorjahr: {b['anzahl_vorjahr']}); {b['in_luecke']} davon betreffen eine Gemeinde, die "
+                          "heute kein zuständiges Angebot für den gemeldeten Bedarf hat."))
+    if b["beispiel"]:
+        out.append(Block("note", f"{b['beispiel']} dieser Meldungen sind Beispieldaten."))
+    out += [Block("table", header=("Bedarf", "Meldungen", "davon heute ohne zuständiges Angebot"),
+                  items=tuple((r["label"], r["anzahl"], r["in_luecke"]) for r in b["nach_bedarf"])),
+            Block("table", header=("Datum", "Gemeinde", "Bedarf", "Meldung", "Quelle", "Status heute"),
+                  widths=(2.2, 2.6, 2.8, 7, 2.2, 2.2),
+                  items=tuple((_de(r["datum"]), r["gemeinde"], r["label"], r["text"], r["quelle"],
+                               STATUS_TEXT[r["status"]]) for r in b["liste"]))]
     return out
 
 
@@ -177,7 +223,7 @@ def to_pdf(report: dict) -> bytes:
             for item in b.items:
                 doc.paragraph(f"• {item}", size=9)
         elif b.kind == "table":
-            doc.table([str(h) for h in b.header], [[str(v) for v in row] for row in b.items])
+            doc.table([str(h) for h in b.header], [[str(v) for v in row] for row in b.items], list(b.widths) or None)
             doc.ln(2)
         elif b.kind == "chart" and b.text in pngs:
             doc.image(io.BytesIO(pngs[b.text]), w=doc.epw, alt_text=b.header[0])
@@ -207,6 +253,19 @@ def _png(fig) -> bytes:
 
 def _de(iso: str) -> str:
     return date.fromisoformat(iso).strftime("%d.%m.%Y")
+
+
+def _n(n: int) -> str:
+    """German thousands separator: 28186 → 28.186."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _typ(typ: str) -> str:
+    return "Kategorie" if typ == "kategorie" else "Bedarf"
+
+
+def _km(km: float | None) -> str:
+    return "–" if km is None else f"{km:.1f} km".replace(".", ",")
 
 
 def _signed(n: int) -> str:
