@@ -4,12 +4,15 @@ from pathlib import Path
 
 import streamlit as st
 
+from views.errors import run_page
 from views.shared import hide_table_csv_export, login_sidebar
+from views.ui import apply_app_style
 
 VIEWS = Path(__file__).parent / "views"
 
 st.set_page_config(page_title="Netzwerkpartner-Karte Trier-Saarburg", page_icon="🗺️", layout="wide")
 hide_table_csv_export()  # exports go through graph.io.tabular (formula injection neutralised)
+apply_app_style()  # contrast, focus, print styles, page language German
 
 PAGES = [
     st.Page(VIEWS / "start.py", title="Start", icon="🏠", default=True),
@@ -19,8 +22,9 @@ PAGES = [
     st.Page(VIEWS / "abdeckung.py", title="Abdeckung", icon="📊"),
     st.Page(VIEWS / "pflege.py", title="Pflege", icon="🛠️"),
     st.Page(VIEWS / "netzwerk.py", title="Netzwerk", icon="🕸️"),
+    st.Page(VIEWS / "barrierefreiheit.py", title="Barrierefreiheit", icon="♿"),
 ]
 
 navigation = st.navigation(PAGES)
-login_sidebar()
-navigation.run()
+st.set_page_config(page_title=f"{navigation.title} – Netzwerkpartner-Karte Trier-Saarburg")  # title per page
+run_page(login_sidebar, navigation.run)  # German error message instead of a traceback

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from geo.gazetteer import Gazetteer
-from geo.maps import Script, add_layer_control, base_map, html_text
+from geo.maps import Script, add_layer_control, base_map, enlarge_for_projector, html_text
 from graph import settings
 
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {  # colour (colour-blind safe), symbol, legend text
@@ -150,7 +150,7 @@ def legend_html(rows: pd.DataFrame, label: str, threshold_km: float, mode: str, 
                  'border:2px solid #000"></span> Angebot (aktiver Partner)</li>')
     if meldungen:
         items.append('<li><b style="color:#6a1b9a">!</b> Bedarfsmeldung(en)</li>')
-    return (f'<h4>{html_text(label)}</h4><ul style="list-style:none;padding-left:0;margin:0">{"".join(items)}</ul>')
+    return (f'<h2 class="nk-legend-titel">{html_text(label)}</h2><ul style="list-style:none;padding-left:0;margin:0">{"".join(items)}</ul>')
 
 
 def add_legend_control(m: folium.Map, html: str, position: str = "bottomleft") -> None:
@@ -165,8 +165,11 @@ c.addTo(map);""", position=position, html=html).add_to(m)
 
 def coverage_map(gazetteer: Gazetteer, rows: pd.DataFrame, label: str, threshold_km: float,
                  partners: pd.DataFrame | None = None, bedarfe: pd.DataFrame | None = None, mode: str = "status",
-                 tiles: str = "none", static_url: str | None = None) -> folium.Map:
-    """The complete coverage map for one key: base, choropleth, symbols, offers, needs, legend."""
+                 tiles: str = "none", static_url: str | None = None, large: bool = False) -> folium.Map:
+    """The complete coverage map for one key: base, choropleth, symbols, offers, needs, legend.
+
+    ``large`` enlarges legend and labels for a projector (presentation mode).
+    """
     if mode not in MODES:
         raise ValueError(f"Unbekannte Darstellung {mode!r} (erlaubt: {', '.join(MODES)})")
     m = base_map(gazetteer, tiles=tiles, **({"static_url": static_url} if static_url else {}))
@@ -181,4 +184,6 @@ def coverage_map(gazetteer: Gazetteer, rows: pd.DataFrame, label: str, threshold
     Script("map.attributionControl.addAttribution({{ text }});",
             text=html_text(f"Einwohner: {settings.ATTRIBUTION_ZENSUS}")).add_to(m)
     add_layer_control(m)
+    if large:
+        enlarge_for_projector(m)
     return m

@@ -177,12 +177,18 @@ def add_layer_control(m: folium.Map) -> None:
 
 
 
+def enlarge_for_projector(m: folium.Map) -> None:
+    """Presentation mode: larger legend, scale and attribution (CSS class ``nk-gross`` in karte.css)."""
+    Script("map.getContainer().classList.add('nk-gross');").add_to(m)
+
+
 def partner_map(gazetteer: Gazetteer, taxonomy: Taxonomy, points: list[dict], focus: Iterable[str] | None = None,
                 tiles: str = "none", counts: Mapping[str, int] | None = None, static_url: str = STATIC_URL,
-                cluster: bool = True) -> folium.Map:
+                cluster: bool = True, large: bool = False) -> folium.Map:
     """The complete partner map: base layers, boundaries, markers, legend and layer switch.
 
-    ``focus`` (AGS of the selected places) zooms the map there and outlines them.
+    ``focus`` (AGS of the selected places) zooms the map there and outlines them; ``large``
+    enlarges legend and labels for a projector.
     """
     m = base_map(gazetteer, tiles=tiles, static_url=static_url, fit=False)
     add_boundaries(m, gazetteer)
@@ -193,6 +199,8 @@ def partner_map(gazetteer: Gazetteer, taxonomy: Taxonomy, points: list[dict], fo
     add_partner_points(m, points, taxonomy, cluster=cluster, static_url=static_url)
     add_legend(m, taxonomy, counts)
     add_layer_control(m)
+    if large:
+        enlarge_for_projector(m)
     return m
 
 

@@ -78,15 +78,16 @@ section {{ break-inside: avoid; border-top: 1px solid #888; }}
 th {{ text-align: left; vertical-align: top; padding-right: 1rem; font-weight: normal; color: #333;
       white-space: nowrap; }}
 .note {{ margin-top: 1.5rem; font-size: 10pt; border: 1px solid #888; padding: .5rem; }}
-@media print {{ .no-print {{ display: none; }} body {{ margin: 0; }} }}
+@media print {{ .no-print {{ display: none; }} body {{ margin: 0; }} h2 {{ break-after: avoid; }} }}
+button {{ font-size: 12pt; padding: .3rem 1rem; }} button:focus-visible {{ outline: 3px solid #e65100; }}
 </style></head>
-<body>
+<body><main>
 <button class="no-print" type="button" onclick="window.print()">Drucken</button>
 <h1>{e(TITLE)}</h1>
 <p>{e(INTRO)}</p>
 {body}
 <p class="note">{e(NO_CASE_DATA)} {e(stand)}.</p>
-</body></html>"""
+</main></body></html>"""
 
 
 def _html_value(key: str, value: str) -> str:

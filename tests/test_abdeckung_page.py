@@ -39,7 +39,7 @@ def test_default_view_shows_the_kipke_gap(data_dir, directory):
     assert metrics["Bedarfsmeldungen"] == "2"
     assert [t.label for t in at.tabs] == ["Karte", "Sozialräume", "Lückenliste", "Matrix", "Was wäre wenn?",
                                           "Bedarfsmeldungen"]
-    sozialraeume = at.dataframe[0].value
+    sozialraeume = at.dataframe[1].value  # [0]: the map as a table (Karte tab)
     row = sozialraeume.set_index("Sozialraum").loc["Hermeskeil"]
     assert row["Gemeinden versorgt"] == 0 and row["Anteil ohne zuständiges Angebot (%)"] == 100.0
 
@@ -54,7 +54,7 @@ def test_switching_to_a_category(data_dir, directory):
 
 def test_gap_list_and_exports(data_dir):
     at = _page()
-    gaps = at.dataframe[1].value
+    gaps = at.dataframe[2].value
     assert gaps.iloc[0]["Rang"] == 1 and gaps["Einwohner insgesamt"].is_monotonic_decreasing
     assert set(gaps["Status"]) <= {"◐ erreichbar", "✗ nicht versorgt"}
     labels = {b.proto.label for b in at.get("download_button")}

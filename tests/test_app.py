@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["views/karte.py", "views/verzeichnis.py", "views/fallsuche.py", "views/abdeckung.py",
-         "views/pflege.py", "views/netzwerk.py"]
+         "views/pflege.py", "views/netzwerk.py", "views/barrierefreiheit.py"]
 
 
 def _run(page: str | None = None) -> AppTest:

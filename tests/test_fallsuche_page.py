@@ -41,7 +41,7 @@ def test_search_leaves_the_data_folder_byte_identical(data_dir, tmp_path):
     before, everything_before = tree(data_dir), tree(tmp_path)
     at = search(page(), gemeinde="07235132", bedarfe=["erziehungsberatung"], freitext=SECRET, alter=7, sprache="ar",
                 barrierefrei=True)
-    assert [s.value for s in at.subheader][0].endswith("für Tawern")
+    assert [s.value for s in at.main.header][0].endswith("für Tawern")
     assert at.get("download_button"), "handout downloads missing"
     assert tree(data_dir) == before  # same files, same bytes, nothing new
     assert tree(tmp_path) == everything_before
@@ -86,7 +86,7 @@ def test_clear_button_forgets_the_inputs(data_dir):
     assert not at.exception
     values = {k: at.session_state[k] for k in ("fallsuche_gemeinde", "fallsuche_freitext", "fallsuche_bedarfe")}
     assert values == {"fallsuche_gemeinde": None, "fallsuche_freitext": "", "fallsuche_bedarfe": []}
-    assert not at.subheader  # back to the start hint
+    assert not at.main.header  # back to the start hint
 
 
 def test_case_map_is_offline_and_keeps_gemeinde_and_results_in_view(directory):

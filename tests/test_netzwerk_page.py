@@ -21,7 +21,7 @@ def test_reader_sees_lists_but_no_forms(data_dir):
     assert at.title[0].value == "Netzwerk"
     assert not [b for b in at.button if b.label in ("Kontakt speichern", "Kooperation speichern")]
     assert any("Rolle Netzwerk nötig" in i.value for i in at.info)
-    assert any(s.value.startswith("Kontakt überfällig: ") for s in at.subheader)
+    assert any(s.value.startswith("Kontakt überfällig: ") for s in at.main.header)
 
 
 def test_contact_form_rejects_personal_data_then_saves(data_dir, users):

@@ -114,7 +114,7 @@ def test_verzeichnis_empty_state(verzeichnis):
 
 def test_verzeichnis_detail_shows_graph_neighbours(verzeichnis):
     _set(verzeichnis, "selectbox", "verzeichnis_detail", "p-000001")
-    assert verzeichnis.subheader[0].value.replace("\\", "") == "Beratung Konz (nur Gemeinde)"
+    assert verzeichnis.main.header[0].value.replace("\\", "") == "Beratung Konz (nur Gemeinde)"
     text = " ".join(m.value for m in verzeichnis.markdown).replace("\\", "")
     assert "Liegt in:** Gemeinde Konz" in text and "Versorgt:** Gemeinde Konz" in text
     assert "Kooperationen (1)" in text
@@ -138,6 +138,6 @@ def test_detail_escapes_markdown_and_html(tiny_data):
     frame.to_csv(path, index=False)
     at = _page("views/verzeichnis.py")
     _set(at, "selectbox", "verzeichnis_detail", "p-000001")
-    shown = at.subheader[0].value
+    shown = at.main.header[0].value
     assert "\\*\\*fett\\*\\*" in shown and "\\<b\\>" in shown and "\\[klick\\]\\(javascript\\:alert" in shown
     assert "\\$x^2\\$" in shown.replace("\\^", "^") and "\\:red\\[rot\\]" in shown

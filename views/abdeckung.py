@@ -13,10 +13,11 @@ from graph.errors import ForbiddenError, NetzwerkError, ValidationError
 from graph.io.tabular import to_xlsx_bytes
 from graph.roles import ROLE_LABELS, has_role
 from graph.whatif import Hypothetical, what_if
-from views.abdeckung_karte import map_section
+from views import hilfe
+from views.abdeckung_karte import STATUS_TEXT, map_section
 from views.shared import attribution_caption, current_actor, current_role, directory, sample_banner, snapshot
+from views.ui import page_help, presentation_mode
 
-STATUS_TEXT = {"versorgt": "✓ versorgt", "erreichbar": "◐ erreichbar", "nicht_versorgt": "✗ nicht versorgt"}
 STATUS_COLOUR = {"versorgt": "#c6dbef", "erreichbar": "#fdd0a2", "nicht_versorgt": "#fb6a4a"}
 GAP_COLUMNS = {"gemeinde": "Gemeinde", "sozialraum_name": "Sozialraum", "verbandsgemeinde": "Verbandsgemeinde",
                "label": "Kategorie / Bedarf", "einwohner": "Einwohner insgesamt", "status": "Status",
@@ -38,8 +39,9 @@ def _report(token: str, bedarf_token: str) -> CoverageReport:
     return coverage_report(snapshot().partners, d.gazetteer, resolve_keys(d.taxonomy), d.bedarfe.load())
 
 
-def _key_picker(keys: list[Key]) -> Key:
-    with st.sidebar:
+def _key_picker(keys: list[Key], where) -> Key:
+    """Bedarf or Kategorie to look at (in the sidebar; in the main area in presentation mode)."""
+    with where:
         typ = st.radio("Abdeckung für", ["bedarf", "kategorie"], key="abdeckung_typ", horizontal=True,
                        format_func={"bedarf": "Bedarf", "kategorie": "Kategorie"}.get,
                        help="Bedarf = Angebot aus der Taxonomie (z. B. Sport); Kategorie = Art des Partners (z. B. Kita)")
@@ -117,7 +119,7 @@ def _matrix_tab(report: CoverageReport) -> None:
     table = status_table(m).droplevel("sozialraum")
     labels = dict(zip(m["key"], m["label"]))
     table.columns = [labels.get(c.removesuffix(" (Bedarf)"), c) for c in table.columns]
-    table.index = [name for _ags, name in table.index]
+    table.index = pd.Index([name for _ags, name in table.index], name="Gemeinde")
     styled = table.style.map(lambda s: f"background-color: {STATUS_COLOUR.get(s, '#ffffff')}; color: #000000") \
         .format(lambda s: STATUS_TEXT.get(s, s)[0])
     st.dataframe(styled, width="stretch", height=560)
@@ -145,10 +147,15 @@ def _whatif_tab(report: CoverageReport, key: Key) -> None:
         tags = c2.multiselect("Angebote", tax.tag_ids, default=[key.id] if key.typ == "bedarf" else [],
                               format_func=tax.label, key="abdeckung_plan_angebote",
                               placeholder="Bitte wählen …")
-        where = c1.radio("Ort", ["gemeinde", "klick"], horizontal=True, disabled=click is None,
-                         format_func={"gemeinde": "Gemeinde", "klick": "Punkt auf der Karte"}.get,
-                         help="Einen Punkt wählen Sie durch Klick in die Karte im Reiter „Karte“.",
-                         key="abdeckung_plan_ort")
+        if click is None:  # no greyed-out choice (hard to read): say how to get one
+            where = "gemeinde"
+            c1.caption("Ort: die Gemeinde rechts. Für einen genauen Punkt zuerst im Reiter „Karte“ in die Karte "
+                       "klicken.")
+        else:
+            where = c1.radio("Ort", ["gemeinde", "klick"], horizontal=True,
+                             format_func={"gemeinde": "Gemeinde", "klick": "Punkt auf der Karte"}.get,
+                             help="Einen Punkt wählen Sie durch Klick in die Karte im Reiter „Karte“.",
+                             key="abdeckung_plan_ort")
         ags = c2.selectbox("Gemeinde", list(gemeinden.index), format_func=lambda a: gemeinden.at[a, "name"],
                            key="abdeckung_plan_gemeinde")
         area = st.multiselect("Einzugsgebiet", list(areas), format_func=areas.get,
@@ -248,18 +255,23 @@ def _bedarf_form(key: Key, role: str) -> None:
 
 
 st.title("Abdeckung")
-st.markdown("Welche Gemeinden haben für einen Bedarf **kein zuständiges Angebot** – und wie viele Menschen leben dort?")
+intro, switch = st.columns([5, 1])
+intro.markdown("Welche Gemeinden haben für einen Bedarf **kein zuständiges Angebot** – und wie viele Menschen leben "
+               "dort?")
+with switch:
+    large = presentation_mode("abdeckung")
+page_help(hilfe.ABDECKUNG)
 snap = snapshot()
 sample_banner(snap)
 register = directory().bedarfe
 report = _report(snap.token, register.token())
-chosen = _key_picker(report.keys)
+chosen = _key_picker(report.keys, st.container(border=True) if large else st.sidebar)
 rows = report.matrix[(report.matrix["key"] == chosen.id) & (report.matrix["typ"] == chosen.typ)]
 meldungen = register.load()
 _metrics(rows, chosen, int((meldungen["bedarf"] == chosen.id).sum()))
 tabs = st.tabs(["Karte", "Sozialräume", "Lückenliste", "Matrix", "Was wäre wenn?", "Bedarfsmeldungen"])
 with tabs[0]:
-    map_section(rows, chosen, meldungen[meldungen["bedarf"] == chosen.id])
+    map_section(rows, chosen, meldungen[meldungen["bedarf"] == chosen.id], large)
 with tabs[1]:
     _sozialraum_tab(report, chosen)
 with tabs[2]:

@@ -18,7 +18,9 @@ from graph.handout import handout_entries, handout_html, handout_pdf, route_hint
 from graph.listing import mailto_href, tel_href, web_href
 from graph.needs import NeedVocabulary, build_query
 from graph.privacy import personal_data_findings
+from views import hilfe
 from views.shared import attribution_caption, md_escape, md_link, sample_banner, snapshot, static_url
+from views.ui import page_help
 
 PRIVACY_NOTE = ("🔒 Es wird nichts über die Familie gespeichert: keine Protokolle, keine gespeicherten Suchen, "
                 "nichts in der Adresszeile. Die Eingaben gelten nur in diesem Browserfenster.")
@@ -109,7 +111,8 @@ def _card(n: int, r: dict, p, tax, picked: bool = True) -> None:
     """One result or suggestion: name, Träger, reasons, what is missing, way, contact links, handout choice."""
     with st.container(border=True):
         badge = "✅ zuständig" if r["zustaendig"] else "📍 in der Nähe"
-        st.markdown(f"**{n}. {md_escape(r['name'])}**  \n{md_escape(p['traeger'])} · {md_escape(tax.label(r['kategorie']))} · {badge}")
+        st.subheader(f"{n}. {md_escape(r['name'])}", anchor=False)  # h3: screen readers jump from card to card
+        st.markdown(f"{md_escape(p['traeger'])} · {md_escape(tax.label(r['kategorie']))} · {badge}")
         st.markdown(" · ".join(md_escape(x) for x in r["reasons"]))
         if r.get("missing"):
             st.markdown(f"⚠️ Es fehlt: {md_escape('; '.join(r['missing']))}")
@@ -136,7 +139,7 @@ def _map(snap, ags: str, shown: list[dict]) -> None:
 
 def _handout(snap, ids: list[str]) -> None:
     """Printable handout (HTML print view and PDF) with the chosen partners' contacts."""
-    st.subheader("Handzettel für die Familie")
+    st.header("Handzettel für die Familie")
     st.caption("Enthält nur die Kontaktdaten der ausgewählten Stellen – keine Angaben über die Familie.")
     if not ids:
         st.info("Bitte oben mindestens ein Angebot für den Handzettel anhaken.")
@@ -154,6 +157,7 @@ def _handout(snap, ids: list[str]) -> None:
 
 st.title("Fallsuche")
 st.caption(PRIVACY_NOTE)
+page_help(hilfe.FALLSUCHE)
 snap = snapshot()
 sample_banner(snap)
 searched = _form(snap)
@@ -180,7 +184,7 @@ except NetzwerkError as exc:
 
 g = found.gemeinde
 more = f" (die ersten {len(found.results)})" if len(found.results) < found.total else ""
-st.subheader(f"{found.total} passende Angebote für {md_escape(g['name'])}{more}")
+st.header(f"{found.total} passende Angebote für {md_escape(g['name'])}{more}")
 shown, picked = found.results, True
 if not found.results:
     st.warning(md_escape(found.explanation or "Keine Treffer."), icon="🔎")

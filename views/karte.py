@@ -7,10 +7,16 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.maps import NO_TILES, OSM_TILES, partner_map, partner_points
+from graph.listing import TABLE_COLUMNS, partner_table
+from views import hilfe
 from views.partner_filters import filtered_page, show_empty_state
 from views.shared import attribution_caption, directory, partner_index, static_url
+from views.ui import presentation_mode
 
 TILES = {"none": NO_TILES, "osm": OSM_TILES}
+MAP_HEIGHT = {False: 640, True: 860}  # presentation mode: larger map
+C = TABLE_COLUMNS
+LIST_COLUMNS = ["Kürzel", C["name"], C["kategorie"], C["ort"], C["sozialraum"], C["telefon"]]
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -20,7 +26,7 @@ def _points(data_dir: str, backend: str, token: str) -> dict[str, dict]:
     return {p["id"]: p for p in partner_points(idx.partners, idx.taxonomy, idx.gazetteer)}
 
 
-page = filtered_page("Karte", "karte")
+page = filtered_page("Karte", "karte", hilfe.KARTE)
 snap, index, filt, result = page.snap, page.index, page.filter, page.result
 tax = index.taxonomy
 with st.sidebar:
@@ -34,20 +40,28 @@ points = [points_by_id[i] for i in result.index if i in points_by_id]
 focus = index.area_gemeinden(filt)
 counts = result["kategorie"].value_counts()
 
-c1, c2, c3 = st.columns(3)
+c1, c2, c3, c4 = st.columns([2, 2, 2, 1])
 c1.metric("Partner auf der Karte", len(points), help="Partner, die allen Filtern entsprechen")
 c2.metric("davon Sozialraumzentren", int(counts.get("sozialraumzentrum", 0)))
 c3.metric("Gemeinden im Gebietsfilter", len(focus) if focus is not None else "alle")
+with c4:
+    large = presentation_mode("karte")
 if result.empty:
-    show_empty_state()
+    show_empty_state(len(index))
 
-fmap = partner_map(index.gazetteer, tax, points, focus=focus, tiles=tiles, counts=counts, static_url=static_url())
-st_folium(fmap, height=640, use_container_width=True, returned_objects=[], key="karte_map")
+fmap = partner_map(index.gazetteer, tax, points, focus=focus, tiles=tiles, counts=counts, static_url=static_url(),
+                   large=large)
+st_folium(fmap, height=MAP_HEIGHT[large], use_container_width=True, returned_objects=[], key="karte_map")
 st.caption("Klicken oder Tabulator + Eingabe auf einen Partner öffnet seine Angaben. Ebenen (Grenzen, "
            "Hintergrund) oben rechts in der Karte umschalten. Sozialraumzentren sind groß mit gelbem Rand.")
 attribution_caption()
 
-if not result.empty:
+if not result.empty:  # the same information without the map (keyboard, screen reader, print)
+    with st.expander(f"Partner auf der Karte als Liste ({len(result)})"):
+        table = partner_table(result, tax, index.gazetteer)
+        table.insert(0, "Kürzel", result["kategorie"].map(lambda k: tax.kategorien.at[k, "kuerzel"]
+                                                          if tax.is_category(k) else "?").to_numpy())
+        st.dataframe(table[LIST_COLUMNS].sort_values([C["ort"], C["name"]]), hide_index=True, width="stretch")
     with st.expander("Legende als Tabelle (Partner je Kategorie)"):
         legend = pd.DataFrame({"Kürzel": tax.kategorien["kuerzel"], "Kategorie": tax.kategorien["label"],
                                "Anzahl": [int(counts.get(k, 0)) for k in tax.kategorien.index]})

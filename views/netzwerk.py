@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -15,11 +14,10 @@ from graph.netzwerkarbeit import Netzwerkarbeit, NetzwerkSnapshot
 from graph.roles import ROLE_LABELS, has_role
 from graph.stats import OUTSIDE, area_names
 from views import _netzwerk_forms as forms
-from views.shared import current_actor, directory, md_escape, sample_banner
-
-#: Okabe–Ito palette (distinguishable with colour-vision deficiencies).
-SECTOR_COLOURS = {"jugendhilfe": "#0072B2", "schule": "#009E73", "gesundheit": "#56B4E9", "polizei": "#000000",
-                  "justiz": "#D55E00", "zivilgesellschaft": "#CC79A7", "beratung": "#E69F00", "sonstige": "#999999"}
+from views import hilfe
+from views.netzwerk_chart import graph_chart
+from views.shared import current_actor, directory, md_escape, remember_sozialraum, sample_banner, sozialraum_default
+from views.ui import page_help
 
 for key, value in {"netzwerk_ego": "", "netzwerk_klick": ""}.items():
     st.session_state.setdefault(key, value)
@@ -55,35 +53,6 @@ def _report(token: str, bedarf_token: str, sr: str, jahr: int, today: date, _nw=
     return report, to_pdf(report), to_html(report)
 
 
-def graph_chart(view: dict) -> alt.LayerChart:
-    """Altair network drawing: lines for cooperations, circles for partners (colour = sector)."""
-    nodes, edges = view["nodes"], view["edges"]
-    pick = alt.selection_point(fields=["id"], name="partner", on="click")
-    axis = alt.Axis(title=None, labels=False, ticks=False, grid=False, domain=False)
-    base = alt.Chart(nodes)
-    sectors = [s for s in SECTOR_COLOURS if s in set(nodes["sektor"])]
-    dots = base.mark_circle(stroke="#212121").encode(
-        x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis),
-        size=alt.Size("kooperationen:Q", scale=alt.Scale(range=[40, 700]), legend=None),
-        color=alt.Color("sektor_label:N", title="Sektor",
-                        scale=alt.Scale(domain=[SEKTOR_LABELS[s] for s in sectors],
-                                        range=[SECTOR_COLOURS[s] for s in sectors])),
-        strokeWidth=alt.condition(alt.datum.rolle == "ausgewählt", alt.value(3), alt.value(0.5)),
-        tooltip=[alt.Tooltip("name:N", title="Partner"), alt.Tooltip("kategorie_label:N", title="Kategorie"),
-                 alt.Tooltip("sozialraum_name:N", title="Sozialraum"),
-                 alt.Tooltip("kooperationen:Q", title="Kooperationen")],
-    ).add_params(pick)
-    layers = [dots]
-    if len(edges):
-        lines = alt.Chart(edges).mark_rule(color="#90a4ae", opacity=0.7).encode(
-            x="x:Q", y="y:Q", x2="x2:Q", y2="y2:Q",
-            strokeWidth=alt.StrokeWidth("intensitaet:Q", scale=alt.Scale(domain=[1, 3], range=[0.8, 3]), legend=None),
-            tooltip=[alt.Tooltip("name_a:N", title="Partner"), alt.Tooltip("name_b:N", title="mit"),
-                     alt.Tooltip("arten:N", title="Art")])
-        layers.insert(0, lines)
-    return alt.layer(*layers).properties(height=560).interactive()
-
-
 def _apply_click() -> None:
     """A click on a partner in the drawing selects its ego network (once per new click)."""
     event = st.session_state.get("netzwerk_graph")
@@ -96,6 +65,7 @@ def _apply_click() -> None:
 st.title("Netzwerk")
 st.markdown("Kooperationen und Kontaktpflege der Netzwerkpartner, Analyse des Netzwerks und der Jahresbericht "
             "für den Jugendhilfeausschuss.")
+page_help(hilfe.NETZWERK)
 d = directory()
 nw = _netzwerkarbeit(str(d.data_dir), d.store.name)
 token = nw.token()
@@ -110,8 +80,11 @@ if message := st.session_state.pop(forms.FLASH, None):
 areas = {q.ALLE: "alle Sozialräume", **area_names(d.gazetteer)}
 kreis_areas = {k: v for k, v in areas.items() if k not in (q.ALLE, OUTSIDE)}
 f1, f2, f3 = st.columns([2, 3, 1])
+sozialraum_default("netzwerk_sr")
 sr = f1.selectbox("Sozialraum", list(areas), format_func=areas.get, key="netzwerk_sr",
-                  help="Partner mit Sitz im Sozialraum und ihre direkten Kooperationspartner")
+                  help="Partner mit Sitz im Sozialraum und ihre direkten Kooperationspartner. Ein gewählter "
+                       "Sozialraum ist auf den anderen Seiten vorausgewählt (nur in diesem Browserfenster).")
+remember_sozialraum(sr if sr in kreis_areas else None)
 sektoren = f2.multiselect("Sektoren", list(SEKTOR_LABELS), format_func=SEKTOR_LABELS.get, key="netzwerk_sektoren",
                           placeholder="alle Sektoren")
 day = f3.date_input("Stichtag", value=date.today(), format="DD.MM.YYYY", key="netzwerk_tag",
@@ -127,9 +100,10 @@ with tab_graph:
     ego = g1.selectbox("Partner im Mittelpunkt (Ego-Netzwerk)", [""] + list(labels), key="netzwerk_ego",
                        format_func=lambda p: labels.get(p, "– ganzes Netzwerk –"),
                        help="Oder einen Partner in der Zeichnung anklicken")
+    # only the controls that apply are shown (greyed-out ones are hard to read, WCAG 1.4.3)
     radius = g2.radio("Umkreis", [1, 2], horizontal=True, format_func=lambda r: f"{r} Schritt" + ("e" if r > 1 else ""),
-                      key="netzwerk_radius", disabled=not ego)
-    iso = g3.checkbox("auch Partner ohne Kooperation", key="netzwerk_iso", disabled=bool(ego))
+                      key="netzwerk_radius") if ego else 1
+    iso = False if ego else g3.checkbox("auch Partner ohne Kooperation", key="netzwerk_iso")
     view = _graph(token, day, sr, tuple(sektoren), ego, radius, iso, _ns=ns)
     st.caption(md_escape(view["text"]))
     if view["nodes"].empty:
@@ -137,10 +111,15 @@ with tab_graph:
     else:
         st.altair_chart(graph_chart(view), key="netzwerk_graph", on_select="rerun", selection_mode="partner",
                         width="stretch", alt=view["text"] + " Dieselben Angaben stehen in der Tabelle darunter.")
-        st.caption("Linien = laufende Kooperationen (dicker = engere Zusammenarbeit), Kreisgröße = Zahl der "
-                   "Kooperationspartner. Mausrad: zoomen, ziehen: verschieben.")
+        st.caption("Linien = laufende Kooperationen (dicker = engere Zusammenarbeit), Symbolgröße = Zahl der "
+                   "Kooperationspartner, Farbe und Form = Sektor. Mausrad: zoomen, ziehen: verschieben.")
+        with st.expander(f"Partner dieser Ansicht als Tabelle ({len(view['nodes'])})"):
+            st.dataframe(view["nodes"].sort_values("name")[["name", "kategorie_label", "sektor_label",
+                                                            "sozialraum_name", "kooperationen"]].rename(columns={
+                "name": "Partner", "kategorie_label": "Kategorie", "sektor_label": "Sektor (Farbe und Form)",
+                "sozialraum_name": "Sozialraum", "kooperationen": "Kooperationen"}), hide_index=True, width="stretch")
         if len(view["edges"]):
-            with st.expander("Kooperationen dieser Ansicht als Tabelle"):
+            with st.expander(f"Kooperationen dieser Ansicht als Tabelle ({len(view['edges'])})"):
                 st.dataframe(view["edges"][["name_a", "name_b", "arten", "intensitaet"]].rename(columns={
                     "name_a": "Partner", "name_b": "mit", "arten": "Art", "intensitaet": "Intensität"}),
                     hide_index=True, width="stretch")
@@ -153,7 +132,7 @@ with tab_kontakt:
     only_due = k2.checkbox("nur überfällige", value=True, key="netzwerk_nur_faellig",
                            help="überfällig = kein Kontakt seit dem in der Kategorie festgelegten Intervall")
     liste = q.kontakt_liste(ns, day, sr, who, only_due)
-    st.subheader(f"Kontakt überfällig: {len(liste)} Partner" if only_due else f"Kontaktstatus: {len(liste)} Partner")
+    st.header(f"Kontakt überfällig: {len(liste)} Partner" if only_due else f"Kontaktstatus: {len(liste)} Partner")
     st.caption("Fällig ist der nächste Kontakt am selben Tag so viele Monate nach dem letzten Kontakt, wie die "
                "Kategorie vorsieht (am Monatsende: letzter Tag des Monats); überfällig ab dem Folgetag.")
     if liste.empty:
@@ -162,7 +141,7 @@ with tab_kontakt:
         st.dataframe(liste.drop(columns="id"), hide_index=True, width="stretch")
         st.download_button("Liste als CSV (Excel)", to_csv_bytes(liste.drop(columns="id")),
                            file_name="kontakte_ueberfaellig.csv", mime="text/csv", on_click="ignore")
-    st.subheader("Kontakt erfassen")
+    st.header("Kontakt erfassen")
     if not may_write:
         st.info(f"Zum Erfassen ist die Rolle {ROLE_LABELS['netzwerk']} nötig (angemeldet: {ROLE_LABELS.get(role, role)}).")
     else:
@@ -172,13 +151,19 @@ with tab_kontakt:
             forms.zustaendigkeit_form(nw, ns, role, user, list(liste.loc[liste["zuständig"] == "– niemand –", "id"]))
     recent = q.kontakte_im_sozialraum(ns, sr)
     with st.expander(f"Zuletzt erfasste Kontakte ({len(recent)})"):
-        st.dataframe(recent.drop(columns="id"), hide_index=True, width="stretch")
-        if may_write:
+        if recent.empty:
+            st.caption("Für diese Auswahl sind noch keine Kontakte erfasst.")
+        else:
+            st.dataframe(recent.drop(columns="id"), hide_index=True, width="stretch")
+        if may_write and not recent.empty:
             forms.kontakt_loeschen(nw, recent, ns, role, user)
 
 with tab_koop:
     kliste = q.kooperation_liste(ns, day, sr)
-    st.dataframe(kliste.drop(columns="id"), hide_index=True, width="stretch")
+    if kliste.empty:
+        st.info("Für diese Auswahl sind am Stichtag keine Kooperationen erfasst.")
+    else:
+        st.dataframe(kliste.drop(columns="id"), hide_index=True, width="stretch")
     if not may_write:
         st.info(f"Kooperationen anlegen und bearbeiten: Rolle {ROLE_LABELS['netzwerk']} nötig.")
     else:
@@ -189,16 +174,21 @@ with tab_koop:
 
 with tab_analyse:
     t = _tables(token, day, sr, tuple(sektoren), _ns=ns)
-    st.subheader("Zentrale Partner")
+    st.header("Zentrale Partner")
     st.caption("Wer hat die meisten Kooperationspartner, und über wen laufen die Verbindungen zwischen anderen? "
                "„Zwischen“ = Anteil der kürzesten Wege zwischen anderen Partnern, die über diesen Partner führen.")
-    st.dataframe(t["zentral"].head(25), hide_index=True, width="stretch",
-                 column_order=["name", "erklaerung", "kategorie_label", "sozialraum_name", "kooperationen", "zwischen"],
-                 column_config={"name": "Partner", "erklaerung": st.column_config.TextColumn("Erklärung", width="large"),
-                                "kategorie_label": "Kategorie", "sozialraum_name": "Sozialraum",
-                                "kooperationen": "Kooperationen",
-                                "zwischen": st.column_config.NumberColumn("Zwischen", format="percent")})
-    st.subheader("Brücken zwischen den Sektoren")
+    if t["zentral"].empty:
+        st.info("Ohne laufende Kooperationen gibt es keine zentralen Partner.")
+    else:
+        st.dataframe(t["zentral"].head(25), hide_index=True, width="stretch",
+                     column_order=["name", "erklaerung", "kategorie_label", "sozialraum_name", "kooperationen",
+                                   "zwischen"],
+                     column_config={"name": "Partner",
+                                    "erklaerung": st.column_config.TextColumn("Erklärung", width="large"),
+                                    "kategorie_label": "Kategorie", "sozialraum_name": "Sozialraum",
+                                    "kooperationen": "Kooperationen",
+                                    "zwischen": st.column_config.NumberColumn("Zwischen", format="percent")})
+    st.header("Brücken zwischen den Sektoren")
     st.caption("Ein Partner verbindet zwei Sektoren, wenn er zu einem gehört und mit dem anderen kooperiert "
                "(direkt) oder mit Partnern beider Sektoren kooperiert (vermittelnd).")
     b = t["brokers"]
@@ -213,22 +203,26 @@ with tab_analyse:
                      column_config={"erklaerung": st.column_config.TextColumn("Erklärung", width="large"),
                                     "sektor_a": "Sektor", "sektor_b": "und Sektor", "anzahl": "Partner",
                                     "vermittelnd": "davon vermittelnd", "partner": "Namen"})
-    st.subheader("Welche Sektoren kooperieren miteinander?")
+    st.header("Welche Sektoren kooperieren miteinander?")
     st.caption("Zahl der laufenden Kooperationen zwischen den Sektoren (Diagonale: innerhalb eines Sektors).")
-    st.dataframe(t["matrix"], width="stretch")
+    if t["matrix"].empty:
+        st.info("Keine laufenden Kooperationen für diese Auswahl.")
+    else:
+        st.dataframe(t["matrix"].rename_axis("Sektor"), width="stretch")  # named index column (screen readers)
     for text in t["fehlend"]["erklaerung"]:  # sector labels only, no user text
         st.markdown(f"- {text}")
-    st.subheader("Nicht vernetzte Partner und Kategorien")
+    st.header("Nicht vernetzte Partner und Kategorien")
     cats = t["isolierte_kategorien"]
     if len(cats):
         st.dataframe(cats[["erklaerung"]], hide_index=True, width="stretch",
                      column_config={"erklaerung": st.column_config.TextColumn("Erklärung", width="large")})
     iso_table = t["isoliert"]
     st.caption(f"{len(iso_table)} Partner ohne laufende Kooperation.")
-    st.dataframe(iso_table[["name", "kategorie_label", "sozialraum_name"]].rename(columns={
-        "name": "Partner", "kategorie_label": "Kategorie", "sozialraum_name": "Sozialraum"}), hide_index=True,
-        width="stretch")
-    st.subheader("Netzwerkebenen")
+    if len(iso_table):
+        st.dataframe(iso_table[["name", "kategorie_label", "sozialraum_name"]].rename(columns={
+            "name": "Partner", "kategorie_label": "Kategorie", "sozialraum_name": "Sozialraum"}), hide_index=True,
+            width="stretch")
+    st.header("Netzwerkebenen")
     st.caption("lokal, Kreisebene, überregional und Entscheidungsebene (Spalte „ebene“ der Partner).")
     if len(t["ebenen"]):
         st.dataframe(t["ebenen"], hide_index=True, width="stretch",

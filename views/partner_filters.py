@@ -10,7 +10,8 @@ import streamlit as st
 from graph._codes import LANGUAGE_NAMES
 from graph.filters import GEBIET_MODI, PartnerFilter, PartnerIndex
 from graph.services import Snapshot
-from views.shared import partner_index, sample_banner, snapshot
+from views.shared import partner_index, remember_sozialraum, sample_banner, snapshot, sozialraum_default
+from views.ui import page_help
 
 AGE_RANGE = (0, 27)
 BARRIEREFREI_WAHL = {"egal": (), "barrierefrei": ("ja",), "mindestens teilweise barrierefrei": ("ja", "teilweise")}
@@ -20,6 +21,8 @@ _FIELDS = ("suche", "kategorien", "angebote", "alle_angebote", "sozialraeume", "
            "gebiet", "alter", "sprachen", "barrierefrei", "nur_aktiv", "geprueft")
 
 
+EMPTY_DIRECTORY = ("Im Verzeichnis stehen noch keine Partner. Die Leitstelle Familie legt sie auf der Seite "
+                   "„Pflege“ an – einzeln oder per Import einer Excel- oder CSV-Datei.")
 EMPTY_MESSAGE = ("Keine Partner entsprechen den Filtern. Lockern Sie die Filter in der Seitenleiste oder setzen "
                  "Sie sie zurück.")
 
@@ -34,9 +37,10 @@ class FilteredPartners:
     result: pd.DataFrame
 
 
-def filtered_page(title: str, prefix: str) -> FilteredPartners:
-    """The common top of a partner page: title, sample notice, filter sidebar, filtered partners."""
+def filtered_page(title: str, prefix: str, help_text: str) -> FilteredPartners:
+    """The common top of a partner page: title, help, sample notice, filter sidebar, filtered partners."""
     st.title(title)
+    page_help(help_text)
     snap = snapshot()
     sample_banner(snap)
     index = partner_index()
@@ -44,15 +48,16 @@ def filtered_page(title: str, prefix: str) -> FilteredPartners:
     return FilteredPartners(snap, index, filt, index.apply(filt))
 
 
-def show_empty_state() -> None:
-    """The message shown when no partner matches."""
-    st.info(EMPTY_MESSAGE, icon="🔎")
+def show_empty_state(total: int) -> None:
+    """The message shown when no partner matches (or the directory holds none yet)."""
+    st.info(EMPTY_MESSAGE if total else EMPTY_DIRECTORY, icon="🔎")
 
 
 def reset_filters(prefix: str) -> None:
     """Forget the page's filter widget values (callback of the reset button)."""
     for name in _FIELDS:
         st.session_state.pop(f"{prefix}_{name}", None)
+    remember_sozialraum(None)  # otherwise the next run would pre-select it again
 
 
 def sidebar_filters(prefix: str, index: PartnerIndex, gebiet: str = "sitz") -> PartnerFilter:
@@ -74,8 +79,12 @@ def sidebar_filters(prefix: str, index: PartnerIndex, gebiet: str = "sitz") -> P
         alle = st.checkbox("alle gewählten Angebote müssen passen", key=k("alle_angebote"),
                            help="Aus: Partner mit mindestens einem der gewählten Angebote. An: nur Partner mit allen.")
         with st.expander("Gebiet", expanded=True):
+            sozialraum_default(k("sozialraeume"), multi=True)
             sozialraeume = st.multiselect("Sozialraum", list(gaz.sozialraeume.index), key=k("sozialraeume"),
-                                          format_func=lambda i: gaz.sozialraeume.at[i, "name"], placeholder="alle")
+                                          format_func=lambda i: gaz.sozialraeume.at[i, "name"], placeholder="alle",
+                                          help="Ein hier gewählter Sozialraum ist auf den anderen Seiten "
+                                               "vorausgewählt (nur in diesem Browserfenster).")
+            remember_sozialraum(sozialraeume)
             vgs = st.multiselect("Verbandsgemeinde", list(gaz.verbandsgemeinden.index), key=k("verbandsgemeinden"),
                                  format_func=lambda i: gaz.verbandsgemeinden.at[i, "name"], placeholder="alle")
             gemeinden = st.multiselect("Gemeinde", _places(gaz), key=k("gemeinden"),

@@ -9,9 +9,11 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.roles import has_role
+from views import hilfe
 from views.pflege_parts import bulk, checklist, datenschutz, form, history, proposals, transfer
 from views.pflege_parts.common import Ctx, show_flash
 from views.shared import current_actor, directory, sample_banner, snapshot, user_store
+from views.ui import page_help
 
 SECTIONS = {  # label → (minimum role, render function)
     "Prüfliste": ("leitstelle", checklist.render),
@@ -28,6 +30,7 @@ SECTIONS = {  # label → (minimum role, render function)
 ONLY_BELOW_LEITSTELLE = {"Vorschlag machen"}
 
 st.title("Pflege des Verzeichnisses")
+page_help(hilfe.PFLEGE)
 actor = current_actor()
 snap = snapshot()
 sample_banner(snap)

@@ -69,6 +69,27 @@ def attribution_caption() -> None:
                f"{settings.ATTRIBUTION_OSM_PLZ}")
 
 
+# ------------------------------------------------------------------ session defaults
+#: Session-state key of the Sozialraum the user last chose on any page (UI state, this session only).
+SOZIALRAUM_KEY = "sitzung_sozialraum"
+
+
+def sozialraum_default(widget_key: str, multi: bool = False) -> None:
+    """Pre-select the session's Sozialraum in a widget that has no value yet (call before the widget)."""
+    chosen = st.session_state.get(SOZIALRAUM_KEY)
+    if chosen and widget_key not in st.session_state:
+        st.session_state[widget_key] = [chosen] if multi else chosen
+
+
+def remember_sozialraum(value: str | list | tuple | None) -> None:
+    """Remember a widget's Sozialraum for the other pages; of a list only a single choice counts."""
+    if isinstance(value, (list, tuple)):
+        if len(value) > 1:
+            return
+        value = value[0] if value else None
+    st.session_state[SOZIALRAUM_KEY] = value or None
+
+
 def coming_soon(title: str, what: str) -> None:
     """Placeholder body for a page whose issue has not landed yet."""
     st.title(title)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import pandas as pd
 import streamlit as st
 
 from geo.names import search_key
+from graph.io.printview import print_block
 from graph.io.tabular import to_csv_bytes, to_xlsx_bytes
 from graph.listing import TABLE_COLUMNS, age_text, date_text, languages_text, mailto_href, offers_text
 from graph.listing import partner_table, tel_href, web_href
 from graph.network import partner_neighbourhood
+from views import hilfe
 from views.partner_filters import filtered_page, show_empty_state
 from views.shared import md_escape, md_link
+from views.ui import screen_only
 
 C = TABLE_COLUMNS
 SORTS = {"Name (A–Z)": ([C["name"]], [True]), "Ort": ([C["ort"], C["name"]], [True, True]),
@@ -31,6 +36,13 @@ def _pick_from_table() -> None:
         st.session_state[DETAIL_KEY] = ids[rows[0]]
 
 
+def _print_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The columns that fit on an A4 page, address in one column."""
+    address = (table[C["strasse"]] + ", " + table[C["plz"]] + " " + table[C["ort"]]).str.strip(", ")
+    out = table[[C["name"], C["kategorie"], C["angebote"]]].assign(Adresse=address)
+    return out.join(table[[C["telefon"], C["email"], C["alter"], C["barrierefrei"], C["geprueft_am"]]])
+
+
 def _sorted(table: pd.DataFrame, how: str) -> pd.DataFrame:
     cols, ascending = SORTS[how]
     return table.sort_values(cols, ascending=ascending, key=lambda s: s.map(search_key), kind="stable")
@@ -45,7 +57,7 @@ def _detail(pid: str) -> None:
     """Everything about one partner and its neighbours in the graph."""
     p = index.partners.loc[pid]
     nb = partner_neighbourhood(snap.graph, pid)
-    st.subheader(md_escape(p["name"]))
+    st.header(md_escape(p["name"]))
     left, right = st.columns(2)
     facts = [("Kategorie", md_escape(tax.label(p["kategorie"]))), ("Träger", md_escape(p["traeger"])),
              ("Adresse", md_escape(f"{p['strasse']}, {p['plz']} {p['ort']}".strip(", "))),
@@ -76,7 +88,7 @@ def _detail(pid: str) -> None:
                                               "intensitaet": "Intensität"}), hide_index=True)
 
 
-page = filtered_page("Verzeichnis", "verzeichnis")
+page = filtered_page("Verzeichnis", "verzeichnis", hilfe.VERZEICHNIS)
 snap, index, filt, result = page.snap, page.index, page.filter, page.result
 tax = index.taxonomy
 total = int(index.partners["aktiv"].sum()) if filt.nur_aktiv else len(index)
@@ -86,14 +98,21 @@ top1.metric("Gefundene Partner", len(result), help=f"von {total} {'aktiven ' if 
 how = top2.selectbox("Sortieren nach", list(SORTS), key="verzeichnis_sortierung")
 
 if result.empty:
-    show_empty_state()
+    show_empty_state(len(index))
     st.stop()
 
 table = _sorted(partner_table(result, tax, index.gazetteer), how)
 st.session_state[IDS_KEY] = list(table[C["id"]])
-st.dataframe(table[SHOWN], hide_index=True, key=TABLE_KEY, on_select=_pick_from_table, selection_mode="single-row",
-             column_config={C["geprueft_am"]: st.column_config.TextColumn(C["geprueft_am"], help="JJJJ-MM-TT")})
-st.caption("Spaltenköpfe anklicken sortiert; eine Zeile anklicken zeigt unten die Details.")
+printing = st.toggle("Druckansicht", key="verzeichnis_druck",
+                     help="Die gefilterte Liste als einfache Tabelle, die vollständig gedruckt wird (Strg+P); "
+                          "Seitenleiste und Schaltflächen erscheinen nicht auf dem Papier.")
+if printing:
+    st.html(print_block(_print_table(table), caption=f"{len(table)} Partner, sortiert nach {how}"))
+else:
+    st.dataframe(table[SHOWN], hide_index=True, key=TABLE_KEY, on_select=_pick_from_table,
+                 selection_mode="single-row",
+                 column_config={C["geprueft_am"]: st.column_config.TextColumn(C["geprueft_am"], help="JJJJ-MM-TT")})
+    st.caption("Spaltenköpfe anklicken sortiert; eine Zeile anklicken zeigt unten die Details.")
 
 d1, d2, _ = st.columns([1, 1, 3])
 d1.download_button("CSV herunterladen", data=lambda: to_csv_bytes(table), file_name="partner_auswahl.csv",
@@ -104,11 +123,12 @@ d2.download_button("Excel herunterladen", data=lambda: to_xlsx_bytes({"Partner":
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="verzeichnis_xlsx",
                    on_click="ignore")
 
-st.divider()
-ids = st.session_state[IDS_KEY]
-if st.session_state.get(DETAIL_KEY) not in ids:
-    st.session_state.pop(DETAIL_KEY, None)
-names = dict(zip(table[C["id"]], table[C["name"]] + " – " + table[C["ort"]]))
-chosen = st.selectbox("Details anzeigen für", ids, format_func=names.get, key=DETAIL_KEY)
-if chosen:
-    _detail(chosen)
+with screen_only("verzeichnis-details") if printing else nullcontext():  # the list alone on paper
+    st.divider()
+    ids = st.session_state[IDS_KEY]
+    if st.session_state.get(DETAIL_KEY) not in ids:  # set, not drop: the picker must show what is shown below
+        st.session_state[DETAIL_KEY] = ids[0]
+    names = dict(zip(table[C["id"]], table[C["name"]] + " – " + table[C["ort"]]))
+    chosen = st.selectbox("Details anzeigen für", ids, format_func=names.get, key=DETAIL_KEY)
+    if chosen:
+        _detail(chosen)

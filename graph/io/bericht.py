@@ -197,9 +197,12 @@ def to_html(report: dict) -> str:
     style = ("body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:52rem;margin:2rem auto;color:#111;"
              "line-height:1.45}table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #999;"
              "padding:.25rem .5rem;text-align:left}th{background:#eceff1}.note{background:#fff3cd;padding:.5rem}"
-             "img{max-width:100%}figcaption{font-size:.85rem;color:#444}")
+             "img{max-width:100%}figcaption{font-size:.85rem;color:#444}"
+             "@page{size:A4;margin:18mm}@media print{body{margin:0;max-width:none}h1,h2{break-after:avoid}"
+             "table,figure,tr{break-inside:avoid}thead{display:table-header-group}.note{border:1px solid #999}}")
     return (f'<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8"><title>{e(title(report))}</title>'
-            f"<style>{style}</style></head><body>{''.join(parts)}<footer><p>{e(FOOTER)}</p></footer></body></html>\n")
+            f"<style>{style}</style></head><body><main>{''.join(parts)}</main><footer><p>{e(FOOTER)}</p></footer>"
+            "</body></html>\n")
 
 
 def to_pdf(report: dict) -> bytes:

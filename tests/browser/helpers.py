@@ -109,3 +109,11 @@ IDLE_JS = """() => new Promise(resolve => {
 def wait_map_idle(frame: Frame) -> None:
     """Wait until the map has stopped panning/zooming (10 calm animation frames)."""
     frame.evaluate(IDLE_JS)
+
+
+def wait_idle(page: Page, settle_ms: int = 500) -> None:
+    """Wait until Streamlit has finished the run an action started (and the browser has painted)."""
+    page.wait_for_timeout(300)  # the run starts asynchronously after a click or key press
+    page.wait_for_function("() => { const a = document.querySelector('[data-testid=stApp]');"
+                           " return a && a.dataset.testScriptState === 'notRunning'; }", timeout=TIMEOUT_MS)
+    page.wait_for_timeout(settle_ms)

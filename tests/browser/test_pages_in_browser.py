@@ -118,7 +118,7 @@ def test_xss_payloads_show_as_text_in_directory_and_downloads_are_inert(web, sta
     for values in XSS_ROWS.values():
         detail.click()
         page.get_by_role("option", name=values["name"], exact=False).click()
-        expect(page.locator('[data-testid="stHeading"] h3')).to_have_text(values["name"])
+        expect(page.locator('[data-testid="stMain"] [data-testid="stHeading"] h2')).to_have_text(values["name"])
     main = page.locator('[data-testid="stMain"]')
     assert main.locator("img[src='x'], script:not([src]), b:text('fett'), svg[onload]").count() == 0
     assert main.locator("a[href^='javascript']").count() == 0
