@@ -51,6 +51,12 @@ _GERMAN_CONTROLS = """function label(el, text) { if (el) { el.title = text; el.s
 if (map.zoomControl) {
   label(map.zoomControl._zoomInButton, 'Vergrößern'); label(map.zoomControl._zoomOutButton, 'Verkleinern'); }
 map.on('popupopen', function (e) { label(e.popup._closeButton, 'Angaben schließen'); });"""
+#: Leaflet focuses the map on mouse-down; when the map reaches below the window, the browser then
+#: scrolls the app page between mouse-down and mouse-up and the click misses the marker.
+_FOCUS_WITHOUT_SCROLL = """var kb = map.keyboard;
+if (kb) { kb.disable();
+  kb._onMouseDown = function () { if (!this._focused) { this._map._container.focus({preventScroll: true}); } };
+  kb.enable(); }"""
 
 
 # --------------------------------------------------------------------------- base map
@@ -86,6 +92,7 @@ def base_map(gazetteer: Gazetteer, bounds: list[list[float]] | None = None, tile
     _background(m, gazetteer)
     Script("map.attributionControl.addAttribution({{ text }});", text=html_text(settings.ATTRIBUTION_BKG)).add_to(m)
     Script(_GERMAN_CONTROLS).add_to(m)
+    Script(_FOCUS_WITHOUT_SCROLL).add_to(m)
     Script("L.control.scale({imperial: false, maxWidth: 150}).addTo(map);").add_to(m)
     if fit:
         m.fit_bounds(bounds)

@@ -104,7 +104,7 @@ WRITES: dict[tuple[str, str], tuple[str, Call]] = {
 #: Public methods that write nothing, or are open to everyone by design (see the tests below).
 READS = {
     "Editor": {"check", "history"}, "Proposals": {"token", "all", "open", "diff", "propose"},
-    "Netzwerkarbeit": {"token", "snapshot", "validate"}, "BedarfRegister": {"load", "token", "validate"},
+    "Netzwerkarbeit": {"token", "snapshot", "validate", "annual_report"}, "BedarfRegister": {"load", "token", "validate"},
     "UserStore": {"token", "users", "has_users", "current", "authenticate"}, "PersonData": {"find"},
 }
 SERVICES = {"Editor": Editor, "Proposals": Proposals, "Netzwerkarbeit": Netzwerkarbeit, "BedarfRegister": BedarfRegister,
