@@ -33,3 +33,13 @@ def open_page(page: str | None, login: str | None = None, password: str | None =
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def rename_first_partner(data_dir: Path, name: str) -> None:
+    """Give the first partner of ``data_dir/partners.csv`` this name (e.g. a payload)."""
+    import pandas as pd
+
+    path = Path(data_dir) / "partners.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[0, "name"] = name
+    frame.to_csv(path, index=False)

@@ -10,7 +10,7 @@ import pytest
 from graph.errors import ValidationError
 from graph.model import Issue
 from graph.services import Directory
-from tests.apptest import APP, open_page
+from tests.apptest import APP, open_page, rename_first_partner
 
 PAGE_FILES = ["karte", "verzeichnis", "fallsuche", "abdeckung", "pflege", "netzwerk"]
 
@@ -118,12 +118,7 @@ def test_karte_lists_the_same_partners_as_the_map(data_dir):
 
 
 def test_verzeichnis_print_view_is_a_plain_escaped_table(tiny_data):
-    import pandas as pd
-
-    path = tiny_data / "partners.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.loc[0, "name"] = "<b>fett</b> & Co"
-    frame.to_csv(path, index=False)
+    rename_first_partner(tiny_data, "<b>fett</b> & Co")
     at = open_page("verzeichnis")
     at.toggle(key="verzeichnis_druck").set_value(True).run()
     (table,) = [h.proto.body for h in at.get("html") if h.proto.body.startswith("<div class=\"nk-druck\"")]

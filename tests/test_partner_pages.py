@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import rename_first_partner
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 KELL = "07235058"
 
@@ -130,12 +132,7 @@ def test_verzeichnis_offers_both_downloads(verzeichnis):
 
 
 def test_detail_escapes_markdown_and_html(tiny_data):
-    import pandas as pd
-
-    path = tiny_data / "partners.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.loc[0, "name"] = "**fett** <b>x</b> [klick](javascript:alert(1)) $x^2$ :red[rot]"
-    frame.to_csv(path, index=False)
+    rename_first_partner(tiny_data, "**fett** <b>x</b> [klick](javascript:alert(1)) $x^2$ :red[rot]")
     at = _page("views/verzeichnis.py")
     _set(at, "selectbox", "verzeichnis_detail", "p-000001")
     shown = at.main.header[0].value
