@@ -9,8 +9,10 @@ all under one service lock, so journal order equals write order. Partners are ne
 from __future__ import annotations
 
 import dataclasses
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 import pandas as pd
@@ -40,6 +42,11 @@ class Edit:
     expected_version: int
 
 
+def pflege_lock(data_dir: Path) -> AbstractContextManager[None]:
+    """The one lock of every service that writes partners with a journal entry (editing, erasure)."""
+    return exclusive(Path(data_dir) / ".pflege.lock", "Die Partnerpflege")
+
+
 def clean(record: Record) -> Record:
     """Content fields of a record as trimmed strings (unknown keys and stamps dropped)."""
     return {k: ("" if v is None else str(v)).strip() for k, v in record.items() if k in CONTENT_COLUMNS}
@@ -52,7 +59,6 @@ class Editor:
         self.directory = directory
         self.actor = actor
         self.journal = Journal.for_dir(directory.data_dir)
-        self._lock_path = directory.data_dir / ".pflege.lock"
 
     # ----------------------------------------------------------------- checks
     def check(self, record: Record, partner_id: str | None = None) -> list[Issue]:
@@ -109,7 +115,7 @@ class Editor:
         (nothing is ever deleted).
         """
         require_role(self.actor.rolle, EDIT_ROLE, "Letzte Änderung rückgängig machen")
-        with exclusive(self._lock_path, "Die Partnerpflege"):
+        with pflege_lock(self.directory.data_dir):
             entries = self.journal.entries(partner_id)
             target = undo_target(entries)
             if target is None:
@@ -144,7 +150,7 @@ class Editor:
                action_text: str = "Partner bearbeiten") -> tuple[list[Record], list[Record]]:
         """Add and change partners in one all-or-nothing write; returns (added, changed) as stored."""
         require_role(self.actor.rolle, EDIT_ROLE, action_text)
-        with exclusive(self._lock_path, "Die Partnerpflege"):
+        with pflege_lock(self.directory.data_dir):
             frame = self.directory.store.load()
             before = self._check_versions(frame, edits)
             merged = [{**before[e.partner_id], **clean(e.changes)} for e in edits]

@@ -31,13 +31,13 @@ import pandas as pd
 
 from graph.auth import Actor
 from graph.bedarfe import BEDARF_COLUMNS
-from graph.editing import EDIT_ROLE
+from graph.editing import EDIT_ROLE, pflege_lock
 from graph.errors import UsageError
 from graph.journal import Journal, draft
 from graph.netzwerk_model import KONTAKT_COLUMNS, ZUSTAENDIGKEIT_COLUMNS
 from graph.proposals import PROPOSAL_COLUMNS
 from graph.roles import require_role
-from graph.store._atomic import CsvTable, exclusive
+from graph.store._atomic import CsvTable
 
 if TYPE_CHECKING:
     from graph.services import Directory
@@ -86,7 +86,6 @@ class PersonData:
         self.directory = directory
         self.actor = actor
         self.journal = Journal.for_dir(directory.data_dir)
-        self._lock_path = directory.data_dir / ".pflege.lock"
 
     def find(self, name: str) -> list[Fundstelle]:
         """Every occurrence of the name in the data files and the journal."""
@@ -119,7 +118,7 @@ class PersonData:
                "partner": sorted({f.kennung for f in erasable if f.datei == "partners.csv"})}
         if dry_run or not erasable:
             return {**doc, "nicht_geloescht": [asdict(f) for f in before if f.loeschung == KEEP]}
-        with exclusive(self._lock_path, "Die Partnerpflege"):
+        with pflege_lock(self.directory.data_dir):
             self._erase_partners(pattern)
             self.journal.redact(lambda text: pattern.sub(REDACTED, text))
             others = {file: n for file, table in self._other_tables().items()
