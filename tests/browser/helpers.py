@@ -10,6 +10,9 @@ TIMEOUT_MS = 60_000
 #: Number of partner markers on the map (clustered or not), counted in Leaflet itself.
 COUNT_MARKERS_JS = ("() => { let n = 0; map_div.eachLayer(l => { if (l.nkPartnerLayer) n += l.getLayers().length; });"
                     " return n; }")
+# streamlit-folium appends the map's <link rel=stylesheet> tags without waiting for them: the map can be
+# drawn (and a test can read styles or run axe) before karte.css applies. A link's ``sheet`` is set once loaded.
+STYLES_LOADED_JS = "() => [...document.querySelectorAll('link[rel=stylesheet]')].every(l => l.sheet !== null)"
 
 
 def open_page(page: Page, base_url: str, path: str) -> Page:
@@ -46,19 +49,21 @@ def choose(page: Page, label: str, option: str) -> None:
 
 
 def _find_map(page: Page, ok, what: str, timeout_s: float) -> Frame:
-    """Poll the (possibly re-mounting) map iframe until ``ok(marker_count)`` holds."""
+    """Poll the (possibly re-mounting) map iframe until its stylesheets are loaded and ``ok(marker_count)`` holds."""
     deadline = time.monotonic() + timeout_s
-    seen = None
+    seen, styled = None, False
     while time.monotonic() < deadline:
         for frame in [f for f in page.frames if "streamlit_folium" in f.url and not f.is_detached()]:
             try:
                 seen = marker_count(frame)
+                styled = frame.evaluate(STYLES_LOADED_JS)
             except Error:
                 continue  # Leaflet not loaded yet, or the iframe is being replaced after a rerun
-            if ok(seen):
+            if ok(seen) and styled:
                 return frame
         page.wait_for_timeout(200)  # (not time.sleep: Playwright only processes events inside its calls)
-    raise AssertionError(f"Karte zeigt {seen} Partner, erwartet: {what}")
+    raise AssertionError(f"Karte zeigt {seen} Partner, erwartet: {what}"
+                         + ("" if styled else "; Stylesheets der Karte nicht geladen"))
 
 
 def map_frame(page: Page, markers_at_least: int = 0, timeout_s: float = TIMEOUT_MS / 1000) -> Frame:
