@@ -116,6 +116,18 @@ def wait_map_idle(frame: Frame) -> None:
     frame.evaluate(IDLE_JS)
 
 
+def download(page: Page, label: str) -> bytes:
+    """Click the download button ``label`` once the app is idle; return the file's bytes.
+
+    Streamlit drops the files of the previous run when a run ends, so a button clicked while a run is still
+    going can point at a file that is gone (404, no download) — the same would happen to a hurried user.
+    """
+    wait_idle(page, settle_ms=200)
+    with page.expect_download(timeout=TIMEOUT_MS) as dl:
+        page.get_by_role("button", name=label).click()
+    return dl.value.path().read_bytes()
+
+
 def wait_idle(page: Page, settle_ms: int = 500) -> None:
     """Wait until Streamlit has finished the run an action started (and the browser has painted)."""
     page.wait_for_timeout(300)  # the run starts asynchronously after a click or key press

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from graph.matching import Query
 from graph.services import Directory
 from graph.settings import DEFAULT_DATA_DIR
-from tests.browser.helpers import TIMEOUT_MS, choose, open_page, wait_for_markers
+from tests.browser.helpers import TIMEOUT_MS, choose, download, open_page, wait_for_markers
 
 FREE_TEXT = "Hausaufgabn"  # a typo: recognised, but never part of partner data
 
@@ -30,9 +30,7 @@ def test_search_shows_cards_map_and_pdf_without_leaving_traces_in_urls(web, samp
     expect(page.get_by_text(f"1. {expected[0]['name']}", exact=True)).to_be_visible()
     frame = wait_for_markers(page, len(expected))
     assert frame.locator("path[stroke='#d50000']").count() == 1  # the family's Gemeinde, outlined
-    with page.expect_download() as dl:
-        page.get_by_role("button", name="PDF herunterladen").click()
-    pdf = PdfReader(io.BytesIO(open(dl.value.path(), "rb").read()))
+    pdf = PdfReader(io.BytesIO(download(page, "PDF herunterladen")))
     text = " ".join(p.extract_text() for p in pdf.pages)
     assert expected[0]["name"] in text.replace("\n", " ") and FREE_TEXT not in text
     assert "?" not in page.url and not any(FREE_TEXT in u for u in web.requests)

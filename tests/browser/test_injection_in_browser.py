@@ -19,7 +19,7 @@ from graph.editing import Editor
 from graph.proposals import Proposals
 from graph.services import Directory
 from graph.store._atomic import CsvTable
-from tests.browser.helpers import TIMEOUT_MS, choose, map_frame, open_page
+from tests.browser.helpers import TIMEOUT_MS, choose, download, map_frame, open_page
 from tests.browser.test_abdeckung_browser import OPEN_ALL_TOOLTIPS_JS
 from tests.payloads import FORMULAS, HTML_PARTNER, RAN_JS, formula_cells, html_payload
 from tests.test_injection import cells_of
@@ -81,12 +81,6 @@ def inert_document(web, html: str) -> None:
     text = doc.locator("body").inner_text()
     doc.close()
     assert not ran and html_payload("name") in text
-
-
-def download(page, label: str) -> bytes:
-    with page.expect_download(timeout=TIMEOUT_MS) as dl:
-        page.get_by_role("button", name=label).click()
-    return dl.value.path().read_bytes()
 
 
 def test_fallsuche_netzwerk_and_abdeckung_show_payloads_as_text(web, start_app, attacked):

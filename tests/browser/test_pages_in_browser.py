@@ -11,9 +11,19 @@ from playwright.sync_api import expect
 from graph.filters import PartnerFilter, PartnerIndex
 from graph.services import Directory
 from graph.settings import ATTRIBUTION_BKG, DEFAULT_DATA_DIR
+from tests.browser.helpers import (
+    choose,
+    download,
+    expect_metric,
+    fill,
+    map_frame,
+    marker_count,
+    open_page,
+    show_marker,
+    wait_for_markers,
+    wait_map_idle,
+)
 from tests.payloads import XSS_ROWS
-from tests.browser.helpers import (choose, expect_metric, fill, map_frame, marker_count, open_page, show_marker,
-                                   wait_for_markers, wait_map_idle)
 
 ON_MAP = "Partner auf der Karte"
 FOUND = "Gefundene Partner"
@@ -140,15 +150,12 @@ def test_xss_payloads_show_as_text_in_directory_and_downloads_are_inert(web, sta
     assert main.locator("a[href^='javascript']").count() == 0
     # the table's own CSV export would not neutralise formulas, so it is hidden
     expect(grid.locator("button[aria-label='Download as CSV']")).to_be_hidden()
-    with page.expect_download() as dl:
-        page.get_by_role("button", name="CSV herunterladen").click()
-    csv = dl.value.path().read_text(encoding="utf-8-sig")
+    csv = download(page, "CSV herunterladen").decode("utf-8-sig")
     assert "'=1+1" in csv and ";=1+1" not in csv
-    with page.expect_download() as dl:
-        page.get_by_role("button", name="Excel herunterladen").click()
+    xlsx = download(page, "Excel herunterladen")
     from openpyxl import load_workbook
 
-    ws = load_workbook(io.BytesIO(dl.value.path().read_bytes())).active
+    ws = load_workbook(io.BytesIO(xlsx)).active
     cells = [c for row in ws.iter_rows() for c in row]
     assert "'=1+1" in [c.value for c in cells]
     assert not [c for c in cells if c.data_type == "f"]
