@@ -8,10 +8,10 @@ known as a *location* for partners but is not part of the Kreis' area tree.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -70,7 +70,7 @@ class Gazetteer:
         self._name_index = self._build_name_index()
 
     @classmethod
-    def from_dir(cls, geo_dir: str | Path) -> "Gazetteer":
+    def from_dir(cls, geo_dir: str | Path) -> Gazetteer:
         """Load the gazetteer from a ``data/geo`` folder."""
         return cls(Path(geo_dir))
 

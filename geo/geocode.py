@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -67,7 +67,7 @@ class Geocoder:
         self._limited: Callable | None = None
 
     @classmethod
-    def from_settings(cls, gazetteer: Gazetteer, data_dir: str | Path) -> "Geocoder":
+    def from_settings(cls, gazetteer: Gazetteer, data_dir: str | Path) -> Geocoder:
         """Configured from the environment (see :mod:`graph.settings`), cache in the data folder."""
         from graph.settings import geocoder_settings
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import folium
 import numpy as np
@@ -13,8 +13,16 @@ from jinja2 import Template
 
 from geo.gazetteer import Gazetteer
 from geo.map_kit import STATIC_URL, Script, html_text, script_json, use_local_assets
-from graph.listing import BARRIEREFREI_LABELS, age_text, date_text, languages_text, mailto_href, offers_text
-from graph.listing import tel_href, web_href
+from graph.listing import (
+    BARRIEREFREI_LABELS,
+    age_text,
+    date_text,
+    languages_text,
+    mailto_href,
+    offers_text,
+    tel_href,
+    web_href,
+)
 from graph.taxonomy import Taxonomy
 
 SRZ_KATEGORIE = "sozialraumzentrum"

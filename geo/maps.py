@@ -23,15 +23,24 @@ Typical use::
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import folium
 import numpy as np
 
-from geo.gazetteer import Gazetteer, TRIER_AGS
+from geo.gazetteer import TRIER_AGS, Gazetteer
 from geo.map_kit import ASSETS, STATIC_URL, Script, external_assets, html_text, use_local_assets  # noqa: F401
-from geo.map_markers import (PartnerLayer, add_legend, add_partner_points, add_partners, legend_html,  # noqa: F401
-                             marker_html, partner_points, popup_html, text_colour)
+from geo.map_markers import (  # noqa: F401
+    PartnerLayer,
+    add_legend,
+    add_partner_points,
+    add_partners,
+    legend_html,
+    marker_html,
+    partner_points,
+    popup_html,
+    text_colour,
+)
 from graph import settings
 from graph.taxonomy import Taxonomy
 

@@ -9,11 +9,12 @@ all under one service lock, so journal order equals write order. Partners are ne
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -55,7 +56,7 @@ def clean(record: Record) -> Record:
 class Editor:
     """Writes on behalf of one actor."""
 
-    def __init__(self, directory: "Directory", actor: Actor) -> None:
+    def __init__(self, directory: Directory, actor: Actor) -> None:
         self.directory = directory
         self.actor = actor
         self.journal = Journal.for_dir(directory.data_dir)
@@ -130,8 +131,8 @@ class Editor:
             return self.update(partner_id, changes, expected_version, aktion="rueckgaengig",
                                quelle=f"{UNDO_PREFIX}{target.nr}")
 
-    def geocode(self, partner_ids: Iterable[str], geocoder: "Geocoder", progress: "Progress | None" = None,
-                ) -> dict[str, "GeocodeResult"]:
+    def geocode(self, partner_ids: Iterable[str], geocoder: Geocoder, progress: Progress | None = None,
+                ) -> dict[str, GeocodeResult]:
         """Determine coordinates from the address and save them (journaled).
 
         An approximate result (Gemeinde reference point) only replaces *missing* coordinates,
@@ -163,7 +164,7 @@ class Editor:
                 raise ValidationError(errors)
             self._write(merged, fresh, edits)
             stored = self.directory.store.load().set_index("id", drop=False)
-            get = lambda pid: {k: str(v) for k, v in stored.loc[pid].to_dict().items()}  # noqa: E731
+            get = lambda pid: {k: str(v) for k, v in stored.loc[pid].to_dict().items()}
             added = [get(r["id"]) for r in fresh]
             changed = [get(m["id"]) for m in merged]
             who = (self.actor.name, self.actor.rolle)

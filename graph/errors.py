@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from graph.model import Issue
@@ -15,7 +16,7 @@ class NetzwerkError(Exception):
 class ValidationError(NetzwerkError, ValueError):
     """Input data violates the data contract; ``issues`` lists every problem."""
 
-    def __init__(self, issues: Sequence["Issue"], message: str | None = None) -> None:
+    def __init__(self, issues: Sequence[Issue], message: str | None = None) -> None:
         self.issues = list(issues)
         if message is None:
             first = self.issues[0] if self.issues else None

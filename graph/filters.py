@@ -21,9 +21,9 @@ matches partners whose range overlaps it (missing bounds = any age).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import Iterable
 
 import numpy as np
 import pandas as pd

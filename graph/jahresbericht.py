@@ -23,7 +23,7 @@ import pandas as pd
 from geo.gazetteer import Gazetteer
 from graph import analysis
 from graph.coverage import STATUS, gap_list, sozialraum_summary
-from graph.kontaktpflege import UEBERFAELLIG, NIE, contact_status, contacts_by_partner
+from graph.kontaktpflege import NIE, UEBERFAELLIG, contact_status, contacts_by_partner
 from graph.netzwerk_model import KONTAKT_ARTEN, KREISWEIT
 from graph.netzwerkarbeit import NetzwerkSnapshot
 from graph.stats import is_sample_data
@@ -130,13 +130,13 @@ def _contacts(ns: NetzwerkSnapshot, here: pd.DataFrame, sozialraum: str, jahr: i
     reached = set(contacts_by_partner(mine)["partner"])
     status = contact_status(here, ns.kontakte, ns.zustaendigkeiten, ns.snap.taxonomy.contact_months, ende)
     return {
-        "anzahl": int(len(mine)), "anzahl_vorjahr": int(len(previous)),
+        "anzahl": len(mine), "anzahl_vorjahr": len(previous),
         "nach_art": {a: int((mine["art"] == a).sum()) for a in KONTAKT_ARTEN},
         "nach_monat": per_month, "partner_erreicht": len(reached),
         "kreisweit": int((in_year["sozialraum"] == KREISWEIT).sum()),
         "netzwerktreffen": [{"datum": d.isoformat(), "thema": t, "partner": len([x for x in p.split(";") if x])}
                             for d, t, p in zip(treffen["_d"], treffen["thema"], treffen["partner"])],
-        "ueberfaellig": int(status["status"].isin([UEBERFAELLIG, NIE]).sum()), "partner_aktiv": int(len(status)),
+        "ueberfaellig": int(status["status"].isin([UEBERFAELLIG, NIE]).sum()), "partner_aktiv": len(status),
     }
 
 
@@ -153,8 +153,8 @@ def _cooperations(ns: NetzwerkSnapshot, here: set[str], jahr: int, ende: date, v
     new = k[k["seit"].str.startswith(y) & (k["seit"] <= e)]
     ended = k[k["bis"].str.startswith(y) & (k["bis"] <= e)]
     running = analysis.running_on(k, ende)
-    return {"neu": listed(new, "seit"), "beendet": listed(ended, "bis"), "laufend": int(len(running)),
-            "laufend_vorjahr": int(len(analysis.running_on(k, vorjahr_ende))),
+    return {"neu": listed(new, "seit"), "beendet": listed(ended, "bis"), "laufend": len(running),
+            "laufend_vorjahr": len(analysis.running_on(k, vorjahr_ende)),
             "nach_art": running["art"].value_counts().to_dict()}
 
 
@@ -198,7 +198,7 @@ def _gaps(matrix: pd.DataFrame, in_year: pd.DataFrame) -> dict:
     top = gap_list(matrix, in_year).head(TOP_LUECKEN)
     return {
         "gemeinden": int(matrix["ags"].nunique()), "einwohner": int(matrix.drop_duplicates("ags")["einwohner"].sum()),
-        "schluessel": int(len(summary)), "ohne_luecke": int(len(summary) - len(gaps)),
+        "schluessel": len(summary), "ohne_luecke": int(len(summary) - len(gaps)),
         "luecken": [{c: (v.item() if hasattr(v, "item") else v) for c, v in r.items()}
                     for r in gaps[fields].to_dict("records")],
         "top": [{"gemeinde": r.gemeinde, "ags": r.ags, "key": r.key, "typ": r.typ, "label": r.label, "status": r.status,

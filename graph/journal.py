@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
 
 from graph.model import PARTNER_COLUMNS, Record
 from graph.store._atomic import atomic_write_bytes, exclusive, file_token
@@ -90,7 +90,7 @@ class Journal:
         self._lock_path = self.path.parent / f".{self.path.stem}.lock"
 
     @classmethod
-    def for_dir(cls, data_dir: str | Path) -> "Journal":
+    def for_dir(cls, data_dir: str | Path) -> Journal:
         """The journal of a data folder."""
         return cls(Path(data_dir) / JOURNAL_FILE)
 

@@ -10,11 +10,10 @@ date; a partner without any recorded contact is überfällig as well („noch ke
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 import pandas as pd
-
 
 UEBERFAELLIG = "überfällig"
 NIE = "noch kein Kontakt"

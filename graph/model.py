@@ -7,9 +7,10 @@ Validation collects *every* problem as an :class:`Issue` and never raises; the C
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -94,7 +95,7 @@ def next_id(existing: Iterable[str]) -> str:
     return f"p-{(max(numbers) + 1 if numbers else 1):06d}"
 
 
-def validate_partners(frame: pd.DataFrame, gazetteer: "Gazetteer", taxonomy: "Taxonomy", *,
+def validate_partners(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxonomy, *,
                       first_row: int = FIRST_DATA_ROW, known_ids: Iterable[str] = (),
                       today: date | None = None) -> list[Issue]:
     """Check a frame of raw (string) partner rows against the contract; return all issues.
@@ -241,7 +242,7 @@ class _Checker:
                  lambda v: f"Kapazität muss eine ganze Zahl von 0 bis 999.999 sein (Plätze bzw. Fälle pro Jahr; "
                            f"leer = unbekannt): „{_short(v)}“")
 
-    def places(self, gaz: "Gazetteer") -> None:
+    def places(self, gaz: Gazetteer) -> None:
         ags = self.f["ags"].str.strip()
         bad_format = self.filled["ags"] & ~ags.str.fullmatch(_AGS)
         self.add(bad_format, "ags", lambda v: f"AGS muss achtstellig sein: „{_short(v)}“")
@@ -251,7 +252,7 @@ class _Checker:
         self._plz_matches(gaz, ags, known)
         self._coordinates(gaz, ags, known)
 
-    def _plz_matches(self, gaz: "Gazetteer", ags: pd.Series, known: pd.Series) -> None:
+    def _plz_matches(self, gaz: Gazetteer, ags: pd.Series, known: pd.Series) -> None:
         plz = self.f["plz"].str.strip()
         pairs = pd.MultiIndex.from_arrays([gaz.plz["plz"], gaz.plz["ags"]])
         wrong = (known & plz.str.fullmatch(_PLZ) & plz.isin(set(gaz.plz["plz"]))
@@ -262,7 +263,7 @@ class _Checker:
                                      f"PLZ {p} gehört nicht zu {gaz.orte.at[a, 'name']} (dort: {', '.join(gaz.plz_of(a))})",
                                      "hinweis"))
 
-    def _coordinates(self, gaz: "Gazetteer", ags: pd.Series, known: pd.Series) -> None:
+    def _coordinates(self, gaz: Gazetteer, ags: pd.Series, known: pd.Series) -> None:
         lat_s, lon_s = self.f["lat"].str.strip(), self.f["lon"].str.strip()
         has_lat, has_lon = self.filled["lat"], self.filled["lon"]
         self.add(has_lat ^ has_lon, "lat", "Breite und Länge müssen beide angegeben sein oder beide fehlen")
@@ -289,7 +290,7 @@ class _Checker:
             self.issues.append(Issue(int(self.rows[i]), "lat",
                                      f"Koordinaten liegen {_km(d)} außerhalb der Gemeinde {name}.{hint}"))
 
-    def einzugsgebiet(self, gaz: "Gazetteer") -> None:
+    def einzugsgebiet(self, gaz: Gazetteer) -> None:
         from graph.errors import NotFoundError
 
         def check(value: str) -> list[str]:

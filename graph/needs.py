@@ -12,8 +12,9 @@ reported, never guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -51,7 +52,7 @@ class NeedMatch:
 class NeedVocabulary:
     """Phrase index over the taxonomy's need tags (and category words, for hints)."""
 
-    def __init__(self, taxonomy: "Taxonomy") -> None:
+    def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
         self.phrases: dict[str, list[str]] = {}
         for tag, words in taxonomy.synonyms().items():
@@ -160,10 +161,10 @@ def language_code(text: str) -> str:
     raise NotFoundError(f"Unbekannte Sprache „{raw}“ (ISO-639-1-Code wie ar, tr, uk oder deutscher Name).{extra}")
 
 
-def build_query(gazetteer: "Gazetteer", taxonomy: "Taxonomy", gemeinde: str, bedarf: Iterable[str] = (),
+def build_query(gazetteer: Gazetteer, taxonomy: Taxonomy, gemeinde: str, bedarf: Iterable[str] = (),
                 kategorie: str | None = None, alter: int | None = None, sprache: str | None = None,
                 barrierefrei: bool = False, umkreis_km: float | None = None, limit: int | None = 10,
-                vocabulary: NeedVocabulary | None = None) -> "Query":
+                vocabulary: NeedVocabulary | None = None) -> Query:
     """Resolve the Lotse's input (names, free text) into a :class:`graph.matching.Query`.
 
     Raises :class:`NotFoundError` (German, with suggestions) for an unknown or ambiguous

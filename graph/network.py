@@ -9,7 +9,7 @@ the Gemeinde or to an area containing it.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import networkx as nx
 import pandas as pd

@@ -9,8 +9,8 @@ cases or families: the topic is checked with :func:`graph.privacy.check_anonymou
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Iterable
 
 import numpy as np
 import pandas as pd

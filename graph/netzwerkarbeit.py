@@ -13,17 +13,22 @@ need only the ``netzwerk`` role, and must never reach the public directory expor
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Iterable, Mapping
 
 import pandas as pd
 
 from graph.errors import NetzwerkError, NotFoundError, RecordConflictError, ValidationError
 from graph.model import KOOPERATION_COLUMNS, Issue, Record, validate_kooperationen
-from graph.netzwerk_model import (KONTAKT_COLUMNS, ZUSTAENDIGKEIT_COLUMNS, normalise_name, validate_kontakte,
-                                  validate_zustaendigkeiten)
+from graph.netzwerk_model import (
+    KONTAKT_COLUMNS,
+    ZUSTAENDIGKEIT_COLUMNS,
+    normalise_name,
+    validate_kontakte,
+    validate_zustaendigkeiten,
+)
 from graph.privacy import check_anonymous
 from graph.roles import require_role
 from graph.services import Directory, Snapshot

@@ -82,7 +82,7 @@ def name_pattern(name: str) -> re.Pattern:
 class PersonData:
     """Find, export and erase one person's name in the data folder (role ``leitstelle`` or higher)."""
 
-    def __init__(self, directory: "Directory", actor: Actor) -> None:
+    def __init__(self, directory: Directory, actor: Actor) -> None:
         self.directory = directory
         self.actor = actor
         self.journal = Journal.for_dir(directory.data_dir)

@@ -10,8 +10,9 @@ check, journal). Proposals without login must name the sender and are capped at
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -39,7 +40,7 @@ MAX_REASON = 1000
 class Proposals:
     """The proposals of one data folder."""
 
-    def __init__(self, directory: "Directory") -> None:
+    def __init__(self, directory: Directory) -> None:
         self.directory = directory
         self.table = CsvTable(directory.data_dir / PROPOSAL_FILE, PROPOSAL_COLUMNS)
 

@@ -3,8 +3,8 @@ changed but not yet checked — and the "Prüfung fällig" list."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Iterable
 
 import pandas as pd
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import pandas as pd
@@ -19,8 +20,8 @@ from graph.store import Repository, open_store
 from graph.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
-    from graph.matching import Matcher
     from graph.bedarfe import BedarfRegister
+    from graph.matching import Matcher
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Snapshot:
         return build_graph(self.partners, self.gazetteer, self.taxonomy, self.kooperationen)
 
     @cached_property
-    def matcher(self) -> "Matcher":
+    def matcher(self) -> Matcher:
         """The Fallsuche index over all partners (built once per data version)."""
         from graph.matching import Matcher
 
@@ -68,7 +69,7 @@ class Directory:
         self.store: Repository = open_store(backend or settings.store_backend(), self.data_dir, self.validate_rows)
 
     @cached_property
-    def bedarfe(self) -> "BedarfRegister":
+    def bedarfe(self) -> BedarfRegister:
         """The Bedarfsmeldungen register (``bedarfe.csv`` in the data folder)."""
         from graph.bedarfe import BedarfRegister
 

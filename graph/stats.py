@@ -38,8 +38,8 @@ def directory_stats(snap: Snapshot) -> dict:
     names = area_names(gaz)
     checked = pd.to_datetime(active["geprueft_am"].replace("", None), errors="coerce")
     return {
-        "partner_gesamt": int(len(snap.partners)),
-        "partner_aktiv": int(len(active)),
+        "partner_gesamt": len(snap.partners),
+        "partner_aktiv": len(active),
         "sozialraeume": [
             {"id": sr, "name": names[sr], "anzahl": int(table.loc[sr].sum()),
              "kategorien": {k: int(v) for k, v in table.loc[sr].items()}}

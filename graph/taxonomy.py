@@ -56,7 +56,7 @@ class Taxonomy:
         self.angebote = tags
 
     @classmethod
-    def from_csv(cls, path: str | Path) -> "Taxonomy":
+    def from_csv(cls, path: str | Path) -> Taxonomy:
         """Load ``taxonomie.csv``."""
         return cls(pd.read_csv(path, dtype=str, keep_default_na=False))
 

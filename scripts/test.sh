@@ -14,6 +14,7 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "Hinweis: /usr/bin/chromium fehlt – Browser-Tests werden übersprungen (apt-get install chromium)." >&2
   fi
 fi
+python3 -m ruff check --quiet . || { echo "Fehler: Stilprüfung (ruff check .) nicht bestanden." >&2; exit 1; }
 set +e
 python3 -m pytest "$@"
 rc=$?

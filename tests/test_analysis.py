@@ -18,7 +18,7 @@ from graph.model import parse_partners
 from tests.conftest import frame_of, make_partner
 
 DAY = date(2026, 6, 1)
-SAAR = dict(ags="07235118", ort="Saarburg", plz="54439", lat="49.6056", lon="6.5516")
+SAAR = {"ags": "07235118", "ort": "Saarburg", "plz": "54439", "lat": "49.6056", "lon": "6.5516"}
 
 
 @pytest.fixture

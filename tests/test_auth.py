@@ -60,7 +60,7 @@ def test_too_many_failures_lock_the_name_even_for_the_right_password(users):
 
 
 def test_success_resets_the_failure_count(users):
-    store, clock = users
+    store, _clock = users
     for _ in range(MAX_FAILURES - 1):
         with pytest.raises(AuthenticationError):
             store.authenticate("anna", "vertippt-123")

@@ -41,7 +41,7 @@ def test_search_leaves_the_data_folder_byte_identical(data_dir, tmp_path):
     before, everything_before = tree(data_dir), tree(tmp_path)
     at = search(page(), gemeinde="07235132", bedarfe=["erziehungsberatung"], freitext=SECRET, alter=7, sprache="ar",
                 barrierefrei=True)
-    assert [s.value for s in at.main.header][0].endswith("für Tawern")
+    assert next(s.value for s in at.main.header).endswith("für Tawern")
     assert at.get("download_button"), "handout downloads missing"
     assert tree(data_dir) == before  # same files, same bytes, nothing new
     assert tree(tmp_path) == everything_before
@@ -99,6 +99,6 @@ def test_case_map_is_offline_and_keeps_gemeinde_and_results_in_view(directory):
     html = m.get_root().render()
     assert external_assets(m) == [] and "<script>alert(1)" not in html
     assert html.count("fitBounds(") == 1 and "#d50000" in html  # one zoom; the Gemeinde outlined
-    (south, west), (north, east) = m._children[[k for k in m._children if k.startswith("fit_bounds")][0]].bounds
+    (south, west), (north, east) = m._children[next(k for k in m._children if k.startswith("fit_bounds"))].bounds
     for lat, lon in zip(partners["lat"], partners["lon"]):
         assert south < lat < north and west < lon < east

@@ -34,7 +34,7 @@ def test_start_page_leads_each_role_to_its_pages(data_dir):
 @pytest.mark.parametrize("page", PAGE_FILES)
 def test_every_page_explains_itself(data_dir, page):
     at = open_page(page)
-    assert [e.label for e in at.expander][0] == "ℹ️ So funktioniert diese Seite"
+    assert next(e.label for e in at.expander) == "ℹ️ So funktioniert diese Seite"
 
 
 def test_sozialraum_chosen_once_is_preselected_on_other_pages(data_dir):

@@ -14,7 +14,7 @@ from graph.netzwerk_model import KONTAKT_COLUMNS, ZUSTAENDIGKEIT_COLUMNS
 from graph.settings import ENV_DATA
 from tests.conftest import frame_of, make_partner
 
-SAAR = dict(ags="07235118", ort="Saarburg", plz="54439", lat="49.6056", lon="6.5516")
+SAAR = {"ags": "07235118", "ort": "Saarburg", "plz": "54439", "lat": "49.6056", "lon": "6.5516"}
 TODAY = date(2026, 11, 26)
 PAYLOAD = "Kein Sportangebot <b>vor Ort</b> & lange Wege"
 BEDARFE = [  # (id, datum, ags, bedarf, text)

@@ -2,8 +2,14 @@
 
 from collections import Counter
 
-from graph.network import (area_path, gemeinden_in, partner_neighbourhood, partners_located_in,
-                           partners_serving, partners_serving_area)
+from graph.network import (
+    area_path,
+    gemeinden_in,
+    partner_neighbourhood,
+    partners_located_in,
+    partners_serving,
+    partners_serving_area,
+)
 from graph.services import Directory
 
 

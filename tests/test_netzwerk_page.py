@@ -7,7 +7,6 @@ from streamlit.testing.v1 import AppTest
 from tests.apptest import open_page
 
 
-
 def _page(login: str | None = None) -> AppTest:
     return open_page("netzwerk", login)
 

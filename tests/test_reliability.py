@@ -115,7 +115,7 @@ def _editor(data_dir: str, proc_no: int, ids: list[str], edits: int, out) -> Non
                 accepted.append((pid, token))
             except ConflictError:
                 rejected.append((pid, token))
-    except Exception as exc:  # report instead of hanging the parent
+    except Exception as exc:  # noqa: BLE001 — report instead of hanging the parent
         out.put(exc)
         return
     out.put((accepted, rejected))

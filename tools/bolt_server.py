@@ -19,9 +19,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 START_TIMEOUT_S = 30.0
 _PORTS = (20000, 32767)  # Bolt port must fit a signed 16-bit integer

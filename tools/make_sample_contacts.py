@@ -23,9 +23,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.gazetteer import Gazetteer  # noqa: E402
-from graph.netzwerk_model import KONTAKT_COLUMNS, KREISWEIT, ZUSTAENDIGKEIT_COLUMNS  # noqa: E402
-from graph.privacy import personal_data_findings  # noqa: E402
+from geo.gazetteer import Gazetteer
+from graph.netzwerk_model import KONTAKT_COLUMNS, KREISWEIT, ZUSTAENDIGKEIT_COLUMNS
+from graph.privacy import personal_data_findings
 
 SEED = 20261102
 REFERENCE_DAY = date(2026, 11, 1)

@@ -36,10 +36,10 @@ from shapely.geometry import Point
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.distance import haversine_km  # noqa: E402
-from geo.gazetteer import TRIER_AGS, Gazetteer  # noqa: E402
-from geo.names import normalize_name  # noqa: E402
-from graph.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS  # noqa: E402
+from geo.distance import haversine_km
+from geo.gazetteer import TRIER_AGS, Gazetteer
+from geo.names import normalize_name
+from graph.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS
 
 SEED = 20261101
 REFERENCE_DAY = date(2026, 11, 1)

@@ -13,17 +13,26 @@ import io
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.browser.helpers import (TIMEOUT_MS, choose, fill, map_frame, metric, open_page, wait_for_markers,  # noqa: E402
-                                   wait_idle, wait_map_idle)
-from tests.browser.server import CHROMIUM, LAUNCH_ARGS, AppServer  # noqa: E402
+from tests.browser.helpers import (
+    TIMEOUT_MS,
+    choose,
+    fill,
+    map_frame,
+    metric,
+    open_page,
+    wait_for_markers,
+    wait_idle,
+    wait_map_idle,
+)
+from tests.browser.server import CHROMIUM, LAUNCH_ARGS, AppServer
 
 OUT = ROOT / "docs" / "screenshots"
 VIEWPORT = {"width": 1440, "height": 1000}

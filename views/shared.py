@@ -8,9 +8,9 @@ import time
 import streamlit as st
 
 from graph import settings, stats
-from graph.filters import PartnerIndex
 from graph.auth import ANONYMOUS, Actor, UserStore
 from graph.errors import AuthenticationError, NetzwerkError
+from graph.filters import PartnerIndex
 from graph.roles import ROLE_LABELS
 from graph.services import Directory, Snapshot
 

@@ -6,9 +6,9 @@ workshop mode). Query parameters carry UI state only (``?praesentation=1``), nev
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import streamlit as st
 

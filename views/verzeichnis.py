@@ -10,8 +10,17 @@ import streamlit as st
 from geo.names import search_key
 from graph.io.printview import print_block
 from graph.io.tabular import to_csv_bytes, to_xlsx_bytes
-from graph.listing import TABLE_COLUMNS, age_text, date_text, languages_text, mailto_href, offers_text
-from graph.listing import partner_table, tel_href, web_href
+from graph.listing import (
+    TABLE_COLUMNS,
+    age_text,
+    date_text,
+    languages_text,
+    mailto_href,
+    offers_text,
+    partner_table,
+    tel_href,
+    web_href,
+)
 from graph.network import partner_neighbourhood
 from views import hilfe
 from views.partner_filters import filtered_page, show_empty_state

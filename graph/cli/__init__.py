@@ -13,8 +13,9 @@ import json
 import keyword
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from graph.errors import NetzwerkError, NotFoundError, UsageError, ValidationError
 

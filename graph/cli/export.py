@@ -19,5 +19,5 @@ def run(args) -> Result:
 
     snap = directory_from(args).snapshot()
     files = write_export(snap, args.format, args.out)
-    doc = {"ok": True, "format": args.format, "partners": int(len(snap.raw)), "files": [str(f) for f in files]}
+    doc = {"ok": True, "format": args.format, "partners": len(snap.raw), "files": [str(f) for f in files]}
     return Result(0, doc, f"{len(snap.raw)} Partner exportiert: " + ", ".join(str(f) for f in files))

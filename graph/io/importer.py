@@ -10,8 +10,9 @@ Coordinates in the file are kept; only rows without coordinates are geocoded.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -84,7 +85,7 @@ class ImportPlan:
     def summary(self) -> dict:
         """The CLI's JSON document (``ok``, ``added``, ``updated``, ``errors`` … per DESIGN.md)."""
         column = {v: k for k, v in self.mapping.items()}
-        issue = lambda i: {**i.as_dict(), "column": column.get(i.field, i.field)}  # noqa: E731
+        issue = lambda i: {**i.as_dict(), "column": column.get(i.field, i.field)}
         return {"ok": self.ok, "file": self.filename, "dialect": self.dialect, "columns": self.mapping,
                 "added": self.count("neu"), "updated": self.count("geaendert"),
                 "unchanged": self.count("unveraendert"), "rejected": self.count("fehler"),
@@ -95,7 +96,7 @@ class ImportPlan:
                           "changes": r.changes if r.status == "geaendert" else {}} for r in self.rows]}
 
 
-def plan_import(data: bytes, filename: str, directory: "Directory", merge: Mapping[int, str] | None = None) -> ImportPlan:
+def plan_import(data: bytes, filename: str, directory: Directory, merge: Mapping[int, str] | None = None) -> ImportPlan:
     """Preview the import of a CSV/.xlsx file; ``merge`` maps a row to the partner it should update."""
     try:
         table = read_table(data, filename)
@@ -111,8 +112,8 @@ def plan_import(data: bytes, filename: str, directory: "Directory", merge: Mappi
     return plan
 
 
-def apply_import(plan: ImportPlan, editor: Editor, *, valid_only: bool = False, geocoder: "Geocoder | None" = None,
-                 progress: "Progress | None" = None) -> dict:
+def apply_import(plan: ImportPlan, editor: Editor, *, valid_only: bool = False, geocoder: Geocoder | None = None,
+                 progress: Progress | None = None) -> dict:
     """Write the plan all-or-nothing (or only valid rows); returns counts, hints and the rejected file."""
     require_role(editor.actor.rolle, EDIT_ROLE, "Import übernehmen")
     file_errors = [i for i in plan.file_issues if i.level == "fehler"]
@@ -152,7 +153,7 @@ def rejected_file(plan: ImportPlan) -> bytes:
 class _Planner:
     """Builds the row plans of one file against one directory snapshot."""
 
-    def __init__(self, directory: "Directory", table: RawTable, mapping: dict[str, str], merge: dict[int, str]) -> None:
+    def __init__(self, directory: Directory, table: RawTable, mapping: dict[str, str], merge: dict[int, str]) -> None:
         self.directory, self.table, self.mapping, self.merge = directory, table, mapping, merge
         self.raw = directory.store.load()
         self.current = {r["id"]: {k: str(v) for k, v in r.items()} for r in self.raw.to_dict("records")}

@@ -142,7 +142,7 @@ def map_columns(headers: list[str]) -> tuple[dict[str, str], list[Issue]]:
 class CellNormaliser:
     """Cells in contract form; unknown values are left as they are for the validator to report."""
 
-    def __init__(self, taxonomy: "Taxonomy") -> None:
+    def __init__(self, taxonomy: Taxonomy) -> None:
         self.kategorien = _label_index(taxonomy.kategorien)
         self.angebote = _label_index(taxonomy.angebote)
         self.sprachen = {n.casefold(): c for c, n in LANGUAGE_NAMES.items()}
@@ -273,7 +273,7 @@ def _sniff(text: str) -> str:
 def _read_xlsx(data: bytes) -> RawTable:
     try:
         sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, header=None, engine="openpyxl")
-    except Exception:  # openpyxl raises many kinds for damaged files; their English text helps nobody here
+    except Exception:  # noqa: BLE001 — openpyxl raises many kinds for damaged files; their English text helps nobody here
         raise _unreadable("Die Excel-Datei kann nicht gelesen werden (beschädigt oder keine .xlsx-Arbeitsmappe). "
                           "Bitte in Excel öffnen und erneut als .xlsx speichern.") from None
     name = "Partner" if "Partner" in sheets else next(iter(sheets), None)

@@ -7,7 +7,8 @@ second, strings must be escaped (:func:`escape_text`) and sizes are those of the
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 #: Room for the RUN message envelope, metadata and the ``CYPHER name=`` prefix of spliced parameters.
 ENVELOPE_BYTES = 400

@@ -17,10 +17,11 @@ Configuration (:meth:`Neo4jStore.from_env`): ``NEO4J_URI`` (default ``bolt://loc
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import neo4j

@@ -65,7 +65,7 @@ def _actions(ctx: Ctx, table: pd.DataFrame, ids: list[str]) -> None:
                  disabled=not (ctx.can_edit and locate),
                  help="Sucht die Adressen bei Nominatim (1 Anfrage/Sekunde); ohne Netz bleibt der Gemeindemittelpunkt."):
         bar = st.progress(0.0, text="Koordinaten werden bestimmt …")
-        progress = lambda done, total, text: bar.progress(done / total, text=f"{done}/{total}: {text}")  # noqa: E731
+        progress = lambda done, total, text: bar.progress(done / total, text=f"{done}/{total}: {text}")
         results = attempt(lambda: ctx.editor.geocode(locate, geocoder_for(ctx), progress))
         if results is not None:
             found = sum(not r.ungefaehr for r in results.values())

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st

@@ -85,12 +85,12 @@ def _decide_one(ctx: Ctx, proposals: Proposals, p: pd.Series) -> None:
     comment = st.text_input("Kommentar (optional)", key=f"pflege_entscheid_kommentar_{p['id']}")
     version = int(ctx.directory.store.get(p["partner_id"])["version"]) if p["partner_id"] else None
     c1, c2 = st.columns(2)
-    if c1.button("Annehmen" if len(chosen) == len(diff) else f"{len(chosen)} Feld(er) annehmen", type="primary",
+    if c1.button("Annehmen" if len(chosen) == len(diff) else f"{len(chosen)} Feld(er) annehmen", type="primary",  # noqa: SIM102
                  key=f"pflege_annehmen_{p['id']}", disabled=not (ctx.can_edit and chosen)):
         if attempt(lambda: proposals.decide(ctx.actor, p["id"], True, chosen, version, comment),
                    f"Vorschlag {p['id']} übernommen.") is not None:
             st.rerun()
-    if c2.button("Ablehnen", key=f"pflege_ablehnen_{p['id']}", disabled=not ctx.can_edit):
+    if c2.button("Ablehnen", key=f"pflege_ablehnen_{p['id']}", disabled=not ctx.can_edit):  # noqa: SIM102
         if attempt(lambda: proposals.decide(ctx.actor, p["id"], False, kommentar=comment),
                    f"Vorschlag {p['id']} abgelehnt.") is not None:
             st.rerun()

@@ -79,7 +79,7 @@ def render_import(ctx: Ctx) -> None:
 
 def _errors(plan: ImportPlan) -> None:
     column = {v: k for k, v in plan.mapping.items()}
-    table = lambda issues: pd.DataFrame([{"Zeile": i.row or "–", "Spalte": column.get(i.field, i.field),  # noqa: E731
+    table = lambda issues: pd.DataFrame([{"Zeile": i.row or "–", "Spalte": column.get(i.field, i.field),
                                           "Meldung": i.message} for i in issues])
     if plan.errors:
         st.error(f"{len(plan.errors)} Fehler in {plan.count('fehler') or 'der Kopfzeile'} "
@@ -139,7 +139,7 @@ def _apply(ctx: Ctx, plan: ImportPlan) -> None:
             st.success("Die Datei enthält keine Änderungen gegenüber dem Verzeichnis.")
         return
     bar = st.progress(0.0, text="Import wird vorbereitet …")
-    progress = lambda done, total, text: bar.progress(done / total, text=f"Koordinaten {done}/{total}: {text}")  # noqa: E731
+    progress = lambda done, total, text: bar.progress(done / total, text=f"Koordinaten {done}/{total}: {text}")
     result = attempt(lambda: apply_import(plan, ctx.editor, valid_only=valid_only, geocoder=geocoder_for(ctx),
                                           progress=progress))
     if result is None:
