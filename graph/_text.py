@@ -12,6 +12,11 @@ def km(distance: float | None, decimals: int = 1) -> str:
     return f"{distance:.{decimals}f} km".replace(".", ",")
 
 
+def number(n: int) -> str:
+    """``28186`` → ``"28.186"`` (German thousands separator)."""
+    return f"{n:,}".replace(",", ".")
+
+
 def join_de(items: list[str], last: str = "und") -> str:
     """``["A", "B", "C"]`` → ``"A, B und C"``."""
     items = [str(i) for i in items]

@@ -45,6 +45,7 @@ STATUS = ("versorgt", "erreichbar", "nicht_versorgt")
 STATUS_LABELS = {"versorgt": "versorgt (zuständiges Angebot)", "erreichbar": "erreichbar (in Reichweite, nicht zuständig)",
                  "nicht_versorgt": "nicht versorgt"}
 KEY_TYPES = ("kategorie", "bedarf")
+KEY_TYPE_LABELS = {"kategorie": "Kategorie", "bedarf": "Bedarf"}
 _DECAY_FLOOR = np.exp(-0.5)
 
 

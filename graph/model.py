@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from graph._codes import BARRIEREFREI, EBENEN, ISO_639_1, JA_NEIN
+from graph._text import number
 
 if TYPE_CHECKING:
     from geo.gazetteer import Gazetteer
@@ -152,7 +153,7 @@ class _Checker:
             col = self.f[c]
             self.add(col.str.contains(_CONTROL), c, "Enthält unzulässige Steuerzeichen (z. B. NUL)")
             limit = MAX_LENGTH.get(c, DEFAULT_MAX_LENGTH)
-            self.add(col.str.len() > limit, c, lambda v, n=limit: f"Zu lang ({_int_de(len(v))} Zeichen, höchstens {_int_de(n)})")
+            self.add(col.str.len() > limit, c, lambda v, n=limit: f"Zu lang ({number(len(v))} Zeichen, höchstens {number(n)})")
 
     def required(self) -> None:
         for c in REQUIRED:
@@ -348,10 +349,6 @@ def _split(value: str) -> list[str]:
 def _short(value: str, n: int = 40) -> str:
     value = _CONTROL.sub("�", value)
     return value if len(value) <= n else value[: n - 1] + "…"
-
-
-def _int_de(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def _km(d: float) -> str:

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from graph.bedarfe import MAX_TEXT, QUELLEN, WRITE_ROLE
-from graph.coverage import CoverageReport, Key, coverage_report, resolve_keys, status_table
+from graph.coverage import KEY_TYPE_LABELS, CoverageReport, Key, coverage_report, resolve_keys, status_table
 from graph.errors import ForbiddenError, NetzwerkError, ValidationError
 from graph.io.tabular import to_xlsx_bytes
 from graph.roles import ROLE_LABELS, has_role
@@ -43,11 +43,11 @@ def _key_picker(keys: list[Key], where) -> Key:
     """Bedarf or Kategorie to look at (in the sidebar; in the main area in presentation mode)."""
     with where:
         typ = st.radio("Abdeckung für", ["bedarf", "kategorie"], key="abdeckung_typ", horizontal=True,
-                       format_func={"bedarf": "Bedarf", "kategorie": "Kategorie"}.get,
+                       format_func=KEY_TYPE_LABELS.get,
                        help="Bedarf = Angebot aus der Taxonomie (z. B. Sport); Kategorie = Art des Partners (z. B. Kita)")
         options = [k for k in keys if k.typ == typ]
         default = next((i for i, k in enumerate(options) if k.id == "kinder-psychisch-kranker-eltern"), 0)
-        key = st.selectbox("Kategorie" if typ == "kategorie" else "Bedarf", options, index=default,
+        key = st.selectbox(KEY_TYPE_LABELS[typ], options, index=default,
                            format_func=lambda k: k.label, key=f"abdeckung_key_{typ}")
         st.caption(f"Erreichbar heißt: ein Angebot liegt höchstens **{key.schwelle_km:g} km** Luftlinie entfernt "
                    "(Spalte distanz_km in taxonomie.csv), ist aber für die Gemeinde nicht zuständig.")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
+from graph._text import number
 from graph.cli import Result, directory_from
+from graph.coverage import KEY_TYPE_LABELS
 
 
 def register(sub, common) -> None:
@@ -45,9 +47,9 @@ def run(args) -> Result:
 def _text(summary) -> str:
     lines = []
     for (key, typ, label), part in summary.groupby(["key", "typ", "label"], sort=False):
-        lines.append(f"{label} ({'Kategorie' if typ == 'kategorie' else 'Bedarf'} {key}):")
+        lines.append(f"{label} ({KEY_TYPE_LABELS[typ]} {key}):")
         for r in part.itertuples(index=False):
-            people = f"{r.einwohner - r.einwohner_versorgt:,}".replace(",", ".")
+            people = number(r.einwohner - r.einwohner_versorgt)
             lines.append(f"  {r.sozialraum_name:<32} versorgt {r.gemeinden_versorgt:>3}, erreichbar "
                          f"{r.gemeinden_erreichbar:>3}, nicht versorgt {r.gemeinden_nicht_versorgt:>3} Gemeinden; "
                          f"ohne zuständiges Angebot: {people:>7} Einwohner")

@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+from graph._text import km, number
+from graph.coverage import KEY_TYPE_LABELS
 from graph.errors import UsageError
 
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
@@ -101,24 +103,24 @@ def needs_blocks(report: dict) -> list[Block]:
     if report["erstellt"] != report["stichtag"]:
         stand += " (heutiger Stand, nicht der am Stichtag: das Verzeichnis speichert keine Historie der Angebote)"
     out = [Block("h2", "5. Abdeckungslücken und Bedarfsmeldungen"),
-           Block("p", f"{stand}. Der Sozialraum hat {a['gemeinden']} Gemeinden mit {_n(a['einwohner'])} Einwohnern. "
+           Block("p", f"{stand}. Der Sozialraum hat {a['gemeinden']} Gemeinden mit {number(a['einwohner'])} Einwohnern. "
                       f"Von {a['schluessel']} Kategorien und Bedarfen der Taxonomie haben {a['ohne_luecke']} in jeder "
                       f"Gemeinde ein zuständiges Angebot, {len(a['luecken'])} nicht überall.")]
     if a["luecken"]:
         out.append(Block("table", header=("Kategorie / Bedarf", "Art", "Gemeinden ohne zuständiges Angebot",
                                           "davon außer Reichweite", "Einwohner ohne zuständiges Angebot",
                                           "davon außer Reichweite"), widths=(5, 2.2, 2.6, 2.2, 2.6, 2.2),
-                         items=tuple((r["label"], _typ(r["typ"]),
-                                      r["gemeinden_ohne"], r["gemeinden_nicht_versorgt"], _n(r["einwohner_ohne"]),
-                                      _n(r["einwohner_nicht_versorgt"])) for r in a["luecken"])))
+                         items=tuple((r["label"], KEY_TYPE_LABELS[r["typ"]],
+                                      r["gemeinden_ohne"], r["gemeinden_nicht_versorgt"], number(r["einwohner_ohne"]),
+                                      number(r["einwohner_nicht_versorgt"])) for r in a["luecken"])))
     if a["top"]:
         out += [Block("p", f"Die {len(a['top'])} größten Lücken (Gemeinde und Kategorie bzw. Bedarf, außer Reichweite "
                            "zuerst, dann nach Einwohnern):"),
                 Block("table", header=("Gemeinde", "Kategorie / Bedarf", "Status", "Einwohner", "Nächstes Angebot",
                                        f"Meldungen {y}"), widths=(3, 3.6, 2.4, 2, 4.6, 2.2),
-                      items=tuple((r["gemeinde"], f"{r['label']} ({_typ(r['typ'])})", STATUS_TEXT[r["status"]],
-                                   _n(r["einwohner"]),
-                                   f"{r['naechstes']} ({_km(r['km'])})" if r["naechstes"] else "keines im Verzeichnis",
+                      items=tuple((r["gemeinde"], f"{r['label']} ({KEY_TYPE_LABELS[r['typ']]})", STATUS_TEXT[r["status"]],
+                                   number(r["einwohner"]),
+                                   f"{r['naechstes']} ({km(r['km'])})" if r["naechstes"] else "keines im Verzeichnis",
                                    r["meldungen"]) for r in a["top"]))]
     if not b["anzahl"]:
         out.append(Block("p", f"Im Jahr {y} wurde keine Bedarfsmeldung für Gemeinden des Sozialraums erfasst "
@@ -253,19 +255,6 @@ def _png(fig) -> bytes:
 
 def _de(iso: str) -> str:
     return date.fromisoformat(iso).strftime("%d.%m.%Y")
-
-
-def _n(n: int) -> str:
-    """German thousands separator: 28186 → 28.186."""
-    return f"{n:,}".replace(",", ".")
-
-
-def _typ(typ: str) -> str:
-    return "Kategorie" if typ == "kategorie" else "Bedarf"
-
-
-def _km(km: float | None) -> str:
-    return "–" if km is None else f"{km:.1f} km".replace(".", ",")
 
 
 def _signed(n: int) -> str:

@@ -19,9 +19,10 @@ import pandas as pd
 
 from geo.names import normalize_name
 from graph._codes import LANGUAGE_NAMES
+from graph._text import number
 from graph.errors import ValidationError
 from graph.io.tabular import FORMULA_PREFIXES
-from graph.model import Issue, _int_de
+from graph.model import Issue
 from graph.store._csvread import csv_records
 
 if TYPE_CHECKING:
@@ -243,9 +244,9 @@ def _limited(table: RawTable) -> RawTable:
     """The table, or a German error if it has more records than one import may take."""
     if len(table.lines) > MAX_IMPORT_ROWS:
         first = table.lines[MAX_IMPORT_ROWS]
-        raise ValidationError([Issue(first, "", f"Die Datei hat {_int_de(len(table.lines))} Datensätze; ein Import "
-                                                f"übernimmt höchstens {_int_de(MAX_IMPORT_ROWS)}. Bitte ab Zeile "
-                                                f"{_int_de(first)} in eine zweite Datei aufteilen.")])
+        raise ValidationError([Issue(first, "", f"Die Datei hat {number(len(table.lines))} Datensätze; ein Import "
+                                                f"übernimmt höchstens {number(MAX_IMPORT_ROWS)}. Bitte ab Zeile "
+                                                f"{number(first)} in eine zweite Datei aufteilen.")])
     if not table.lines:
         table.issues.append(Issue(1, "", "Die Datei enthält keine Datensätze (nur die Kopfzeile).", "hinweis"))
     return table
