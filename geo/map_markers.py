@@ -46,9 +46,8 @@ def category_css(taxonomy: Taxonomy) -> str:
 
 def _kuerzel(taxonomy: Taxonomy, kategorie: str) -> tuple[str, str]:
     """CSS class and Kürzel of a category (a neutral grey ``?`` for unknown ones)."""
-    if taxonomy.is_category(kategorie):
-        return f"nk-k-{kategorie}", str(taxonomy.kategorien.at[kategorie, "kuerzel"])
-    return "nk-k-unbekannt", "?"
+    css = f"nk-k-{kategorie}" if taxonomy.is_category(kategorie) else "nk-k-unbekannt"
+    return css, taxonomy.kuerzel(kategorie)
 
 
 def marker_html(kategorie: str, taxonomy: Taxonomy, label: str = "", aktiv: bool = True) -> str:

@@ -88,6 +88,10 @@ class Taxonomy:
         """German label of a category or tag (the id itself if unknown)."""
         return self.labels.get(key, key)
 
+    def kuerzel(self, kategorie: str) -> str:
+        """Short code shown on markers and in lists (``?`` for an unknown category)."""
+        return str(self.kategorien.at[kategorie, "kuerzel"]) if self.is_category(kategorie) else "?"
+
     def colour(self, kategorie: str) -> str:
         """Marker colour of a category."""
         if kategorie not in self.kategorien.index:

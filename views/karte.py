@@ -59,8 +59,7 @@ attribution_caption()
 if not result.empty:  # the same information without the map (keyboard, screen reader, print)
     with st.expander(f"Partner auf der Karte als Liste ({len(result)})"):
         table = partner_table(result, tax, index.gazetteer)
-        table.insert(0, "Kürzel", result["kategorie"].map(lambda k: tax.kategorien.at[k, "kuerzel"]
-                                                          if tax.is_category(k) else "?").to_numpy())
+        table.insert(0, "Kürzel", result["kategorie"].map(tax.kuerzel).to_numpy())
         st.dataframe(table[LIST_COLUMNS].sort_values([C["ort"], C["name"]]), hide_index=True, width="stretch")
     with st.expander("Legende als Tabelle (Partner je Kategorie)"):
         legend = pd.DataFrame({"Kürzel": tax.kategorien["kuerzel"], "Kategorie": tax.kategorien["label"],
