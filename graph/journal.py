@@ -73,13 +73,14 @@ def _redact_line(line: str, replace: Callable[[str], str]) -> str:
         return replace(line)
     if not isinstance(doc, dict):
         return replace(line)
+    redacted = {**doc, "quelle": replace(str(doc.get("quelle", "")))}
     for key in ("aenderungen", "vorher"):
         if isinstance(doc.get(key), dict):
-            doc[key] = {k: [replace(str(x)) for x in v] if isinstance(v, list) else replace(str(v))
-                        for k, v in doc[key].items()}
-    doc["quelle"] = replace(str(doc.get("quelle", "")))
-    new = json.dumps(doc, ensure_ascii=False) + ("\n" if line.endswith("\n") else "")
-    return line if json.loads(new) == json.loads(line) else new
+            redacted[key] = {k: [replace(str(x)) for x in v] if isinstance(v, list) else replace(str(v))
+                             for k, v in doc[key].items()}
+    if redacted == doc:
+        return line
+    return json.dumps(redacted, ensure_ascii=False) + ("\n" if line.endswith("\n") else "")
 
 
 class Journal:
