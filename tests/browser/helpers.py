@@ -116,21 +116,48 @@ def wait_map_idle(frame: Frame) -> None:
     frame.evaluate(IDLE_JS)
 
 
+#: Counts the app's script runs from now on (an observer on the run-state attribute of the app root).
+COUNT_RUNS_JS = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  window.__nkRuns = 0;
+  if (!window.__nkRunObserver) {
+    window.__nkRunObserver = new MutationObserver(() => {
+      if (app.dataset.testScriptState !== 'notRunning') window.__nkRuns++; });
+    window.__nkRunObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+}"""
+APP_IDLE_JS = "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
+
+
 def download(page: Page, label: str) -> bytes:
     """Click the download button ``label`` once the app is idle; return the file's bytes.
 
     Streamlit drops the files of the previous run when a run ends, so a button clicked while a run is still
-    going can point at a file that is gone (404, no download) — the same would happen to a hurried user.
+    going can point at a file that is gone (no download) — the same would happen to a hurried user. Our
+    download buttons therefore never rerun the page (``on_click="ignore"``), so several downloads in a row
+    are safe; this helper checks that too.
     """
-    wait_idle(page, settle_ms=200)
+    button = page.get_by_role("button", name=label)
+    button.wait_for(timeout=TIMEOUT_MS)  # rendered by the run an earlier action started …
+    wait_idle(page, settle_ms=300)  # … which must have ended
+    page.evaluate(COUNT_RUNS_JS)
     with page.expect_download(timeout=TIMEOUT_MS) as dl:
-        page.get_by_role("button", name=label).click()
-    return dl.value.path().read_bytes()
+        button.click()
+    data = dl.value.path().read_bytes()
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__nkRuns") == 0, f"Der Download „{label}“ hat die Seite neu laufen lassen"
+    return data
 
 
 def wait_idle(page: Page, settle_ms: int = 500) -> None:
-    """Wait until Streamlit has finished the run an action started (and the browser has painted)."""
+    """Wait until Streamlit has finished the run an action started and stayed idle for ``settle_ms``."""
     page.wait_for_timeout(300)  # the run starts asynchronously after a click or key press
-    page.wait_for_function("() => { const a = document.querySelector('[data-testid=stApp]');"
-                           " return a && a.dataset.testScriptState === 'notRunning'; }", timeout=TIMEOUT_MS)
-    page.wait_for_timeout(settle_ms)
+    deadline, calm_since = time.monotonic() + TIMEOUT_MS / 1000, None
+    while True:
+        now = time.monotonic()
+        calm_since = (calm_since or now) if page.evaluate(APP_IDLE_JS) else None
+        if calm_since is not None and now - calm_since >= settle_ms / 1000:
+            return
+        if now > deadline:
+            raise AssertionError(f"Die App rechnet nach {TIMEOUT_MS // 1000} s noch")
+        page.wait_for_timeout(50)

@@ -34,7 +34,7 @@ def render_export(ctx: Ctx) -> None:
     for fmt, (title, text) in EXPORTS.items():
         name, mime = FORMATS[fmt]
         st.download_button(f"⬇️ {title}", data=lambda fmt=fmt: export_bytes(snap, fmt)[0], file_name=name, mime=mime,
-                           key=f"pflege_export_{fmt}", help=text)
+                           key=f"pflege_export_{fmt}", help=text, on_click="ignore")  # no rerun: the next click is safe
         st.caption(text)
 
 
