@@ -1,8 +1,9 @@
 """Service layer of the Netzwerkarbeit: cooperations, contacts and Zuständigkeiten.
 
 Every write checks the role on the server side (``netzwerk`` or higher, :func:`graph.roles.require_role`),
-validates the new rows with the one validator of its file, and replaces the file atomically under
-its lock (:class:`graph.store._atomic.CsvTable`). Edits carry the record as it was read
+validates the new rows with the one validator of its file, and writes under the table's lock
+(files: replaced atomically, :class:`graph.store._atomic.CsvTable`; cooperations on the graph
+database: :class:`graph.store.graph_tables.GraphKooperationen`). Edits carry the record as it was read
 (``expected``); if someone changed it in between, :class:`RecordConflictError` is raised instead
 of overwriting. Free text (contact topics, cooperation notes) must not contain personal data
 (:func:`graph.privacy.check_anonymous`). Contacts and Zuständigkeiten live in ``kontakte.csv`` / ``zustaendigkeiten.csv``
@@ -20,7 +21,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from graph.errors import NetzwerkError, NotFoundError, RecordConflictError, ValidationError
+from graph.errors import NotFoundError, RecordConflictError, ValidationError
 from graph.model import KOOPERATION_COLUMNS, Issue, Record, validate_kooperationen
 from graph.netzwerk_model import (
     KONTAKT_COLUMNS,
@@ -33,6 +34,7 @@ from graph.privacy import check_anonymous
 from graph.roles import require_role
 from graph.services import Directory, Snapshot
 from graph.store._atomic import CsvTable
+from graph.store.base import Table
 from graph.store.files import now_iso
 
 NEEDED_ROLE = "netzwerk"
@@ -208,12 +210,8 @@ class Netzwerkarbeit:
         return len(changed)
 
     # ---------------------------------------------------------------- helpers
-    def _kooperationen(self) -> CsvTable:
-        table = getattr(self.directory.store, "kooperationen", None)
-        if not isinstance(table, CsvTable):
-            raise NetzwerkError(f"Kooperationen können mit dem Speicher „{self.directory.store.name}“ "
-                                "noch nicht bearbeitet werden (nur mit den Dateien im Datenordner).")
-        return table
+    def _kooperationen(self) -> Table:
+        return self.directory.store.kooperationen_table()
 
 
 def _clean(value: object) -> str:

@@ -38,6 +38,7 @@ from graph.netzwerk_model import KONTAKT_COLUMNS, ZUSTAENDIGKEIT_COLUMNS
 from graph.proposals import PROPOSAL_COLUMNS
 from graph.roles import require_role
 from graph.store._atomic import CsvTable
+from graph.store.base import Table
 
 if TYPE_CHECKING:
     from graph.services import Directory
@@ -137,10 +138,9 @@ class PersonData:
         return {"partners.csv": store.load(), "kooperationen.csv": store.load_kooperationen(),
                 **{f: CsvTable(self.directory.data_dir / f, cols).read() for f, cols in FILE_COLUMNS.items()}}
 
-    def _other_tables(self) -> dict[str, CsvTable]:
-        """The tables besides partners.csv in which names are erased (cooperations only in the file store)."""
-        koop = getattr(self.directory.store, "kooperationen", None)
-        return {**({"kooperationen.csv": koop} if isinstance(koop, CsvTable) else {}),
+    def _other_tables(self) -> dict[str, Table]:
+        """The tables besides partners.csv in which names are erased (cooperations on either store)."""
+        return {"kooperationen.csv": self.directory.store.kooperationen_table(),
                 **{f: CsvTable(self.directory.data_dir / f, cols) for f, cols in FILE_COLUMNS.items()
                    if f in ERASABLE}}
 
@@ -173,7 +173,7 @@ class PersonData:
         self.journal.append(drafts)
 
     @staticmethod
-    def _erase_table(table: CsvTable, file: str, pattern: re.Pattern) -> int:
+    def _erase_table(table: Table, file: str, pattern: re.Pattern) -> int:
         """Replace the name in the erasable columns of one CSV file; returns the number of cells changed."""
         with table.locked():
             frame = table.read()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 
 import pandas as pd
 import pytest
@@ -198,30 +199,40 @@ def test_long_texts_beyond_the_servers_message_limit_round_trip(neo4j_directory,
 
 
 # ------------------------------------------------------------------------ concurrency
-def test_concurrent_updates_of_one_version_let_exactly_one_win(neo4j_directory, graph_db):
-    stores = [Neo4jStore(graph_db, validator=neo4j_directory.validate_rows) for _ in range(6)]
+def race(stores: list[Neo4jStore], attempt: Callable[[Neo4jStore, int], object]) -> list[int | str]:
+    """Run ``attempt(store, i)`` for all stores at once, one thread each (then close them).
+
+    Returns, in finishing order, the index of each attempt that went through and "konflikt" for
+    each that raised a ConflictError.
+    """
     for s in stores:
         s.token()  # connect before the race
-    outcome: list[str] = []
+    outcome: list[int | str] = []
 
-    def edit(i: int) -> None:
+    def run(i: int) -> None:
         try:
-            stores[i].update("p-000030", {"notizen": f"Bearbeitung {i}"}, 1, f"nutzer{i}")
-            outcome.append(f"ok {i}")
+            attempt(stores[i], i)
+            outcome.append(i)
         except ConflictError:
             outcome.append("konflikt")
 
-    threads = [threading.Thread(target=edit, args=(i,)) for i in range(6)]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(stores))]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    winners = [o for o in outcome if o.startswith("ok")]
-    assert len(winners) == 1 and outcome.count("konflikt") == 5
-    final = neo4j_directory.store.get("p-000030")
-    assert final["version"] == "2" and final["notizen"] == f"Bearbeitung {winners[0].split()[1]}"
     for s in stores:
         s.close()
+    return outcome
+
+
+def test_concurrent_updates_of_one_version_let_exactly_one_win(neo4j_directory, graph_db):
+    stores = [Neo4jStore(graph_db, validator=neo4j_directory.validate_rows) for _ in range(6)]
+    outcome = race(stores, lambda s, i: s.update("p-000030", {"notizen": f"Bearbeitung {i}"}, 1, f"nutzer{i}"))
+    winners = [o for o in outcome if o != "konflikt"]
+    assert len(winners) == 1 and outcome.count("konflikt") == 5
+    final = neo4j_directory.store.get("p-000030")
+    assert final["version"] == "2" and final["notizen"] == f"Bearbeitung {winners[0]}"
 
 
 # ------------------------------------------------------------------- configuration

@@ -128,8 +128,18 @@ DROP_ORPHAN_TRAEGER = "MATCH (t:Traeger) WHERE NOT (t)<-[:GEHOERT_ZU]-() DELETE 
 
 # ----------------------------------------------------------------------- kooperationen
 DROP_KOOPERATIONEN = "UNWIND $ids AS i MATCH (:Partner)-[k:KOOPERIERT_MIT {id: i}]->(:Partner) DELETE k"
+#: Creates only cooperation ids that do not exist yet; returns the ids created.
+ADD_KOOPERATIONEN = ("UNWIND $rows AS r MATCH (a:Partner {id: r.a}) MATCH (b:Partner {id: r.b}) "
+                     "OPTIONAL MATCH (:Partner)-[x:KOOPERIERT_MIT {id: r.id}]->(:Partner) WITH r, a, b, x "
+                     "WHERE x IS NULL CREATE (a)-[k:KOOPERIERT_MIT]->(b) SET k = r.props RETURN k.id AS id")
+#: Check-and-set in one statement: only cooperations whose write stamp is still ``r.expect``.
+UPDATE_KOOPERATIONEN = ("UNWIND $rows AS r MATCH (:Partner {id: r.a})-[k:KOOPERIERT_MIT {id: r.id}]->(:Partner {id: r.b}) "
+                        "WHERE coalesce(k.stand, '') = r.expect SET k = r.props RETURN k.id AS id")
 CREATE_KOOPERATIONEN = ("UNWIND $rows AS r MATCH (a:Partner {id: r.a}) MATCH (b:Partner {id: r.b}) "
                         "CREATE (a)-[k:KOOPERIERT_MIT]->(b) SET k = r.props")
+#: Marks cooperations as mirrored (new stamp) unless they were written again since ``r.expect``.
+RESTAMP_KOOPERATIONEN = ("UNWIND $rows AS r MATCH (:Partner)-[k:KOOPERIERT_MIT {id: r.id}]->(:Partner) "
+                         "WHERE k.stand = r.expect SET k.stand = r.stand RETURN k.id AS id")
 APPEND_KOOPERATION = {c: f"MATCH (:Partner)-[k:KOOPERIERT_MIT {{id: $id}}]->(:Partner) SET k.{c} = k.{c} + $chunk"
                       for c in KOOPERATION_COLUMNS}
 

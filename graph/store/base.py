@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
 import pandas as pd
@@ -21,6 +22,19 @@ def check_rows(validator: Validator | None, rows: pd.DataFrame, other_ids: Itera
     errors = [i for i in validator(rows, other_ids, first_row) if i.level == "fehler"]
     if errors:
         raise ValidationError(errors)
+
+
+class Table(Protocol):
+    """A table edited as a whole: inside ``locked()``, ``read()`` it, change it, ``write()`` it back."""
+
+    def locked(self) -> AbstractContextManager[None]:
+        """Keep other writers out while reading and writing."""
+
+    def read(self) -> pd.DataFrame:
+        """All rows as string columns."""
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Store ``frame`` (raises ``ConflictError`` if the stored rows changed since ``read``)."""
 
 
 @runtime_checkable
@@ -61,3 +75,6 @@ class Repository(Protocol):
 
     def load_kooperationen(self) -> pd.DataFrame:
         """Partner–partner cooperations (kooperationen.csv columns)."""
+
+    def kooperationen_table(self) -> Table:
+        """The cooperations as a :class:`Table` for role-checked edits (``graph.netzwerkarbeit``)."""

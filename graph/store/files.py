@@ -46,6 +46,10 @@ class FileStore:
     def load_kooperationen(self) -> pd.DataFrame:
         return self.kooperationen.read()
 
+    def kooperationen_table(self) -> CsvTable:
+        """``kooperationen.csv`` for edits (``locked``, ``read``, ``write``)."""
+        return self.kooperationen
+
     # ----------------------------------------------------------------- writes
     def add(self, record: Record, user: str) -> Record:
         added, _ = self._upsert([record], user, only_new=True)

@@ -4,7 +4,9 @@ The source wins: partners missing in the target are added, differing rows are co
 verbatim (with their version), partners the source no longer has are deactivated in the
 target (``aktiv = nein``; partners are never deleted), cooperations are made equal.
 A target row with a *higher* version than the source was edited there since the last
-mirror: that is a conflict, and nothing is written unless ``force`` is given.
+mirror: that is a conflict, and nothing is written unless ``force`` is given. Cooperations
+carry no version; in the database their write stamp tells an edit in the app from a mirrored
+row, so a sync that would overwrite or remove an edited cooperation is a conflict as well.
 Running a mirror twice changes nothing the second time.
 """
 
@@ -17,7 +19,7 @@ import pandas as pd
 from graph.errors import ConflictError, NetzwerkError
 from graph.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS, Record
 from graph.store.files import FileStore, now_iso
-from graph.store.neo4j import Neo4jStore
+from graph.store.neo4j import EDIT_STAMP, Neo4jStore
 
 
 @dataclass
@@ -29,6 +31,8 @@ class MirrorPlan:
     updated: list[tuple[Record, str]] = field(default_factory=list)
     deactivated: list[tuple[Record, str]] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    #: cooperations edited in the target since the last mirror that the plan would overwrite or remove
+    kooperation_conflicts: list[str] = field(default_factory=list)
     kooperationen: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=KOOPERATION_COLUMNS))
     kooperationen_removed: list[str] = field(default_factory=list)
 
@@ -76,7 +80,10 @@ def sync_to_graph(files: FileStore, graph: Neo4jStore, user: str, *, force: bool
     """Files → database. The files must be valid (the caller validates them)."""
     source = _not_empty(files.load(), str(files.partners.path), "der Datenbank")
     graph.ensure_schema(force=True)
-    plan = plan_mirror(source, graph.load(), files.load_kooperationen(), graph.load_kooperationen(), user)
+    target_koop, stamps = graph.read_kooperationen()
+    plan = plan_mirror(source, graph.load(), files.load_kooperationen(), target_koop, user)
+    plan.kooperation_conflicts = sorted(k for k in set(plan.kooperationen["id"]) | set(plan.kooperationen_removed)
+                                        if stamps.get(k, "").startswith(EDIT_STAMP))
     _refuse_conflicts(plan, force, "in der Datenbank", "neo4j-export")
     if plan.changed and not dry_run:
         graph.write(creates=plan.added, updates=plan.updated + plan.deactivated,
@@ -86,9 +93,13 @@ def sync_to_graph(files: FileStore, graph: Neo4jStore, user: str, *, force: bool
 
 def export_to_files(graph: Neo4jStore, files: FileStore, user: str, *, force: bool = False,
                     dry_run: bool = False) -> MirrorPlan:
-    """Database → files (each file replaced atomically under the file lock)."""
+    """Database → files (each file replaced atomically under the file lock).
+
+    Afterwards the cooperations edited in the database count as mirrored (a later sync may
+    overwrite them without a conflict), unless they were edited again during the export.
+    """
     source = _not_empty(graph.load(), graph.describe(), "der Dateien")
-    source_koop = graph.load_kooperationen()
+    source_koop, stamps = graph.read_kooperationen()
     with files.partners.locked(), files.kooperationen.locked():
         target = files.load()
         target_koop = files.load_kooperationen()
@@ -102,6 +113,7 @@ def export_to_files(graph: Neo4jStore, files: FileStore, user: str, *, force: bo
             src_ids, tgt_ids = set(source_koop["id"]), set(target_koop["id"])
             order = [k for k in target_koop["id"] if k in src_ids] + [k for k in source_koop["id"] if k not in tgt_ids]
             files.kooperationen.write(source_koop.set_index("id", drop=False).loc[order].reset_index(drop=True))
+    graph.mark_kooperationen_mirrored({k: s for k, s in stamps.items() if s.startswith(EDIT_STAMP)})
     return plan
 
 
@@ -116,20 +128,25 @@ def _apply(target: pd.DataFrame, plan: MirrorPlan) -> pd.DataFrame:
 
 
 class MirrorConflictError(ConflictError):
-    """The target holds newer versions of some partners than the source (``ids``)."""
+    """The target holds newer versions of some partners (``ids``) or edited cooperations than the source."""
 
-    def __init__(self, ids: list[str], where: str, hint: str) -> None:
-        self.ids = ids
-        self.partner_id, self.expected, self.current = ids[0], 0, None
-        shown = ", ".join(ids[:10]) + (" …" if len(ids) > 10 else "")
-        NetzwerkError.__init__(self, f"{len(ids)} Partner wurden {where} später geändert als in der Quelle ({shown}). "
+    def __init__(self, ids: list[str], where: str, hint: str, kooperationen: list[str] = ()) -> None:
+        self.ids, self.kooperationen = ids, list(kooperationen)
+        self.partner_id, self.expected, self.current = (ids or self.kooperationen)[0], 0, None
+        what = [f"{len(ids)} Partner ({_shown(ids)})"] if ids else []
+        what += [f"{len(self.kooperationen)} Kooperation(en) ({_shown(self.kooperationen)})"] if kooperationen else []
+        NetzwerkError.__init__(self, f"{' und '.join(what)} wurden {where} später geändert als in der Quelle. "
                                f"Nichts geschrieben. Erst mit „python -m graph {hint}“ abgleichen oder mit "
                                "--force überschreiben.")
 
 
+def _shown(ids: list[str]) -> str:
+    return ", ".join(ids[:10]) + (" …" if len(ids) > 10 else "")
+
+
 def _refuse_conflicts(plan: MirrorPlan, force: bool, where: str, hint: str) -> None:
-    if plan.conflicts and not force:
-        raise MirrorConflictError(plan.conflicts, where, hint)
+    if (plan.conflicts or plan.kooperation_conflicts) and not force:
+        raise MirrorConflictError(plan.conflicts, where, hint, plan.kooperation_conflicts)
 
 
 def _not_empty(source: pd.DataFrame, where: str, target: str) -> pd.DataFrame:

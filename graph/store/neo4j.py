@@ -17,6 +17,7 @@ Configuration (:meth:`Neo4jStore.from_env`): ``NEO4J_URI`` (default ``bolt://loc
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -36,13 +37,18 @@ from neo4j.exceptions import (
 )
 
 from graph import settings
-from graph.errors import ConflictError, NetzwerkError, NotFoundError, UsageError, ValidationError
+from graph.errors import ConflictError, NetzwerkError, NotFoundError, RecordConflictError, UsageError, ValidationError
 from graph.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS, Issue, Record, empty_record, next_id
 from graph.store import _cypher as cy
 from graph.store._bolt import batches, budget, escape_text, split_long
 from graph.store._projection import partner_links, partner_props, reference_rows
 from graph.store.base import Validator, check_rows
 from graph.store.files import now_iso
+from graph.store.graph_tables import GraphKooperationen
+
+#: Prefix of the write stamp of a cooperation last written by an edit in the app (``EDIT_STAMP``)
+#: or by ``neo4j-sync`` (``MIRROR_STAMP``): a sync must not silently undo an edit made in the database.
+EDIT_STAMP, MIRROR_STAMP = "app-", "abgleich-"
 
 
 class _Stale(Exception):
@@ -175,10 +181,20 @@ class Neo4jStore:
         return {**empty_record(), **{k: str(v) for k, v in found[0].items() if k in PARTNER_COLUMNS}}
 
     def load_kooperationen(self) -> pd.DataFrame:
+        return self.read_kooperationen()[0]
+
+    def read_kooperationen(self) -> tuple[pd.DataFrame, dict[str, str]]:
+        """All cooperations and, per id, its write stamp (``stand``), read in one statement."""
         def read(tx) -> list[dict]:
             return [{**r["k"], "partner_a": r["a"], "partner_b": r["b"]} for r in tx.run(cy.LOAD_KOOPERATIONEN)]
 
-        return pd.DataFrame(self._run_read(read), columns=KOOPERATION_COLUMNS, dtype=str).fillna("")
+        rows = self._run_read(read)
+        frame = pd.DataFrame(rows, columns=KOOPERATION_COLUMNS, dtype=str).fillna("")
+        return frame, {str(r.get("id", "")): str(r.get("stand") or "") for r in rows}
+
+    def kooperationen_table(self) -> GraphKooperationen:
+        """``kooperationen.csv`` as an editable table on this database (a fresh one per edit)."""
+        return GraphKooperationen(self)
 
     def versions(self, ids: list[str]) -> dict[str, str]:
         """Stored version per existing id."""
@@ -272,6 +288,57 @@ class Neo4jStore:
         except ConstraintError as exc:  # Neo4j: a concurrent writer created the same id first
             raise ValidationError([Issue(0, "id", f"Kennung ist bereits vergeben ({exc.message})")]) from None
 
+    def write_kooperationen(self, added: list[Record], changed: list[tuple[Record, str]]) -> None:
+        """Add cooperations and change others whose stamp is still the given one, in one transaction.
+
+        ``changed`` holds (row, ``stand`` read before). A taken id or a changed stamp raises
+        :class:`RecordConflictError`; the check happens before anything is written and again in
+        the statement that writes (Neo4j then rolls back everything).
+        """
+        self.ensure_schema()
+        stored = self.read_kooperationen()[1]
+        stale = [r["id"] for r in added if r["id"] in stored] + [r["id"] for r, e in changed if stored.get(r["id"]) != e]
+        if not stale:
+            try:
+                self._run_write(self._write_kooperationen_tx, added, changed)
+                return
+            except _Stale as exc:
+                stale = exc.missing
+        frame = self.load_kooperationen().set_index("id", drop=False)
+        current = frame.loc[stale[0]].to_dict() if stale[0] in frame.index else None
+        raise RecordConflictError(f"Kooperation {stale[0]}", current)
+
+    def mark_kooperationen_mirrored(self, stamps: dict[str, str]) -> None:
+        """After ``neo4j-export``: cooperations whose stamp is still the exported one count as mirrored."""
+        rows = [{"id": k, "expect": s, "stand": f"{MIRROR_STAMP}{uuid.uuid4().hex}"} for k, s in stamps.items()]
+
+        def restamp(tx) -> None:
+            for group in self._batches(rows, cy.RESTAMP_KOOPERATIONEN):
+                tx.run(cy.RESTAMP_KOOPERATIONEN, rows=group).consume()
+
+        if rows:
+            self._run_write(restamp)
+
+    def _write_kooperationen_tx(self, tx, added: list[Record], changed: list[tuple[Record, str]]) -> None:
+        tx.run(cy.BUMP, id=cy.DATENSTAND_ID).consume()
+        appends: list[tuple[str, str, str]] = []
+        for statement, rows in ((cy.ADD_KOOPERATIONEN, [(r, None) for r in added]),
+                                (cy.UPDATE_KOOPERATIONEN, changed)):
+            items = []
+            for row, expect in rows:
+                props, rest = self._split(_kooperation_props(row, EDIT_STAMP), statement)
+                items.append({"id": row["id"], "a": row["partner_a"], "b": row["partner_b"], "props": props,
+                              "expect": expect})
+                appends += [(row["id"], key, chunk) for key, chunk in rest]
+            for group in self._batches(items, statement):
+                written = {r["id"] for r in tx.run(statement, rows=group)}
+                missing = [r["id"] for r in group if r["id"] not in written]
+                if missing:
+                    raise _Stale(missing, statement is cy.ADD_KOOPERATIONEN)
+        for kid, key, chunk in appends:
+            tx.run(cy.APPEND_KOOPERATION[key], id=kid, chunk=chunk).consume()
+        tx.run(cy.BUMP, id=cy.DATENSTAND_ID).consume()
+
     def _preflight(self, creates: list[Record], updates: list[tuple[Record, str]]) -> None:
         """Check ids and versions before writing anything (FalkorDB cannot roll back)."""
         stored = self.versions([r["id"] for r in creates] + [r["id"] for r, _ in updates])
@@ -333,8 +400,7 @@ class Neo4jStore:
             tx.run(cy.DROP_KOOPERATIONEN, ids=group).consume()
         items, appends = [], []
         for r in rows:
-            props = {c: r[c] for c in KOOPERATION_COLUMNS if c not in ("partner_a", "partner_b")}
-            props, rest = self._split(props, cy.CREATE_KOOPERATIONEN)
+            props, rest = self._split(_kooperation_props(r, MIRROR_STAMP), cy.CREATE_KOOPERATIONEN)
             items.append({"a": r["partner_a"], "b": r["partner_b"], "props": props})
             appends += [(r["id"], key, chunk) for key, chunk in rest]
         for group in self._batches(items, cy.CREATE_KOOPERATIONEN):
@@ -407,3 +473,10 @@ class Neo4jStore:
                                 "NEO4J_URI prüfen und ob der Server läuft.") from None
         except AuthError:
             raise NetzwerkError(f"Anmeldung an {self.describe()} fehlgeschlagen: NEO4J_USER und NEO4J_PASSWORD prüfen.") from None
+
+
+def _kooperation_props(row: Record, origin: str) -> dict[str, str]:
+    """Relationship properties of a cooperation: its columns without the two partners, and a fresh
+    write stamp ``stand`` = ``origin`` + random part (every write changes it; edits check it)."""
+    props = {c: str(row[c]) for c in KOOPERATION_COLUMNS if c not in ("partner_a", "partner_b")}
+    return {**props, "stand": f"{origin}{uuid.uuid4().hex}"}
