@@ -18,6 +18,12 @@ if TYPE_CHECKING:
     from graph.taxonomy import Taxonomy
 
 
+def records_by_id(frame: pd.DataFrame, columns: list[str]) -> dict[str, Record]:
+    """Rows of a raw table restricted to ``columns`` (missing ones empty, all text), keyed by ``id``."""
+    f = frame.reindex(columns=columns, fill_value="").fillna("").astype(str)
+    return {r["id"]: r for r in f.to_dict("records")}
+
+
 def reference_rows(gaz: Gazetteer, tax: Taxonomy) -> tuple[dict[str, list[dict]], list[dict]]:
     """Reference nodes per label (``{"id", "props"}``) and the IN links (child token → parent token)."""
     from geo.gazetteer import KREIS_AGS, KREIS_NAME, Area

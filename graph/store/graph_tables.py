@@ -17,6 +17,7 @@ import pandas as pd
 
 from graph.errors import NetzwerkError
 from graph.model import KOOPERATION_COLUMNS, Record
+from graph.store._projection import records_by_id
 
 if TYPE_CHECKING:
     from graph.store.neo4j import Neo4jStore
@@ -42,7 +43,7 @@ class GraphKooperationen:
     def read(self) -> pd.DataFrame:
         """All cooperations; remembers them and their stamps for :meth:`write`."""
         frame, self._stands = self.store.read_kooperationen()
-        self._read = _records(frame)
+        self._read = records_by_id(frame, KOOPERATION_COLUMNS)
         return frame.copy()
 
     def write(self, frame: pd.DataFrame) -> None:
@@ -53,7 +54,7 @@ class GraphKooperationen:
         """
         if self._read is None:
             raise NetzwerkError("Kooperationen vor dem Schreiben (erneut) lesen.")
-        rows = _records(frame)
+        rows = records_by_id(frame, KOOPERATION_COLUMNS)
         gone = [kid for kid in self._read if kid not in rows]
         if gone:
             raise NetzwerkError(f"Kooperationen werden beendet, nicht gelöscht ({', '.join(gone[:5])}).")
@@ -68,8 +69,3 @@ class GraphKooperationen:
         if added or changed:
             self.store.write_kooperationen(added, changed)
         self._read = None  # the stamps changed: read again before another write
-
-
-def _records(frame: pd.DataFrame) -> dict[str, Record]:
-    f = frame.reindex(columns=KOOPERATION_COLUMNS, fill_value="").fillna("").astype(str)
-    return {r["id"]: r for r in f.to_dict("records")}

@@ -18,6 +18,7 @@ import pandas as pd
 
 from graph.errors import ConflictError, NetzwerkError
 from graph.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS, Record
+from graph.store._projection import records_by_id
 from graph.store.files import FileStore, now_iso
 from graph.store.neo4j import EDIT_STAMP, Neo4jStore
 
@@ -52,8 +53,8 @@ def plan_mirror(source: pd.DataFrame, target: pd.DataFrame, source_koop: pd.Data
                 target_koop: pd.DataFrame, user: str, stamp: str | None = None) -> MirrorPlan:
     """Compare raw frames (partners.csv / kooperationen.csv columns) and list the target's changes."""
     stamp = stamp or now_iso()
-    src = _records(source, PARTNER_COLUMNS)
-    tgt = _records(target, PARTNER_COLUMNS)
+    src = records_by_id(source, PARTNER_COLUMNS)
+    tgt = records_by_id(target, PARTNER_COLUMNS)
     plan = MirrorPlan()
     for pid, row in src.items():
         old = tgt.get(pid)
@@ -68,8 +69,8 @@ def plan_mirror(source: pd.DataFrame, target: pd.DataFrame, source_koop: pd.Data
             new = {**old, "aktiv": "nein", "version": str(_version(old) + 1), "geaendert_am": stamp,
                    "geaendert_von": user}
             plan.deactivated.append((new, old["version"]))
-    ksrc = _records(source_koop, KOOPERATION_COLUMNS)
-    ktgt = _records(target_koop, KOOPERATION_COLUMNS)
+    ksrc = records_by_id(source_koop, KOOPERATION_COLUMNS)
+    ktgt = records_by_id(target_koop, KOOPERATION_COLUMNS)
     plan.kooperationen = pd.DataFrame([r for k, r in ksrc.items() if ktgt.get(k) != r], columns=KOOPERATION_COLUMNS)
     plan.kooperationen_removed = [k for k in ktgt if k not in ksrc]
     return plan
@@ -155,11 +156,6 @@ def _not_empty(source: pd.DataFrame, where: str, target: str) -> pd.DataFrame:
         raise NetzwerkError(f"{where} enthält keine Partner – nichts übertragen "
                             f"(sonst würden alle Partner {target} deaktiviert).")
     return source
-
-
-def _records(frame: pd.DataFrame, columns: list[str]) -> dict[str, Record]:
-    f = frame.reindex(columns=columns, fill_value="").fillna("").astype(str)
-    return {r["id"]: r for r in f.to_dict("records")}
 
 
 def _version(row: Record) -> int:

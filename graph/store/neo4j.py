@@ -322,22 +322,27 @@ class Neo4jStore:
     def _write_kooperationen_tx(self, tx, added: list[Record], changed: list[tuple[Record, str]]) -> None:
         tx.run(cy.BUMP, id=cy.DATENSTAND_ID).consume()
         appends: list[tuple[str, str, str]] = []
-        for statement, rows in ((cy.ADD_KOOPERATIONEN, [(r, None) for r in added]),
-                                (cy.UPDATE_KOOPERATIONEN, changed)):
+        for statement, rows, creating in ((cy.ADD_KOOPERATIONEN, [(r, None) for r in added], True),
+                                          (cy.UPDATE_KOOPERATIONEN, changed, False)):
             items = []
             for row, expect in rows:
                 props, rest = self._split(_kooperation_props(row, EDIT_STAMP), statement)
                 items.append({"id": row["id"], "a": row["partner_a"], "b": row["partner_b"], "props": props,
                               "expect": expect})
                 appends += [(row["id"], key, chunk) for key, chunk in rest]
-            for group in self._batches(items, statement):
-                written = {r["id"] for r in tx.run(statement, rows=group)}
-                missing = [r["id"] for r in group if r["id"] not in written]
-                if missing:
-                    raise _Stale(missing, statement is cy.ADD_KOOPERATIONEN)
+            self._run_checked(tx, statement, items, creating)
         for kid, key, chunk in appends:
             tx.run(cy.APPEND_KOOPERATION[key], id=kid, chunk=chunk).consume()
         tx.run(cy.BUMP, id=cy.DATENSTAND_ID).consume()
+
+    def _run_checked(self, tx, statement: str, items: list[dict], creating: bool) -> None:
+        """Run a create-if-absent or check-and-set ``statement`` over ``items`` in batches; raise
+        :class:`_Stale` with the ids it did not write (taken id, or version/stamp no longer current)."""
+        for group in self._batches(items, statement):
+            written = {r["id"] for r in tx.run(statement, rows=group)}
+            missing = [r["id"] for r in group if r["id"] not in written]
+            if missing:
+                raise _Stale(missing, creating)
 
     def _preflight(self, creates: list[Record], updates: list[tuple[Record, str]]) -> None:
         """Check ids and versions before writing anything (FalkorDB cannot roll back)."""
@@ -373,11 +378,7 @@ class Neo4jStore:
                 props, rest = self._split(partner_props(row), statement)
                 items.append({"id": row["id"], "props": props, "expect": expect.get(row["id"])})
                 appends += [(row["id"], key, chunk) for key, chunk in rest]
-            for group in self._batches(items, statement):
-                written = {r["id"] for r in tx.run(statement, rows=group)}
-                missing = [r["id"] for r in group if r["id"] not in written]
-                if missing:
-                    raise _Stale(missing, creating)
+            self._run_checked(tx, statement, items, creating)
         for pid, key, chunk in appends:
             tx.run(cy.APPEND_PARTNER[key], id=pid, chunk=chunk).consume()
         self._relink(tx, [r for r, _ in updates], creates)
