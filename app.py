@@ -4,9 +4,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from views.errors import run_page
-from views.shared import hide_table_csv_export, login_sidebar
-from views.ui import apply_app_style
+from views.parts.errors import run_page
+from views.parts.shared import hide_table_csv_export, login_sidebar
+from views.parts.ui import apply_app_style
 
 VIEWS = Path(__file__).parent / "views"
 

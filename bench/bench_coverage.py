@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import sparse
 
 from bench.run import ROOT, result, timed
-from graph.coverage import CoverageInput, compute
+from graph.abdeckung.coverage import CoverageInput, compute
 
 N_KEYS = 20
 #: ../shared/data/germany (from the main checkout or a worktree under /work/wt); synthetic if absent.
@@ -54,7 +54,7 @@ def _lists(inp: CoverageInput) -> tuple[list[set[int]], list[set[int]]]:
 # ------------------------------------------------------------------ sample
 def bench_coverage_sample(quick: bool) -> dict:
     """Sample data, all keys: coverage_matrix (incl. Einzugsgebiet resolution) vs the naive loop."""
-    from graph.coverage import coverage_matrix, prepare, resolve_keys
+    from graph.abdeckung.coverage import coverage_matrix, prepare, resolve_keys
     from graph.services import Directory
 
     d = Directory()

@@ -16,9 +16,9 @@ import pandas as pd
 from bench.run import result, timed
 from geo.gazetteer import Gazetteer
 from geo.names import search_key
-from graph.filters import GEBIET_MODI, PartnerFilter, PartnerIndex
+from graph.core.taxonomy import Taxonomy
 from graph.settings import DEFAULT_DATA_DIR
-from graph.taxonomy import Taxonomy
+from graph.verzeichnis.filters import GEBIET_MODI, PartnerFilter, PartnerIndex
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -130,7 +130,7 @@ def bench_map_build(quick: bool) -> dict:
     """Building and rendering the full partner map: one JSON marker layer vs a folium element per marker."""
     import folium
 
-    from geo import maps
+    from geo.maps import partners as maps
 
     partners, gaz, tax = _sample()
     active = partners[partners["aktiv"]]

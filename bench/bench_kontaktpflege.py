@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from bench.run import result, timed
-from graph.kontaktpflege import add_months, contact_status
-from graph.netzwerk_model import KONTAKT_COLUMNS
+from graph.netzwerk.kontaktpflege import add_months, contact_status
+from graph.netzwerk.model import KONTAKT_COLUMNS
 
 TODAY = date(2026, 11, 26)
 

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from bench.run import result
-from graph.matching import Matcher, Query
-from graph.model import PARTNER_COLUMNS, parse_partners
+from graph.core.model import PARTNER_COLUMNS, parse_partners
+from graph.fallsuche.matching import Matcher, Query
 from graph.services import Directory
 from graph.settings import DEFAULT_DATA_DIR
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 
 from bench.run import ROOT, result, timed
-from graph.dedupe import SAME_ADDRESS_THRESHOLD, keys, possible_duplicates, similar_names
+from graph.core.model import PARTNER_COLUMNS, validate_partners
 from graph.io.importer import plan_import
 from graph.io.reader import CellNormaliser, map_columns, read_table
-from graph.model import PARTNER_COLUMNS, validate_partners
+from graph.pflege.dedupe import SAME_ADDRESS_THRESHOLD, keys, possible_duplicates, similar_names
 from graph.services import Directory
 
 _TMP: list[tempfile.TemporaryDirectory] = []

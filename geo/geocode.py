@@ -21,8 +21,8 @@ import pandas as pd
 from geopy.exc import GeopyError
 
 from geo.gazetteer import Gazetteer
+from graph.core.model import COORD_TOLERANCE_KM
 from graph.errors import NotFoundError
-from graph.model import COORD_TOLERANCE_KM
 from graph.store._atomic import atomic_write_bytes, exclusive
 
 CACHE_FILE = ".geocode-cache.json"

@@ -5,7 +5,7 @@ The users file (``settings.users_path``; JSON, written atomically, mode 0600) ho
 are counted per name in ``.anmeldeversuche.json`` beside it: after ``MAX_FAILURES`` within
 ``LOCK_MINUTES`` the name is locked for ``LOCK_MINUTES`` (also for unknown names, so the
 answer never reveals which names exist). Permissions themselves are checked by
-:func:`graph.roles.require_role` in the services.
+:func:`graph.core.roles.require_role` in the services.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from graph.core.model import Issue
+from graph.core.roles import DEFAULT_ROLE, ROLE_LABELS, check_role_name, require_role
 from graph.errors import AuthenticationError, NotFoundError, UsageError, ValidationError
-from graph.model import Issue
-from graph.roles import DEFAULT_ROLE, ROLE_LABELS, check_role_name, require_role
 from graph.store._atomic import atomic_write_bytes, exclusive, file_token
 
 MIN_PASSWORD_LENGTH = 10

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from graph.model import Issue
+    from graph.core.model import Issue
 
 
 class NetzwerkError(Exception):

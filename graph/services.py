@@ -13,15 +13,15 @@ import pandas as pd
 
 from geo.gazetteer import Gazetteer
 from graph import settings
+from graph.core.model import Issue, parse_partners, validate_kooperationen, validate_partners
+from graph.core.network import build_graph
+from graph.core.taxonomy import Taxonomy
 from graph.errors import NotFoundError
-from graph.model import Issue, parse_partners, validate_kooperationen, validate_partners
-from graph.network import build_graph
 from graph.store import Repository, open_store
-from graph.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
-    from graph.bedarfe import BedarfRegister
-    from graph.matching import Matcher
+    from graph.abdeckung.meldungen import BedarfRegister
+    from graph.fallsuche.matching import Matcher
 
 
 @dataclass
@@ -52,7 +52,7 @@ class Snapshot:
     @cached_property
     def matcher(self) -> Matcher:
         """The Fallsuche index over all partners (built once per data version)."""
-        from graph.matching import Matcher
+        from graph.fallsuche.matching import Matcher
 
         return Matcher(self.partners, self.gazetteer, self.taxonomy)
 
@@ -71,12 +71,12 @@ class Directory:
     @cached_property
     def bedarfe(self) -> BedarfRegister:
         """The Bedarfsmeldungen register (``bedarfe.csv`` in the data folder)."""
-        from graph.bedarfe import BedarfRegister
+        from graph.abdeckung.meldungen import BedarfRegister
 
         return BedarfRegister(self.data_dir, self.gazetteer, self.taxonomy)
 
     def validate_rows(self, rows: pd.DataFrame, known_ids: Iterable[str] = (), first_row: int = 2) -> list[Issue]:
-        """Validate raw partner rows (see :func:`graph.model.validate_partners`)."""
+        """Validate raw partner rows (see :func:`graph.core.model.validate_partners`)."""
         return validate_partners(rows, self.gazetteer, self.taxonomy, first_row=first_row, known_ids=known_ids)
 
     def snapshot(self) -> Snapshot:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from graph.model import PARTNER_COLUMNS, empty_record
+from graph.core.model import PARTNER_COLUMNS, empty_record
 from graph.settings import DEFAULT_DATA_DIR, ENV_DATA
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,7 +50,7 @@ def gazetteer():
 
 @pytest.fixture(scope="session")
 def taxonomy():
-    from graph.taxonomy import Taxonomy
+    from graph.core.taxonomy import Taxonomy
 
     return Taxonomy.from_csv(DEFAULT_DATA_DIR / "taxonomie.csv")
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from graph.core.model import PARTNER_COLUMNS
 from graph.io.tabular import FORMULA_PREFIXES
-from graph.model import PARTNER_COLUMNS
 from graph.store._atomic import CsvTable
 
 #: Every free-text column of partners.csv (codes, dates, coordinates and ids are validated formats).

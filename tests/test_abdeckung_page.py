@@ -19,7 +19,7 @@ def _metrics(at: AppTest) -> dict[str, str]:
 
 
 def _people(directory, key: str, typ: str = "bedarf") -> int:
-    from graph.coverage import coverage_matrix, resolve_keys
+    from graph.abdeckung.coverage import coverage_matrix, resolve_keys
 
     keys = resolve_keys(directory.taxonomy, [key] if typ == "kategorie" else [], [key] if typ == "bedarf" else [])
     m = coverage_matrix(directory.snapshot().partners, directory.gazetteer, keys)

@@ -20,15 +20,15 @@ from pathlib import Path
 import pytest
 
 from geo.geocode import Geocoder
+from graph.abdeckung.meldungen import BedarfRegister
 from graph.auth import ANONYMOUS, MAX_FAILURES, Actor, UserStore
-from graph.bedarfe import BedarfRegister
-from graph.editing import Edit, Editor
+from graph.core.roles import ROLES
 from graph.errors import AuthenticationError, ForbiddenError
 from graph.io.importer import apply_import, plan_import
-from graph.netzwerkarbeit import Netzwerkarbeit
-from graph.personen import PersonData
-from graph.proposals import Proposals
-from graph.roles import ROLES
+from graph.netzwerk.service import Netzwerkarbeit
+from graph.pflege.editing import Edit, Editor
+from graph.pflege.personen import PersonData
+from graph.pflege.proposals import Proposals
 from graph.services import Directory
 from tests.apptest import APP, PASSWORDS, open_page
 from tests.conftest import make_partner
@@ -200,7 +200,7 @@ def test_session_state_cannot_raise_the_role(data_dir, users):
     """A forged session (name + role) counts only by the name: the role comes from the users file."""
     from streamlit.testing.v1 import AppTest
 
-    from views.shared import AUTH_KEY, AUTH_SEEN_KEY
+    from views.parts.shared import AUTH_KEY, AUTH_SEEN_KEY
 
     for forged, sections in ((Actor("nina", "admin"), ["Vorschlag machen", "Export", "Verlauf"]),
                              (Actor("mallory", "admin"), ["Vorschlag machen", "Export"])):

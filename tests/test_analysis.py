@@ -13,8 +13,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from graph import analysis
-from graph.model import parse_partners
+from graph.core.model import parse_partners
+from graph.netzwerk import analysis
 from tests.conftest import frame_of, make_partner
 
 DAY = date(2026, 6, 1)

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from graph.bedarfe import BEDARF_COLUMNS, validate_bedarfe
+from graph.abdeckung.meldungen import BEDARF_COLUMNS, validate_bedarfe
 from graph.errors import ValidationError
 
 TODAY = date(2026, 11, 20)

@@ -12,7 +12,7 @@ import pytest
 from scipy import sparse
 
 from geo.distance import EARTH_RADIUS_KM, haversine_km
-from graph.coverage import (
+from graph.abdeckung.coverage import (
     CoverageInput,
     compute,
     coverage_matrix,
@@ -22,9 +22,9 @@ from graph.coverage import (
     sozialraum_summary,
     status_table,
 )
+from graph.abdeckung.whatif import Hypothetical, what_if
+from graph.core.model import parse_partners
 from graph.errors import NotFoundError, ValidationError
-from graph.model import parse_partners
-from graph.whatif import Hypothetical, what_if
 from tests.conftest import frame_of, make_partner
 
 KONZ, SAARBURG, HERMESKEIL, TRIER = "07235068", "07235118", "07235045", "07211000"
@@ -267,7 +267,7 @@ def test_sample_data_shows_the_deliberate_gaps(directory):
 
 
 def test_capacity_column_validation(gazetteer, taxonomy):
-    from graph.model import validate_partners
+    from graph.core.model import validate_partners
 
     frame = frame_of(make_partner(id="p-1", kapazitaet="25"), make_partner(id="p-2", kapazitaet="-3"),
                      make_partner(id="p-3", kapazitaet="zwölf"), make_partner(id="p-4", kapazitaet=""))
@@ -280,7 +280,7 @@ def test_capacity_column_validation(gazetteer, taxonomy):
 
 
 def test_serving_agrees_with_graph_on_sample(directory):
-    from graph.network import partners_serving
+    from graph.core.network import partners_serving
 
     snap = directory.snapshot()
     keys = resolve_keys(directory.taxonomy, ["kita", "erziehungsberatung"], ["sport", "familienhebamme"])

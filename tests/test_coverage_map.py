@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.coverage_map import access_classes, coverage_map, legend_html
-from geo.map_export import standalone_html
-from geo.maps import external_assets
-from graph.coverage import coverage_matrix, resolve_keys
-from graph.model import parse_partners
+from geo.maps.coverage import access_classes, coverage_map, legend_html
+from geo.maps.export import standalone_html
+from geo.maps.partners import external_assets
+from graph.abdeckung.coverage import coverage_matrix, resolve_keys
+from graph.core.model import parse_partners
 from tests.conftest import frame_of, make_partner
 
 EVIL = '<img src=x onerror="window.__xss=1">{{7*7}}`${x}`'

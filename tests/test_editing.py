@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from graph.auth import Actor
-from graph.editing import Edit, Editor
 from graph.errors import ConflictError, ForbiddenError, NetzwerkError, ValidationError
-from graph.journal import Journal
+from graph.pflege.editing import Edit, Editor
+from graph.pflege.journal import Journal
 from tests.conftest import make_partner
 
 LEITSTELLE = Actor("anna", "leitstelle")

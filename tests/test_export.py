@@ -13,9 +13,9 @@ from referencing import Registry, Resource
 
 from graph.auth import Actor
 from graph.cli import main
-from graph.editing import Editor
 from graph.io.export import export_bytes
 from graph.io.importer import plan_import
+from graph.pflege.editing import Editor
 from tests.conftest import make_partner
 
 HSDS = Path(__file__).parent / "fixtures" / "hsds-3.0"  # copy of ../shared/reference/hsds-3.0

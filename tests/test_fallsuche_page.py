@@ -90,7 +90,7 @@ def test_clear_button_forgets_the_inputs(data_dir):
 
 
 def test_case_map_is_offline_and_keeps_gemeinde_and_results_in_view(directory):
-    from geo.maps import case_map, external_assets, partner_points
+    from geo.maps.partners import case_map, external_assets, partner_points
 
     snap = directory.snapshot()
     partners = snap.partners.loc[["p-000001", "p-000240"]].copy()

@@ -1,4 +1,4 @@
-"""graph.filters: every filter on hand-made partners whose answers are known by hand."""
+"""graph.verzeichnis.filters: every filter on hand-made partners whose answers are known by hand."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
+from graph.core.model import parse_partners
 from graph.errors import UsageError
-from graph.filters import PartnerFilter, PartnerIndex
-from graph.model import parse_partners
+from graph.verzeichnis.filters import PartnerFilter, PartnerIndex
 from tests.conftest import frame_of, make_partner
 
 TODAY = date(2026, 11, 26)
@@ -130,7 +130,7 @@ def test_invalid_filters_are_rejected():
 
 def test_serving_matches_the_graph_on_the_sample(directory):
     """The vectorised served-matrix and networkx' VERSORGT edges agree for every Gemeinde and Sozialraum."""
-    from graph.network import node_id, partners_located_in, partners_serving
+    from graph.core.network import node_id, partners_located_in, partners_serving
 
     snap = directory.snapshot()
     index = PartnerIndex(snap.partners, directory.gazetteer, directory.taxonomy)

@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
+from graph.core.model import Issue
 from graph.errors import ValidationError
-from graph.model import Issue
 from graph.services import Directory
 from tests.apptest import APP, open_page, rename_first_partner
 
@@ -62,7 +62,7 @@ def test_unexpected_error_shows_german_message_without_details(data_dir, monkeyp
     def broken(_snap):
         raise RuntimeError("Familie Mustermann, Hauptstraße 1")  # whatever a crash might carry
 
-    monkeypatch.setattr("graph.stats.directory_stats", broken)
+    monkeypatch.setattr("graph.verzeichnis.stats.directory_stats", broken)
     with caplog.at_level(logging.ERROR, logger="netzwerk.app"):
         at = open_page(None)
     (error,) = at.error
@@ -79,7 +79,7 @@ def test_data_error_names_row_and_field(data_dir, monkeypatch):
     def invalid():
         raise ValidationError([Issue(7, "kategorie", "Unbekannte Kategorie „kindergarten“")])
 
-    monkeypatch.setattr("views.partner_filters.snapshot", invalid)  # as if partners.csv were broken
+    monkeypatch.setattr("views.parts.filters.snapshot", invalid)  # as if partners.csv were broken
     at = open_page("karte")
     assert "Die Daten konnten nicht verarbeitet werden" in at.error[0].value
     assert any("Zeile 7, Feld „kategorie“" in m.value for m in at.main.markdown)
@@ -148,7 +148,7 @@ def test_netzwerk_graph_as_table_and_sectors_by_shape(data_dir):
 def test_sectors_differ_by_shape_not_only_by_colour():
     import pandas as pd
 
-    from views.netzwerk_chart import SECTOR_SHAPES, graph_chart
+    from views.parts.netzwerk.chart import SECTOR_SHAPES, graph_chart
 
     assert len(set(SECTOR_SHAPES.values())) == len(SECTOR_SHAPES)
     nodes = pd.DataFrame({"id": ["a", "b"], "x": [0, 1], "y": [0, 1], "name": ["A", "B"], "sektor": ["schule", "polizei"],

@@ -10,7 +10,7 @@ import pytest
 
 from geo.geocode import Geocoder, approximate_mask
 from graph.auth import Actor
-from graph.editing import Editor
+from graph.pflege.editing import Editor
 
 KONZ = {"name": "SRZ Konz", "strasse": "Konstantinstraße 50", "plz": "54329", "ort": "Konz", "ags": "07235068"}
 

@@ -7,8 +7,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from graph.handout import NO_CASE_DATA, handout_entries, handout_html, handout_pdf, route_hint
-from graph.model import parse_partners
+from graph.core.model import parse_partners
+from graph.fallsuche.handout import NO_CASE_DATA, handout_entries, handout_html, handout_pdf, route_hint
 from tests.conftest import frame_of, make_partner
 
 EVIL = {

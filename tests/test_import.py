@@ -9,12 +9,12 @@ import pytest
 from geo.geocode import Geocoder
 from graph.auth import Actor
 from graph.cli import main
-from graph.editing import Editor
 from graph.errors import ValidationError
 from graph.io.export import export_bytes
 from graph.io.importer import apply_import, plan_import, rejected_file
 from graph.io.reader import read_table
-from graph.journal import Journal
+from graph.pflege.editing import Editor
+from graph.pflege.journal import Journal
 
 LEITSTELLE = Actor("anna", "leitstelle")
 

@@ -19,16 +19,16 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from graph.cli import main
-from graph.handout import handout_entries, handout_html, handout_pdf
+from graph.fallsuche.handout import handout_entries, handout_html, handout_pdf
 from graph.io.bericht import to_html, to_pdf
 from graph.io.export import export_bytes
 from graph.io.importer import plan_import, rejected_file
 from graph.io.tabular import to_csv_bytes, to_xlsx_bytes
-from graph.listing import partner_table
-from graph.netzwerk_queries import kontakt_liste
-from graph.netzwerkarbeit import Netzwerkarbeit
+from graph.netzwerk.queries import kontakt_liste
+from graph.netzwerk.service import Netzwerkarbeit
 from graph.services import Directory
 from graph.store._atomic import CsvTable
+from graph.verzeichnis.listing import partner_table
 from tests.payloads import (
     FORMULA_PARTNER,
     FORMULAS,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from graph.bedarfe import BEDARF_COLUMNS
-from graph.model import KOOPERATION_COLUMNS
-from graph.netzwerk_model import KONTAKT_COLUMNS, ZUSTAENDIGKEIT_COLUMNS
+from graph.abdeckung.meldungen import BEDARF_COLUMNS
+from graph.core.model import KOOPERATION_COLUMNS
+from graph.netzwerk.model import KONTAKT_COLUMNS, ZUSTAENDIGKEIT_COLUMNS
 from graph.settings import ENV_DATA
 from tests.conftest import frame_of, make_partner
 
@@ -83,7 +83,7 @@ def year_data(tmp_path, monkeypatch):
 
 
 def _report(data: Path, jahr: int, today: date) -> dict:
-    from graph.netzwerkarbeit import Netzwerkarbeit
+    from graph.netzwerk.service import Netzwerkarbeit
     from graph.services import Directory
 
     return Netzwerkarbeit(Directory(data)).annual_report("saarburg", jahr, today=today)

@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from graph.kontaktpflege import BALD, NIE, OK, UEBERFAELLIG, add_months, contact_status, last_contact, overdue
-from graph.netzwerk_model import KONTAKT_COLUMNS, ZUSTAENDIGKEIT_COLUMNS
+from graph.netzwerk.kontaktpflege import BALD, NIE, OK, UEBERFAELLIG, add_months, contact_status, last_contact, overdue
+from graph.netzwerk.model import KONTAKT_COLUMNS, ZUSTAENDIGKEIT_COLUMNS
 
 
 @pytest.mark.parametrize("day,months,expected", [
@@ -94,8 +94,8 @@ def test_taxonomy_intervals_and_sectors(taxonomy):
 
 
 def test_taxonomy_rejects_bad_network_columns():
+    from graph.core.taxonomy import Taxonomy
     from graph.settings import DEFAULT_DATA_DIR
-    from graph.taxonomy import Taxonomy
 
     frame = pd.read_csv(DEFAULT_DATA_DIR / "taxonomie.csv", dtype=str, keep_default_na=False)
     with pytest.raises(ValueError, match="kontakt_monate"):

@@ -1,4 +1,4 @@
-"""graph.listing: readable texts, safe contact links, the directory table and its neutralised export."""
+"""graph.verzeichnis.listing: readable texts, safe contact links, the directory table and its neutralised export."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import io
 
 import pytest
 
+from graph.core.model import parse_partners
 from graph.io.tabular import to_csv_bytes, to_xlsx_bytes
-from graph.listing import TABLE_COLUMNS, age_text, date_text, mailto_href, partner_table, tel_href, web_href
-from graph.model import parse_partners
+from graph.verzeichnis.listing import TABLE_COLUMNS, age_text, date_text, mailto_href, partner_table, tel_href, web_href
 from tests.conftest import frame_of, make_partner
 
 

@@ -1,4 +1,4 @@
-"""geo.maps: offline assets, escaping (HTML, JS template literals, Jinja), markers, boundaries, legend."""
+"""geo.maps.partners: offline assets, escaping (HTML, JS template literals, Jinja), markers, boundaries, legend."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from geo import maps
-from graph.model import parse_partners
+from geo.maps import partners as maps
+from graph.core.model import parse_partners
 from graph.settings import ATTRIBUTION_BKG, REPO_ROOT
 from tests.conftest import frame_of, make_partner
 

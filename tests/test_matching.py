@@ -1,4 +1,4 @@
-"""Fallsuche core (graph/matching.py) on hand-made partners whose answers are known by hand."""
+"""Fallsuche core (graph/fallsuche/matching.py) on hand-made partners whose answers are known by hand."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from graph.matching import Matcher, Query
-from graph.model import parse_partners
-from graph.network import partners_serving
+from graph.core.model import parse_partners
+from graph.core.network import partners_serving
+from graph.fallsuche.matching import Matcher, Query
 from tests.conftest import frame_of, make_partner
 
 TAWERN, KONZ, KELL, SAARBURG, HERMESKEIL, TRIER = ("07235132", "07235068", "07235058", "07235118",

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from graph.model import PARTNER_COLUMNS, next_id, parse_partners, validate_kooperationen, validate_partners
+from graph.core.model import PARTNER_COLUMNS, next_id, parse_partners, validate_kooperationen, validate_partners
 from tests.conftest import frame_of, make_partner
 
 

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from geo.gazetteer import AmbiguousNameError
+from graph.core.taxonomy import Taxonomy
 from graph.errors import NotFoundError, UsageError
-from graph.needs import NeedVocabulary, build_query, language_code
-from graph.taxonomy import Taxonomy
+from graph.fallsuche.query import NeedVocabulary, build_query, language_code
 
 
 @pytest.fixture(scope="module")

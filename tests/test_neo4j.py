@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from graph.cli import main
+from graph.core.network import partners_serving as nx_partners_serving
 from graph.errors import ConflictError, NetzwerkError
-from graph.network import partners_serving as nx_partners_serving
 from graph.services import Directory
 from graph.store import _cypher as cy
 from graph.store.graph_queries import coverage_counts, partners_serving

@@ -9,8 +9,8 @@ import pytest
 
 from graph.auth import Actor
 from graph.errors import NetzwerkError, RecordConflictError
-from graph.netzwerkarbeit import Netzwerkarbeit
-from graph.personen import REDACTED, PersonData
+from graph.netzwerk.service import Netzwerkarbeit
+from graph.pflege.personen import REDACTED, PersonData
 from graph.services import Directory
 from graph.store.mirror import export_to_files, sync_to_graph
 from graph.store.neo4j import Neo4jStore

@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from graph.network import (
+from graph.core.network import (
     area_path,
     gemeinden_in,
     partner_neighbourhood,

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from graph.errors import RecordConflictError, ValidationError
-from graph.netzwerkarbeit import Netzwerkarbeit
+from graph.netzwerk.service import Netzwerkarbeit
 from graph.services import Directory
 
 TODAY = date(2026, 11, 26)

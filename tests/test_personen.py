@@ -10,11 +10,11 @@ import pytest
 
 from graph.auth import Actor
 from graph.cli import main
-from graph.editing import Editor
 from graph.errors import NetzwerkError, UsageError
-from graph.journal import Journal
-from graph.personen import ERASE_ACTION, REDACTED, PersonData, name_pattern
-from graph.proposals import Proposals
+from graph.pflege.editing import Editor
+from graph.pflege.journal import Journal
+from graph.pflege.personen import ERASE_ACTION, REDACTED, PersonData, name_pattern
+from graph.pflege.proposals import Proposals
 from graph.services import Directory
 from tests.conftest import make_partner
 from tests.test_corpus import tree

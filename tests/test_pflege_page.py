@@ -7,9 +7,9 @@ from datetime import date
 from streamlit.testing.v1 import AppTest
 
 from graph.auth import Actor
-from graph.editing import Editor
-from graph.journal import Journal
-from graph.proposals import Proposals
+from graph.pflege.editing import Editor
+from graph.pflege.journal import Journal
+from graph.pflege.proposals import Proposals
 from graph.services import Directory
 from tests.apptest import click as _click
 from tests.apptest import open_page

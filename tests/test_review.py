@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 
 from graph.auth import ANONYMOUS, Actor
-from graph.editing import Editor
 from graph.errors import ConflictError, ForbiddenError, NetzwerkError, ValidationError
-from graph.journal import Journal
-from graph.proposals import Proposals
-from graph.review import due_for_review, review_table
+from graph.pflege.editing import Editor
+from graph.pflege.journal import Journal
+from graph.pflege.proposals import Proposals
+from graph.pflege.review import due_for_review, review_table
 from tests.conftest import frame_of, make_partner
 
 LEITSTELLE = Actor("anna", "leitstelle")

@@ -5,11 +5,11 @@ import io
 import pandas as pd
 import pytest
 
+from graph.core.privacy import check_anonymous, personal_data_findings
+from graph.core.roles import has_role, require_role
 from graph.errors import ForbiddenError, UsageError
 from graph.io.pdf import Document
 from graph.io.tabular import neutralise, to_csv_bytes, to_xlsx_bytes
-from graph.privacy import check_anonymous, personal_data_findings
-from graph.roles import has_role, require_role
 
 
 def test_role_hierarchy():

@@ -2,7 +2,7 @@
 
 Deterministic (fixed seed, same reference day as tools/make_sample_data.py) and built on the
 shipped partners.csv. The Netzwerker names are invented; topics are generic and contain no
-case or family data (every topic is checked with graph.privacy). Deliberate, realistic
+case or family data (every topic is checked with graph.core.privacy). Deliberate, realistic
 patterns: regular Netzwerktreffen in every Sozialraum, frequent contact with Sozialraumzentren
 and Schulsozialarbeit, rare contact with sport clubs and health practices (the known gap), some
 partners never contacted and a few without a responsible Netzwerker.
@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.gazetteer import Gazetteer
-from graph.netzwerk_model import KONTAKT_COLUMNS, KREISWEIT, ZUSTAENDIGKEIT_COLUMNS
-from graph.privacy import personal_data_findings
+from graph.core.privacy import personal_data_findings
+from graph.netzwerk.model import KONTAKT_COLUMNS, KREISWEIT, ZUSTAENDIGKEIT_COLUMNS
 
 SEED = 20261102
 REFERENCE_DAY = date(2026, 11, 1)

@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from geo.distance import haversine_km
 from geo.gazetteer import TRIER_AGS, Gazetteer
 from geo.names import normalize_name
-from graph.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS
+from graph.core.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS
 
 SEED = 20261101
 REFERENCE_DAY = date(2026, 11, 1)
@@ -503,8 +503,8 @@ with open(ROOT / "data" / "kooperationen.csv", "w", encoding="utf-8", newline=""
     w.writerows(koop)
 
 # ------------------------------------------------------------------ Bedarfsmeldungen (examples, marked beispiel=ja)
-from graph.bedarfe import BEDARF_COLUMNS, validate_bedarfe
-from graph.taxonomy import Taxonomy
+from graph.abdeckung.meldungen import BEDARF_COLUMNS, validate_bedarfe
+from graph.core.taxonomy import Taxonomy
 
 BEDARFE = [  # (Gemeinde, Bedarf, Datum, Quelle, Text)
     ("Hermeskeil", "kinder-psychisch-kranker-eltern", "2026-09-17", "Workshop",

@@ -7,16 +7,16 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from graph.bedarfe import MAX_TEXT, QUELLEN, WRITE_ROLE
-from graph.coverage import KEY_TYPE_LABELS, CoverageReport, Key, coverage_report, resolve_keys, status_table
+from graph.abdeckung.coverage import KEY_TYPE_LABELS, CoverageReport, Key, coverage_report, resolve_keys, status_table
+from graph.abdeckung.meldungen import MAX_TEXT, QUELLEN, WRITE_ROLE
+from graph.abdeckung.whatif import Hypothetical, what_if
+from graph.core.roles import ROLE_LABELS, has_role
 from graph.errors import ForbiddenError, NetzwerkError, ValidationError
 from graph.io.tabular import to_xlsx_bytes
-from graph.roles import ROLE_LABELS, has_role
-from graph.whatif import Hypothetical, what_if
-from views import hilfe
-from views.abdeckung_karte import STATUS_TEXT, map_section
-from views.shared import attribution_caption, current_actor, current_role, directory, sample_banner, snapshot
-from views.ui import page_help, presentation_mode
+from views.parts import hilfe
+from views.parts.abdeckung.karte import STATUS_TEXT, map_section
+from views.parts.shared import attribution_caption, current_actor, current_role, directory, sample_banner, snapshot
+from views.parts.ui import page_help, presentation_mode
 
 STATUS_COLOUR = {"versorgt": "#c6dbef", "erreichbar": "#fdd0a2", "nicht_versorgt": "#fb6a4a"}
 GAP_COLUMNS = {"gemeinde": "Gemeinde", "sozialraum_name": "Sozialraum", "verbandsgemeinde": "Verbandsgemeinde",

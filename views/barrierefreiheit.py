@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views.shared import directory
+from views.parts.shared import directory
 
 CONTACT_FILE = "barrierefreiheit_kontakt.md"
 STAND = "26. November 2026"

@@ -10,17 +10,17 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.map_kit import html_text
-from geo.maps import case_map, partner_points
-from graph._codes import LANGUAGE_NAMES
+from geo.maps.kit import html_text
+from geo.maps.partners import case_map, partner_points
+from graph.core.codes import LANGUAGE_NAMES
+from graph.core.privacy import personal_data_findings
 from graph.errors import NetzwerkError
-from graph.handout import handout_entries, handout_html, handout_pdf, route_hint
-from graph.listing import mailto_href, tel_href, web_href
-from graph.needs import NeedVocabulary, build_query
-from graph.privacy import personal_data_findings
-from views import hilfe
-from views.shared import attribution_caption, md_escape, md_link, sample_banner, snapshot, static_url
-from views.ui import page_help
+from graph.fallsuche.handout import handout_entries, handout_html, handout_pdf, route_hint
+from graph.fallsuche.query import NeedVocabulary, build_query
+from graph.verzeichnis.listing import mailto_href, tel_href, web_href
+from views.parts import hilfe
+from views.parts.shared import attribution_caption, md_escape, md_link, sample_banner, snapshot, static_url
+from views.parts.ui import page_help
 
 PRIVACY_NOTE = ("🔒 Es wird nichts über die Familie gespeichert: keine Protokolle, keine gespeicherten Suchen, "
                 "nichts in der Adresszeile. Die Eingaben gelten nur in diesem Browserfenster.")
@@ -152,7 +152,7 @@ def _handout(snap, ids: list[str]) -> None:
     d2.download_button("HTML herunterladen", data=page.encode("utf-8"), file_name="handzettel.html",
                        mime="text/html", key=f"{KEY}html", on_click="ignore", icon="🖨️")
     with st.expander("Druckansicht", expanded=False):
-        st.iframe(page, height=600)  # every value in ``page`` is escaped (graph/handout.py)
+        st.iframe(page, height=600)  # every value in ``page`` is escaped (graph/fallsuche/handout.py)
 
 
 st.title("Fallsuche")

@@ -6,12 +6,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.maps import NO_TILES, OSM_TILES, partner_map, partner_points
-from graph.listing import TABLE_COLUMNS, partner_table
-from views import hilfe
-from views.partner_filters import filtered_page, show_empty_state
-from views.shared import attribution_caption, directory, partner_index, static_url
-from views.ui import presentation_mode
+from geo.maps.partners import NO_TILES, OSM_TILES, partner_map, partner_points
+from graph.verzeichnis.listing import TABLE_COLUMNS, partner_table
+from views.parts import hilfe
+from views.parts.filters import filtered_page, show_empty_state
+from views.parts.shared import attribution_caption, directory, partner_index, static_url
+from views.parts.ui import presentation_mode
 
 TILES = {"none": NO_TILES, "osm": OSM_TILES}
 MAP_HEIGHT = {False: 640, True: 860}  # presentation mode: larger map

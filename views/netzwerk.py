@@ -7,17 +7,24 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from graph import netzwerk_queries as q
-from graph.analysis import SEKTOR_LABELS
+from graph.core.roles import ROLE_LABELS, has_role
 from graph.io.tabular import to_csv_bytes
-from graph.netzwerkarbeit import Netzwerkarbeit, NetzwerkSnapshot
-from graph.roles import ROLE_LABELS, has_role
-from graph.stats import OUTSIDE, area_names
-from views import _netzwerk_forms as forms
-from views import hilfe
-from views.netzwerk_chart import graph_chart
-from views.shared import current_actor, directory, md_escape, remember_sozialraum, sample_banner, sozialraum_default
-from views.ui import page_help
+from graph.netzwerk import queries as q
+from graph.netzwerk.analysis import SEKTOR_LABELS
+from graph.netzwerk.service import Netzwerkarbeit, NetzwerkSnapshot
+from graph.verzeichnis.stats import OUTSIDE, area_names
+from views.parts import hilfe
+from views.parts.netzwerk import forms
+from views.parts.netzwerk.chart import graph_chart
+from views.parts.shared import (
+    current_actor,
+    directory,
+    md_escape,
+    remember_sozialraum,
+    sample_banner,
+    sozialraum_default,
+)
+from views.parts.ui import page_help
 
 for key, value in {"netzwerk_ego": "", "netzwerk_klick": ""}.items():
     st.session_state.setdefault(key, value)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.roles import has_role
-from views import hilfe
-from views.pflege_parts import bulk, checklist, datenschutz, form, history, proposals, transfer
-from views.pflege_parts.common import Ctx, show_flash
-from views.shared import current_actor, directory, sample_banner, snapshot, user_store
-from views.ui import page_help
+from graph.core.roles import has_role
+from views.parts import hilfe
+from views.parts.pflege import bulk, checklist, datenschutz, form, history, proposals, transfer
+from views.parts.pflege.common import Ctx, show_flash
+from views.parts.shared import current_actor, directory, sample_banner, snapshot, user_store
+from views.parts.ui import page_help
 
 SECTIONS = {  # label → (minimum role, render function)
     "Prüfliste": ("leitstelle", checklist.render),

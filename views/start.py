@@ -5,9 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from graph.stats import directory_stats
-from views.partner_filters import EMPTY_DIRECTORY
-from views.shared import SOZIALRAUM_KEY, attribution_caption, directory, remember_sozialraum, sample_banner, snapshot
+from graph.verzeichnis.stats import directory_stats
+from views.parts.filters import EMPTY_DIRECTORY
+from views.parts.shared import (
+    SOZIALRAUM_KEY,
+    attribution_caption,
+    directory,
+    remember_sozialraum,
+    sample_banner,
+    snapshot,
+)
 
 #: Where to begin, per role: (heading, sentence, [(page, link text, icon)]).
 ROLES = [

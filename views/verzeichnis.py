@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from geo.names import search_key
+from graph.core.network import partner_neighbourhood
 from graph.io.printview import print_block
 from graph.io.tabular import to_csv_bytes, to_xlsx_bytes
-from graph.listing import (
+from graph.verzeichnis.listing import (
     TABLE_COLUMNS,
     age_text,
     date_text,
@@ -21,11 +22,10 @@ from graph.listing import (
     tel_href,
     web_href,
 )
-from graph.network import partner_neighbourhood
-from views import hilfe
-from views.partner_filters import filtered_page, show_empty_state
-from views.shared import md_escape, md_link
-from views.ui import screen_only
+from views.parts import hilfe
+from views.parts.filters import filtered_page, show_empty_state
+from views.parts.shared import md_escape, md_link
+from views.parts.ui import screen_only
 
 C = TABLE_COLUMNS
 SORTS = {"Name (A–Z)": ([C["name"]], [True]), "Ort": ([C["ort"], C["name"]], [True, True]),

@@ -18,7 +18,7 @@ def register(sub, common) -> None:
 
 def run(args) -> Result:
     from graph.io.bericht import FORMATS, write_report
-    from graph.netzwerkarbeit import Netzwerkarbeit
+    from graph.netzwerk.service import Netzwerkarbeit
 
     today = date.today()
     if not 2000 <= args.jahr <= today.year:

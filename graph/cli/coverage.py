@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
-from graph._text import number
+from graph.abdeckung.coverage import KEY_TYPE_LABELS
 from graph.cli import Result, directory_from
-from graph.coverage import KEY_TYPE_LABELS
+from graph.core.text import number
 
 
 def register(sub, common) -> None:
@@ -24,7 +24,7 @@ def _split(values: list[str]) -> list[str]:
 
 
 def run(args) -> Result:
-    from graph.coverage import coverage_matrix, resolve_keys, sozialraum_summary
+    from graph.abdeckung.coverage import coverage_matrix, resolve_keys, sozialraum_summary
 
     d = directory_from(args)
     keys = resolve_keys(d.taxonomy, _split(args.kategorie), _split(args.bedarf))

@@ -22,7 +22,7 @@ def register(sub, common) -> None:
 
 
 def run(args) -> Result:
-    from graph.needs import build_query
+    from graph.fallsuche.query import build_query
 
     snap = directory_from(args).snapshot()
     query = build_query(snap.gazetteer, snap.taxonomy, args.gemeinde, bedarf=args.bedarf, kategorie=args.kategorie,

@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 from graph.cli import Result, directory_from
+from graph.core.model import Issue
 from graph.errors import UsageError
-from graph.model import Issue
 
 
 def register(sub, common) -> None:
@@ -26,8 +26,8 @@ def register(sub, common) -> None:
 def run(args) -> Result:
     from geo.geocode import Geocoder
     from graph.auth import cli_actor
-    from graph.editing import Editor
     from graph.io.importer import apply_import, plan_import, rejected_file
+    from graph.pflege.editing import Editor
 
     path = Path(args.file)
     if not path.is_file():

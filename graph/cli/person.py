@@ -21,7 +21,7 @@ def register(sub, common) -> None:
 
 def run(args) -> Result:
     from graph.auth import cli_actor
-    from graph.personen import PersonData
+    from graph.pflege.personen import PersonData
 
     people = PersonData(directory_from(args), cli_actor())
     if args.aktion == "export":

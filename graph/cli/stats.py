@@ -11,7 +11,7 @@ def register(sub, common) -> None:
 
 
 def run(args) -> Result:
-    from graph.stats import directory_stats
+    from graph.verzeichnis.stats import directory_stats
 
     d = directory_from(args)
     doc = directory_stats(d.snapshot())

@@ -11,7 +11,7 @@ def register(sub, common) -> None:
 
 
 def run(args) -> Result:
-    from graph.netzwerkarbeit import Netzwerkarbeit
+    from graph.netzwerk.service import Netzwerkarbeit
 
     d = directory_from(args)
     found = d.validate()

@@ -1,4 +1,4 @@
-"""Render the Jahresbericht (a dict from :func:`graph.jahresbericht.annual_report`) as HTML or PDF.
+"""Render the Jahresbericht (a dict from :func:`graph.netzwerk.jahresbericht.annual_report`) as HTML or PDF.
 
 Both formats come from the same list of blocks (heading, paragraph, list, table, chart), so they
 always show the same content. Charts are matplotlib PNGs (no pyplot state; safe in the app);
@@ -14,8 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from graph._text import km, number
-from graph.coverage import KEY_TYPE_LABELS
+from graph.abdeckung.coverage import KEY_TYPE_LABELS
+from graph.core.text import km, number
 from graph.errors import UsageError
 
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}

@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from graph import settings
+from graph.core.model import PARTNER_COLUMNS, parse_partners
 from graph.errors import UsageError
 from graph.io.hsds import hsds_documents
 from graph.io.tabular import to_csv_bytes, to_xlsx_bytes
-from graph.model import PARTNER_COLUMNS, parse_partners
 
 FORMATS = {"csv": ("partner.csv", "text/csv"), "xlsx": ("partner.xlsx",
            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

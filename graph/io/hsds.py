@@ -18,10 +18,10 @@ from datetime import datetime
 import pandas as pd
 
 from geo.gazetteer import Gazetteer
-from graph._codes import LANGUAGE_NAMES
+from graph.core.codes import LANGUAGE_NAMES
+from graph.core.model import parse_partners
+from graph.core.taxonomy import Taxonomy
 from graph.errors import NotFoundError
-from graph.model import parse_partners
-from graph.taxonomy import Taxonomy
 
 NAMESPACE = uuid.UUID("5b0c1f0e-6a57-4c1e-9f0b-7472696572a1")
 STATE = "Rheinland-Pfalz"

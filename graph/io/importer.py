@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from graph import dedupe
-from graph.editing import EDIT_ROLE, Edit, Editor, renumber
+from graph.core.model import PARTNER_COLUMNS, Issue, Record, empty_record, next_id
+from graph.core.roles import require_role
 from graph.errors import NotFoundError, ValidationError
 from graph.io.reader import ERROR_COLUMN, CellNormaliser, RawTable, map_columns, read_table
 from graph.io.tabular import to_csv_bytes
-from graph.journal import CONTENT_COLUMNS, diff_records
-from graph.model import PARTNER_COLUMNS, Issue, Record, empty_record, next_id
-from graph.roles import require_role
+from graph.pflege import dedupe
+from graph.pflege.editing import EDIT_ROLE, Edit, Editor, renumber
+from graph.pflege.journal import CONTENT_COLUMNS, diff_records
 
 if TYPE_CHECKING:
     from geo.geocode import Geocoder, Progress

@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from geo.names import normalize_name
-from graph._codes import LANGUAGE_NAMES
-from graph._text import number
+from graph.core.codes import LANGUAGE_NAMES
+from graph.core.model import Issue
+from graph.core.text import number
 from graph.errors import ValidationError
 from graph.io.tabular import FORMULA_PREFIXES
-from graph.model import Issue
 from graph.store._csvread import csv_records
 
 if TYPE_CHECKING:
-    from graph.taxonomy import Taxonomy
+    from graph.core.taxonomy import Taxonomy
 
 DELIMITERS = (";", ",", "\t", "|")
 DELIMITER_LABELS = {";": "Semikolon", ",": "Komma", "\t": "Tabulator", "|": "senkrechter Strich", "": "Excel"}

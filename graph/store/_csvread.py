@@ -13,8 +13,8 @@ import io
 
 import pandas as pd
 
+from graph.core.model import Issue
 from graph.errors import ValidationError
-from graph.model import Issue
 
 _SIGNATURES = {b"\xff\xfe": "UTF-16-kodiert", b"\xfe\xff": "UTF-16-kodiert", b"PK\x03\x04": "eine Excel-Datei (.xlsx)",
                b"\xd0\xcf\x11\xe0": "eine alte Excel-Datei (.xls)", b"%PDF": "eine PDF-Datei"}

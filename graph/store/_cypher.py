@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS
+from graph.core.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS
 
 AREA_LABELS = ("Kreis", "Sozialraum", "Verbandsgemeinde", "Gemeinde")
 REFERENCE_LABELS = AREA_LABELS + ("Kategorie", "Angebot")

@@ -1,7 +1,7 @@
 """What the graph database holds for the reference data and for partner rows (rows → nodes and links).
 
 Partner links are derived with the same parsing as the networkx graph
-(:func:`graph.model.parse_partners`, :func:`graph.network.traeger_key`), so both paths agree.
+(:func:`graph.core.model.parse_partners`, :func:`graph.core.network.traeger_key`), so both paths agree.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from graph.model import PARTNER_COLUMNS, Record, parse_partners
-from graph.network import traeger_key
+from graph.core.model import PARTNER_COLUMNS, Record, parse_partners
+from graph.core.network import traeger_key
 
 if TYPE_CHECKING:
     from geo.gazetteer import Gazetteer
-    from graph.taxonomy import Taxonomy
+    from graph.core.taxonomy import Taxonomy
 
 
 def records_by_id(frame: pd.DataFrame, columns: list[str]) -> dict[str, Record]:

@@ -8,8 +8,8 @@ from typing import Protocol, runtime_checkable
 
 import pandas as pd
 
+from graph.core.model import Issue, Record
 from graph.errors import ValidationError
-from graph.model import Issue, Record
 
 #: Validates raw rows: (rows, ids already in the store, row number of the first row) → all issues.
 Validator = Callable[[pd.DataFrame, Iterable[str], int], list[Issue]]
@@ -77,4 +77,4 @@ class Repository(Protocol):
         """Partner–partner cooperations (kooperationen.csv columns)."""
 
     def kooperationen_table(self) -> Table:
-        """The cooperations as a :class:`Table` for role-checked edits (``graph.netzwerkarbeit``)."""
+        """The cooperations as a :class:`Table` for role-checked edits (``graph.netzwerk.service``)."""

@@ -7,8 +7,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from graph.core.model import (
+    KOOPERATION_COLUMNS,
+    OPTIONAL_COLUMNS,
+    PARTNER_COLUMNS,
+    Issue,
+    Record,
+    empty_record,
+    next_id,
+)
 from graph.errors import ConflictError, NotFoundError, ValidationError
-from graph.model import KOOPERATION_COLUMNS, OPTIONAL_COLUMNS, PARTNER_COLUMNS, Issue, Record, empty_record, next_id
 from graph.store._atomic import CsvTable
 from graph.store.base import Validator, check_rows
 

@@ -1,6 +1,6 @@
 """Read queries answered by the graph database itself (Cypher), equal to the networkx path.
 
-``partners_serving`` matches :func:`graph.network.partners_serving`; ``coverage_counts``
+``partners_serving`` matches :func:`graph.core.network.partners_serving`; ``coverage_counts``
 counts, per Gemeinde of the Kreis, the active partners serving it per category or offer
 (the ``serving`` column of the coverage contract).
 """

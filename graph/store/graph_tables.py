@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from graph.core.model import KOOPERATION_COLUMNS, Record
 from graph.errors import NetzwerkError
-from graph.model import KOOPERATION_COLUMNS, Record
 from graph.store._projection import records_by_id
 
 if TYPE_CHECKING:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from graph.core.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS, Record
 from graph.errors import ConflictError, NetzwerkError
-from graph.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS, Record
 from graph.store._projection import records_by_id
 from graph.store.files import FileStore, now_iso
 from graph.store.neo4j import EDIT_STAMP, Neo4jStore

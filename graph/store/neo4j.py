@@ -37,8 +37,8 @@ from neo4j.exceptions import (
 )
 
 from graph import settings
+from graph.core.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS, Issue, Record, empty_record, next_id
 from graph.errors import ConflictError, NetzwerkError, NotFoundError, RecordConflictError, UsageError, ValidationError
-from graph.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS, Issue, Record, empty_record, next_id
 from graph.store import _cypher as cy
 from graph.store._bolt import batches, budget, escape_text, split_long
 from graph.store._projection import partner_links, partner_props, reference_rows
@@ -158,7 +158,7 @@ class Neo4jStore:
     @cached_property
     def _reference(self) -> tuple[dict[str, list[dict]], list[dict]]:
         from geo.gazetteer import Gazetteer
-        from graph.taxonomy import Taxonomy
+        from graph.core.taxonomy import Taxonomy
 
         gaz = Gazetteer.from_dir(settings.reference_path(self.data_dir, "geo"))
         tax = Taxonomy.from_csv(settings.reference_path(self.data_dir, "taxonomie.csv"))

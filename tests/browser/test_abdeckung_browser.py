@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from geo.coverage_map import coverage_map
-from geo.map_export import standalone_html
-from graph.coverage import coverage_matrix, resolve_keys
+from geo.maps.coverage import coverage_map
+from geo.maps.export import standalone_html
+from graph.abdeckung.coverage import coverage_matrix, resolve_keys
 from graph.services import Directory
 from graph.settings import ATTRIBUTION_BKG, DEFAULT_DATA_DIR
 from tests.browser.helpers import TIMEOUT_MS, map_frame, open_page, wait_map_idle

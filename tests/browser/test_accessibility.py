@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from graph.handout import TITLE as HANDOUT_TITLE
+from graph.fallsuche.handout import TITLE as HANDOUT_TITLE
 from graph.services import Directory
 from graph.settings import DEFAULT_DATA_DIR
 from tests.browser.a11y import assert_accessible
@@ -91,7 +91,7 @@ def _goto_in_session(page: Page, title: str) -> None:
 def test_every_page_passes_axe_and_speaks_german(web, app, path):
     """Each page as it opens, then in the state of its README screenshot (same scene as tools/screenshots.py)."""
     page = _open(web.page, app, path)
-    page.wait_for_function("document.documentElement.lang === 'de'", timeout=10_000)  # set by views/ui.py
+    page.wait_for_function("document.documentElement.lang === 'de'", timeout=10_000)  # set by views/parts/ui.py
     assert page.title().startswith(f"{PAGES[path]} – ")  # each page has its own title (WCAG 2.4.2)
     assert page.locator('[data-testid="stMain"] h1').count() == 1
     assert_accessible(page, PAGES[path])
@@ -246,9 +246,9 @@ def test_partner_popup_opened_by_keyboard_passes_axe(web, app):
 
 def test_handout_and_annual_report_html_pass_axe(web):
     """The standalone HTML files people print or pass on (no server needed)."""
-    from graph.handout import handout_entries, handout_html
+    from graph.fallsuche.handout import handout_entries, handout_html
     from graph.io.bericht import to_html
-    from graph.netzwerkarbeit import Netzwerkarbeit
+    from graph.netzwerk.service import Netzwerkarbeit
 
     d = Directory(DEFAULT_DATA_DIR)
     snap = d.snapshot()

@@ -7,7 +7,7 @@ import io
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from graph.matching import Query
+from graph.fallsuche.matching import Query
 from graph.services import Directory
 from graph.settings import DEFAULT_DATA_DIR
 from tests.browser.helpers import TIMEOUT_MS, choose, download, open_page, wait_for_markers

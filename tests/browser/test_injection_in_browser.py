@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import expect
 
 from graph.auth import Actor, UserStore
-from graph.editing import Editor
-from graph.proposals import Proposals
+from graph.pflege.editing import Editor
+from graph.pflege.proposals import Proposals
 from graph.services import Directory
 from graph.store._atomic import CsvTable
 from tests.browser.helpers import TIMEOUT_MS, choose, download, map_frame, open_page

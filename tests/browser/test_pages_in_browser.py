@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from graph.filters import PartnerFilter, PartnerIndex
 from graph.services import Directory
 from graph.settings import ATTRIBUTION_BKG, DEFAULT_DATA_DIR
+from graph.verzeichnis.filters import PartnerFilter, PartnerIndex
 from tests.browser.helpers import (
     choose,
     download,

@@ -3,7 +3,7 @@
 import pytest
 
 from graph.auth import Actor, UserStore
-from graph.journal import Journal
+from graph.pflege.journal import Journal
 from graph.services import Directory
 
 PASSWORD = "browser-passwort-1"

@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.model import PARTNER_COLUMNS
+from graph.core.model import PARTNER_COLUMNS
 
 HERE = Path(__file__).resolve().parent
 ACCEPT: tuple = ()

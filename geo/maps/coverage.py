@@ -1,0 +1,189 @@
+"""Choropleth of the Gemeinden by coverage status (or 2SFCA index) for one category or need tag.
+
+Status is shown by fill colour *and* a symbol at each Gemeinde (✓ versorgt, ◐ erreichbar,
+✗ nicht versorgt), so the map and its legend do not rely on colour alone. Everything that
+comes from the data (names, Bedarfsmeldung texts) is escaped before it reaches the map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import folium
+import numpy as np
+import pandas as pd
+
+from geo.gazetteer import Gazetteer
+from geo.maps.partners import Script, add_layer_control, base_map, enlarge_for_projector, html_text
+from graph import settings
+
+STATUS_STYLE: dict[str, tuple[str, str, str]] = {  # colour (colour-blind safe), symbol, legend text
+    "versorgt": ("#2c7bb6", "✓", "versorgt – ein zuständiges Angebot"),
+    "erreichbar": ("#fdae61", "◐", "erreichbar – nicht zuständig, aber höchstens {km} km entfernt"),
+    "nicht_versorgt": ("#d7191c", "✗", "nicht versorgt – nichts in {km} km"),
+}
+ACCESS_COLOURS = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
+NO_ACCESS = "#bdbdbd"
+MODES = {"status": "Status (versorgt / erreichbar / nicht versorgt)", "zugang": "Zugangsindex (2SFCA)"}
+
+
+def _km(value: float) -> str:
+    return "–" if value is None or np.isnan(value) else f"{value:.1f}".replace(".", ",") + " km"
+
+
+def access_classes(values: pd.Series, n: int = 5) -> tuple[np.ndarray, list[float]]:
+    """Class per value (−1 = no access) and the class limits: quantiles of the positive values."""
+    v = values.to_numpy(float)
+    positive = v[v > 0]
+    if not len(positive):
+        return np.full(len(v), -1), []
+    limits = sorted(set(np.quantile(positive, np.linspace(0, 1, n + 1)).round(2)))
+    cls = np.clip(np.searchsorted(limits, v, side="right") - 1, 0, max(len(limits) - 2, 0))
+    return np.where(v > 0, cls, -1), limits
+
+
+def _tooltip(r: Mapping, meldungen: int) -> str:
+    _colour, symbol, _ = STATUS_STYLE[r["status"]]
+    lines = [f"<b>{html_text(r['gemeinde'])}</b> ({html_text(r['sozialraum_name'])})",
+             f"{symbol} {html_text(r['status'].replace('_', ' '))}: {int(r['serving'])} zuständige Partner",
+             f"Nächstes Angebot: {html_text(r['nearest_name'] or '–')} ({_km(r['nearest_km'])})",
+             f"Einwohner insgesamt: {int(r['einwohner']):,}".replace(",", "."),
+             f"Zugangsindex: {r['zugang']:.2f} je 1.000 Einwohner".replace(".", ",", 1)]
+    if meldungen:
+        lines.append(f"Bedarfsmeldungen: {meldungen}")
+    return "<br>".join(lines)
+
+
+def add_coverage_layer(m: folium.Map, gazetteer: Gazetteer, rows: pd.DataFrame, mode: str = "status",
+                       meldungen: Mapping[str, int] | None = None) -> list[float]:
+    """Fill the Gemeinden by status or access class, with tooltips and status symbols; returns class limits."""
+    meldungen = meldungen or {}
+    by_ags = rows.set_index("ags")
+    classes, limits = access_classes(by_ags["zugang"]) if mode == "zugang" else (None, [])
+    fill = {a: STATUS_STYLE[s][0] for a, s in by_ags["status"].items()} if classes is None else \
+        {a: ACCESS_COLOURS[c] if c >= 0 else NO_ACCESS for a, c in zip(by_ags.index, classes)}
+    features = []
+    for f in gazetteer.geojson("gemeinden")["features"]:
+        ags = f["properties"]["ags"]
+        if ags not in by_ags.index:
+            continue
+        props = {"ags": ags, "fill": fill[ags], "tip": _tooltip({**by_ags.loc[ags].to_dict(), "ags": ags},
+                                                                 meldungen.get(ags, 0))}
+        features.append({"type": "Feature", "geometry": f["geometry"], "properties": props})
+    folium.GeoJson({"type": "FeatureCollection", "features": features}, name=MODES[mode],
+                   style_function=lambda feat: {"fillColor": feat["properties"]["fill"], "fillOpacity": 0.75,
+                                                "color": "#37474f", "weight": 0.8},
+                   highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
+                   tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True)).add_to(m)
+    symbols = folium.FeatureGroup(name="Status-Symbole", show=True)
+    for ags, r in by_ags.iterrows():
+        _colour, symbol, _ = STATUS_STYLE[r["status"]]
+        icon = folium.DivIcon(html=f'<div class="nk-status" role="img" aria-label="{html_text(r["gemeinde"])}: '
+                                   f'{html_text(r["status"].replace("_", " "))}" style="font:bold 13px sans-serif;'
+                                   f'color:#000;text-shadow:0 0 3px #fff,0 0 3px #fff">{symbol}</div>',
+                              icon_size=(14, 14), icon_anchor=(7, 7))
+        folium.Marker([gazetteer.orte.at[ags, "lat"], gazetteer.orte.at[ags, "lon"]], icon=icon,
+                      interactive=False, keyboard=False).add_to(symbols)
+    symbols.add_to(m)
+    return limits
+
+
+def add_sozialraum_outlines(m: folium.Map, gazetteer: Gazetteer) -> None:
+    """Sozialraum borders as thick unfilled lines above the choropleth (names in the tooltip)."""
+    features = [{"type": "Feature", "geometry": f["geometry"],
+                 "properties": {"label": html_text(f"Sozialraum {f['properties']['name']}")}}
+                for f in gazetteer.geojson("sozialraeume")["features"]]
+    folium.GeoJson({"type": "FeatureCollection", "features": features}, name="Sozialräume",
+                   style_function=lambda _f: {"color": "#000000", "weight": 3, "fill": False},
+                   interactive=False).add_to(m)
+
+
+def add_offer_points(m: folium.Map, partners: pd.DataFrame, label: str) -> None:
+    """Active partners of the key as small dark points (tooltip: escaped name)."""
+    group = folium.FeatureGroup(name=f"Angebote: {html_text(label)}", show=True)
+    for p in partners.itertuples():
+        if np.isnan(p.lat) or np.isnan(p.lon):
+            continue
+        folium.CircleMarker([p.lat, p.lon], radius=5, color="#000000", weight=1.5, fill=True, fill_color="#ffffff",
+                            fill_opacity=1.0, tooltip=folium.Tooltip(html_text(p.name))).add_to(group)
+    group.add_to(m)
+
+
+def add_need_markers(m: folium.Map, gazetteer: Gazetteer, bedarfe: pd.DataFrame) -> None:
+    """One „!“ marker per Gemeinde with Bedarfsmeldungen (tooltip: dates, sources and texts, escaped)."""
+    if bedarfe.empty:
+        return
+    group = folium.FeatureGroup(name="Bedarfsmeldungen", show=True)
+    for ags, part in bedarfe.groupby("ags"):
+        if ags not in gazetteer.orte.index:
+            continue
+        items = "".join(f"<li>{html_text(r.datum)} ({html_text(r.quelle)}): {html_text(r.text[:160])}</li>"
+                        for r in part.sort_values("datum").itertuples())
+        tip = f"<b>Bedarfsmeldungen {html_text(gazetteer.orte.at[ags, 'name'])}</b><ul>{items}</ul>"
+        icon = folium.DivIcon(html=f'<div role="img" aria-label="{len(part)} Bedarfsmeldungen" style="width:20px;'
+                                   'height:20px;border-radius:50%;background:#6a1b9a;color:#fff;border:2px solid #fff;'
+                                   f'font:bold 13px/20px sans-serif;text-align:center">!</div>',
+                              icon_size=(20, 20), icon_anchor=(-2, 22))
+        folium.Marker([gazetteer.orte.at[ags, "lat"], gazetteer.orte.at[ags, "lon"]], icon=icon,
+                      tooltip=folium.Tooltip(tip, sticky=True)).add_to(group)
+    group.add_to(m)
+
+
+def legend_html(rows: pd.DataFrame, label: str, threshold_km: float, mode: str, limits: list[float],
+                meldungen: int = 0) -> str:
+    """Legend: symbol + colour + text + count per status (and the access classes in 2SFCA mode)."""
+    counts = rows["status"].value_counts()
+    items = []
+    for status, (colour, symbol, text) in STATUS_STYLE.items():
+        swatch = (f'<span style="display:inline-block;width:14px;height:14px;background:{colour};'
+                  f'border:1px solid #37474f;margin-right:4px"></span>' if mode == "status" else "")
+        items.append(f"<li>{swatch}<b>{symbol}</b> {html_text(text.format(km=f'{threshold_km:g}'))} "
+                     f"({int(counts.get(status, 0))} Gemeinden)</li>")
+    if mode == "zugang":
+        items.append(f'<li><span style="display:inline-block;width:14px;height:14px;background:{NO_ACCESS}"></span> '
+                     "0 – kein Angebot im Einzugsradius</li>")
+        for i, colour in enumerate(ACCESS_COLOURS[:max(len(limits) - 1, 0)]):
+            rng = f"{limits[i]:.2f} – {limits[i + 1]:.2f}".replace(".", ",")
+            items.append(f'<li><span style="display:inline-block;width:14px;height:14px;background:{colour}"></span> '
+                         f"{rng} je 1.000 Einwohner</li>")
+    items.append('<li><span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:#fff;'
+                 'border:2px solid #000"></span> Angebot (aktiver Partner)</li>')
+    if meldungen:
+        items.append('<li><b style="color:#6a1b9a">!</b> Bedarfsmeldung(en)</li>')
+    return (f'<h2 class="nk-legend-titel">{html_text(label)}</h2><ul style="list-style:none;padding-left:0;margin:0">{"".join(items)}</ul>')
+
+
+def add_legend_control(m: folium.Map, html: str, position: str = "bottomleft") -> None:
+    """Put a legend (already escaped HTML) into a Leaflet control."""
+    Script("""var c = L.control({position: {{ position }}});
+c.onAdd = function () { var d = L.DomUtil.create('div', 'nk-legend'); d.innerHTML = {{ html }};
+  d.setAttribute('role', 'region'); d.setAttribute('aria-label', 'Legende');
+  d.style.background = '#fff'; d.style.padding = '6px 8px'; d.style.maxWidth = '320px';
+  L.DomEvent.disableClickPropagation(d); return d; };
+c.addTo(map);""", position=position, html=html).add_to(m)
+
+
+def coverage_map(gazetteer: Gazetteer, rows: pd.DataFrame, label: str, threshold_km: float,
+                 partners: pd.DataFrame | None = None, bedarfe: pd.DataFrame | None = None, mode: str = "status",
+                 tiles: str = "none", static_url: str | None = None, large: bool = False) -> folium.Map:
+    """The complete coverage map for one key: base, choropleth, symbols, offers, needs, legend.
+
+    ``large`` enlarges legend and labels for a projector (presentation mode).
+    """
+    if mode not in MODES:
+        raise ValueError(f"Unbekannte Darstellung {mode!r} (erlaubt: {', '.join(MODES)})")
+    m = base_map(gazetteer, tiles=tiles, **({"static_url": static_url} if static_url else {}))
+    bedarfe = bedarfe if bedarfe is not None else pd.DataFrame(columns=["ags", "datum", "quelle", "text"])
+    meldungen = bedarfe.groupby("ags").size().to_dict() if len(bedarfe) else {}
+    limits = add_coverage_layer(m, gazetteer, rows, mode, meldungen)
+    add_sozialraum_outlines(m, gazetteer)
+    if partners is not None:
+        add_offer_points(m, partners, label)
+    add_need_markers(m, gazetteer, bedarfe)
+    add_legend_control(m, legend_html(rows, label, threshold_km, mode, limits, len(bedarfe)))
+    Script("map.attributionControl.addAttribution({{ text }});",
+            text=html_text(f"Einwohner: {settings.ATTRIBUTION_ZENSUS}")).add_to(m)
+    add_layer_control(m)
+    if large:
+        enlarge_for_projector(m)
+    return m

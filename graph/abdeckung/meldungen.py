@@ -1,0 +1,99 @@
+"""Bedarfsmeldungen: anonymous unmet needs („in Gemeinde X fehlt Y“) in ``data/bedarfe.csv``.
+
+A record names a Gemeinde of the Kreis, a need (tag or category id of taxonomie.csv), a short
+text, the date it was noticed and the kind of source. It never holds anything about a family:
+the text is checked by :func:`graph.core.privacy.check_anonymous`. Writing requires the role
+``netzwerk`` or higher, checked here on the server side; rows are appended under the file
+lock with an atomic replace (:class:`graph.store._atomic.CsvTable`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo.gazetteer import Gazetteer
+from graph.core.model import _CONTROL, FIRST_DATA_ROW, Issue, _Checker
+from graph.core.privacy import check_anonymous
+from graph.core.roles import require_role
+from graph.core.taxonomy import Taxonomy
+from graph.errors import ValidationError
+from graph.store._atomic import CsvTable
+
+BEDARF_COLUMNS = ["id", "ags", "bedarf", "text", "datum", "quelle", "beispiel", "erfasst_am", "erfasst_von"]
+QUELLEN = ("Netzwerk", "ASD", "Workshop", "Sozialraumteam", "Schule", "Kita", "Beratungsstelle", "Sonstige")
+WRITE_ROLE = "netzwerk"
+MAX_TEXT = 500
+_ID = re.compile(r"^b-\d{6}$")
+
+
+def validate_bedarfe(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxonomy, *,
+                     first_row: int = FIRST_DATA_ROW, known_ids: set[str] = frozenset(),
+                     today: date | None = None) -> list[Issue]:
+    """All problems of Bedarfsmeldung rows (``row`` 1 = header, 2 = first record)."""
+    missing = [c for c in BEDARF_COLUMNS if c not in frame.columns]
+    if missing:
+        return [Issue(1, c, f"Spalte „{c}“ fehlt") for c in missing]
+    f = frame[BEDARF_COLUMNS].fillna("").astype(str)
+    issues: list[Issue] = []
+    c = _Checker(f, np.arange(len(f)) + first_row, issues)
+    for col in ("id", "ags", "bedarf", "text", "datum", "quelle"):
+        c.add(~c.filled[col], col, "Pflichtfeld ist leer")
+    c.add(c.filled["id"] & ~f["id"].str.fullmatch(_ID), "id", "Kennung muss die Form b-000001 haben")
+    c.add(c.filled["id"] & (f["id"].duplicated() | f["id"].isin(known_ids)), "id",
+          lambda v: f"Kennung „{v}“ ist bereits vergeben")
+    kreis = set(gazetteer.gemeinden.index)
+    c.add(c.filled["ags"] & ~f["ags"].isin(kreis), "ags",
+          lambda v: f"„{v}“ ist keine Gemeinde des Landkreises Trier-Saarburg (AGS achtstellig, z. B. 07235068)")
+    needs = set(taxonomy.tag_ids) | set(taxonomy.category_ids)
+    c.add(c.filled["bedarf"] & ~f["bedarf"].isin(needs), "bedarf",
+          lambda v: f"Unbekannter Bedarf „{v}“ (Angebot oder Kategorie aus taxonomie.csv)")
+    c.enum("quelle", QUELLEN, "Unbekannte Quelle")
+    c.enum("beispiel", ("ja", "nein"), "Muss „ja“ oder „nein“ sein", allow_empty=True)
+    c.add(f["text"].str.len() > MAX_TEXT, "text", lambda v: f"Text zu lang ({len(v)} Zeichen, höchstens {MAX_TEXT})")
+    c.add(f["text"].str.contains(_CONTROL), "text", "Enthält unzulässige Steuerzeichen")
+    for i, text in enumerate(f["text"]):
+        issues += check_anonymous(text, "text", int(first_row + i))
+    parsed = c.iso_dates("datum")
+    c.add(parsed > pd.Timestamp((today or date.today()) + timedelta(days=1)), "datum", "Datum liegt in der Zukunft")
+    return sorted(issues, key=lambda i: (i.row, BEDARF_COLUMNS.index(i.field)))
+
+
+class BedarfRegister:
+    """The Bedarfsmeldungen of one data folder."""
+
+    def __init__(self, data_dir: str | Path, gazetteer: Gazetteer, taxonomy: Taxonomy) -> None:
+        self.table = CsvTable(Path(data_dir) / "bedarfe.csv", BEDARF_COLUMNS)
+        self.gazetteer, self.taxonomy = gazetteer, taxonomy
+
+    def load(self) -> pd.DataFrame:
+        """All Bedarfsmeldungen (raw strings; empty frame if the file does not exist)."""
+        return self.table.read()
+
+    def token(self) -> str:
+        """Data version for cache keys."""
+        return self.table.token()
+
+    def validate(self) -> list[Issue]:
+        """All problems of the stored Bedarfsmeldungen (for ``python -m graph validate``)."""
+        return validate_bedarfe(self.load(), self.gazetteer, self.taxonomy)
+
+    def add(self, record: dict, role: str | None, user: str = "", today: date | None = None) -> dict:
+        """Append one Bedarfsmeldung; needs role ≥ ``netzwerk``; raises ValidationError (nothing written)."""
+        require_role(role, WRITE_ROLE, "Bedarfsmeldung erfassen")
+        with self.table.locked():
+            frame = self.load()
+            numbers = [int(m.group(1)) for v in frame["id"] if (m := re.match(r"^b-(\d{6})$", str(v)))]
+            rec = {c: str(record.get(c, "") or "").strip() for c in BEDARF_COLUMNS}
+            rec.update(id=f"b-{max(numbers, default=0) + 1:06d}", beispiel="nein",
+                       erfasst_am=datetime.now().replace(microsecond=0).isoformat(), erfasst_von=user or str(role))
+            issues = validate_bedarfe(pd.DataFrame([rec]), self.gazetteer, self.taxonomy,
+                                      first_row=len(frame) + FIRST_DATA_ROW, known_ids=set(frame["id"]), today=today)
+            if issues:
+                raise ValidationError(issues)
+            self.table.write(pd.concat([frame, pd.DataFrame([rec])], ignore_index=True)[frame.columns])
+        return rec

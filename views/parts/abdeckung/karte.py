@@ -1,0 +1,60 @@
+"""Map tab of the Abdeckung page: choropleth of the Gemeinden, map click for the what-if, HTML export."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.maps.coverage import MODES, coverage_map
+from geo.maps.export import standalone_html
+from geo.maps.partners import NO_TILES, OSM_TILES
+from graph.abdeckung.coverage import Key
+from views.parts.shared import directory, snapshot, static_url
+
+TILES = {"none": NO_TILES, "osm": OSM_TILES}
+STATUS_TEXT = {"versorgt": "✓ versorgt", "erreichbar": "◐ erreichbar", "nicht_versorgt": "✗ nicht versorgt"}
+MAP_HEIGHT = {False: 620, True: 860}  # presentation mode: larger map
+
+
+def _offers(key: Key) -> pd.DataFrame:
+    active = snapshot().active
+    hit = active["kategorie"].eq(key.id) if key.typ == "kategorie" else active["angebote"].map(lambda t: key.id in t)
+    return active[hit]
+
+
+def map_table(rows: pd.DataFrame, bedarfe: pd.DataFrame) -> pd.DataFrame:
+    """What the map shows, one row per Gemeinde (for keyboard and screen-reader use, and print)."""
+    meldungen = bedarfe.groupby("ags").size() if len(bedarfe) else pd.Series(dtype=int)
+    table = pd.DataFrame({
+        "Gemeinde": rows["gemeinde"], "Sozialraum": rows["sozialraum_name"], "Status": rows["status"].map(STATUS_TEXT),
+        "zuständige Partner": rows["serving"], "Nächstes Angebot": rows["nearest_name"],
+        "Entfernung (km)": rows["nearest_km"].round(1), "Einwohner insgesamt": rows["einwohner"],
+        "Zugangsindex (2SFCA)": rows["zugang"].round(2),
+        "Bedarfsmeldungen": rows["ags"].map(meldungen).fillna(0).astype(int)})
+    return table.sort_values(["Sozialraum", "Gemeinde"]).reset_index(drop=True)
+
+
+def map_section(rows: pd.DataFrame, key: Key, bedarfe: pd.DataFrame, large: bool = False) -> None:
+    """Choropleth with legend and tooltips, the same as a table; a click stores the point for the what-if."""
+    c1, c2, c3 = st.columns([2, 2, 1])
+    mode = c1.radio("Darstellung", list(MODES), format_func=MODES.get, key="abdeckung_modus", horizontal=True,
+                    help="Zugangsindex: Kapazität je 1.000 Einwohner mit Entfernungsabschlag (2SFCA, siehe README)")
+    tiles = c2.radio("Hintergrund", list(TILES), format_func=TILES.get, key="abdeckung_tiles", horizontal=True)
+    show_needs = c3.toggle("Bedarfsmeldungen", value=True, key="abdeckung_meldungen_karte")
+    gaz = directory().gazetteer
+    url = static_url()
+    fmap = coverage_map(gaz, rows, key.label, key.schwelle_km, _offers(key), bedarfe if show_needs else None,
+                        mode=mode, tiles=tiles, static_url=url, large=large)
+    out = st_folium(fmap, height=MAP_HEIGHT[large], use_container_width=True, returned_objects=["last_clicked"],
+                    key="abdeckung_map")
+    clicked = (out or {}).get("last_clicked")
+    if clicked:
+        st.session_state["abdeckung_klick"] = (float(clicked["lat"]), float(clicked["lng"]))
+    st.caption("Symbole: ✓ versorgt · ◐ erreichbar, aber nicht zuständig · ✗ nicht versorgt. Ein Klick in die Karte "
+               "merkt den Punkt für „Was wäre wenn?“ vor.")
+    with st.expander(f"Alle {len(rows)} Gemeinden als Tabelle (dieselben Angaben wie die Karte)"):
+        st.dataframe(map_table(rows, bedarfe), hide_index=True, width="stretch")
+    st.download_button("Karte als HTML herunterladen (offline lesbar)", lambda: standalone_html(fmap, static_url=url),
+                       file_name=f"abdeckung_{key.id}.html", mime="text/html", key="abdeckung_html", on_click="ignore",
+                       help="Eine Datei mit allen Kartenbausteinen – öffnet sich ohne Internet, z. B. für Folien")

@@ -1,0 +1,110 @@
+"""Shared pieces of the Pflege sections: context, German field labels, flash messages, error display."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from graph.auth import Actor
+from graph.core.model import Issue
+from graph.core.roles import has_role
+from graph.errors import ConflictError, NetzwerkError, ValidationError
+from graph.pflege.editing import Editor
+from graph.pflege.review import review_table
+from graph.services import Directory, Snapshot
+from views.parts.shared import md_escape
+
+FIELD_LABELS = {
+    "id": "Kennung", "name": "Name", "traeger": "Träger", "kategorie": "Kategorie", "angebote": "Angebote",
+    "strasse": "Straße und Hausnummer", "plz": "PLZ", "ort": "Ort", "ags": "Gemeinde (AGS)", "lat": "Breite",
+    "lon": "Länge", "einzugsgebiet": "Einzugsgebiet", "alter_von": "Alter von", "alter_bis": "Alter bis",
+    "sprachen": "Sprachen", "barrierefrei": "Barrierefrei", "ebene": "Ebene", "telefon": "Telefon",
+    "email": "E-Mail", "website": "Webseite", "ansprechperson": "Ansprechperson",
+    "oeffnungszeiten": "Öffnungszeiten", "notizen": "Notizen (intern)", "geprueft_am": "Zuletzt geprüft",
+    "aktiv": "Aktiv", "version": "Version", "geaendert_am": "Geändert am", "geaendert_von": "Geändert von",
+}
+FLASH_KEY = "pflege_flash"
+T = TypeVar("T")
+
+
+@dataclass
+class Ctx:
+    """What every section needs: who acts, the directory, the current data and the editor."""
+
+    actor: Actor
+    directory: Directory
+    snap: Snapshot
+
+    @property
+    def editor(self) -> Editor:
+        """Service for writes (checks the role itself)."""
+        return Editor(self.directory, self.actor)
+
+    @property
+    def can_edit(self) -> bool:
+        """True for Leitstelle and Admin (buttons are hidden otherwise; the services check again)."""
+        return has_role(self.actor.rolle, "leitstelle")
+
+
+def label(field: str) -> str:
+    """German label of a partners.csv column."""
+    return FIELD_LABELS.get(field, field)
+
+
+def flash(kind: str, text: str) -> None:
+    """Queue a message for the next run (shown by :func:`show_flash`)."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
+
+
+def show_flash() -> None:
+    """Show and clear queued messages."""
+    for kind, text in st.session_state.pop(FLASH_KEY, []):
+        getattr(st, kind)(text)
+
+
+def issue_text(issue: Issue) -> str:
+    """One issue as escaped German text (row only where it means a line of a file)."""
+    where = f"Zeile {issue.row}, " if issue.row > 1 else ""
+    return md_escape(f"{where}{label(issue.field)}: {issue.message}")
+
+
+def attempt(action: Callable[[], T], success: str | None = None) -> T | None:
+    """Run a service call; show German errors (validation, permission, conflict) instead of a trace."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        st.error("Nicht gespeichert:\n\n" + "\n\n".join(f"- {issue_text(i)}" for i in exc.issues))
+        return None
+    except ConflictError as exc:
+        st.error(md_escape(str(exc)))
+        return None
+    except NetzwerkError as exc:
+        st.error(md_escape(str(exc)))
+        return None
+    if success:
+        flash("success", success)
+    return result
+
+
+def partner_options(snap: Snapshot, active_only: bool = False) -> dict[str, str]:
+    """``{id: "Name – Ort (id)"}`` sorted by name, for select boxes."""
+    raw = snap.raw if not active_only else snap.raw[snap.raw["aktiv"] == "ja"]
+    raw = raw.sort_values("name", key=lambda s: s.str.casefold())
+    inactive = {i for i, a in zip(raw["id"], raw["aktiv"]) if a != "ja"}
+    return {i: f"{n} – {o} ({i}){' · inaktiv' if i in inactive else ''}"
+            for i, n, o in zip(raw["id"], raw["name"], raw["ort"])}
+
+
+@st.cache_data(show_spinner="Prüfstatus wird berechnet …", max_entries=4)
+def _review(token: str, journal_token: str, today: date, _ctx: Ctx) -> pd.DataFrame:
+    return review_table(_ctx.snap.raw, _ctx.directory.gazetteer, _ctx.editor.journal.entries(), today)
+
+
+def review(ctx: Ctx) -> pd.DataFrame:
+    """Review states of all partners (cached per data version, journal version and day)."""
+    return _review(ctx.snap.token, ctx.editor.journal.token(), date.today(), ctx)

@@ -1,0 +1,206 @@
+"""Helpers shared by the pages: cached directory/snapshot, login and role, sample-data banner, attribution."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import streamlit as st
+
+from graph import settings
+from graph.auth import ANONYMOUS, Actor, UserStore
+from graph.core.roles import ROLE_LABELS
+from graph.errors import AuthenticationError, NetzwerkError
+from graph.services import Directory, Snapshot
+from graph.verzeichnis import stats
+from graph.verzeichnis.filters import PartnerIndex
+
+SAMPLE_NOTE = ("**Beispieldaten:** Die mitgelieferten Partner sind erfunden (nur die Adressen der "
+               "Sozialraumzentren sind echt). Telefonnummern und Adressen bitte nicht verwenden.")
+
+
+@st.cache_resource(show_spinner=False)
+def _directory(data_dir: str, backend: str) -> Directory:
+    return Directory(data_dir, backend)
+
+
+def directory() -> Directory:
+    """The Directory for the configured data folder and store (one per server process)."""
+    return _readable(lambda: _directory(str(settings.data_dir()), settings.store_backend()))
+
+
+def _readable(load):
+    """``load()``, or a German error message instead of the page if the data cannot be read."""
+    try:
+        return load()
+    except NetzwerkError as exc:
+        found = [i.text() for i in getattr(exc, "issues", [])[:5]] or [str(exc)]
+        st.error("Die Daten können nicht gelesen werden – bitte `python -m graph validate` ausführen und die Datei "
+                 "korrigieren:\n" + "\n".join(f"- {md_escape(t)}" for t in found), icon="🚫")
+        st.stop()
+
+
+@st.cache_resource(show_spinner="Daten werden geladen …", max_entries=4)
+def _snapshot(data_dir: str, backend: str, token: str) -> Snapshot:
+    snap = _directory(data_dir, backend).snapshot()
+    _ = snap.partners, snap.graph  # build once per data version, shared by all sessions
+    return snap
+
+
+def snapshot() -> Snapshot:
+    """The current data; rebuilt only when the store's data version changes."""
+    d = directory()
+    return _readable(lambda: _snapshot(str(d.data_dir), d.store.name, d.store.token()))
+
+
+def is_sample_data(snap: Snapshot) -> bool:
+    """True while the directory still holds the shipped fictional sample."""
+    return stats.is_sample_data(snap.raw)
+
+
+def sample_banner(snap: Snapshot) -> None:
+    """Show the 'Beispieldaten' notice when the shipped sample is in use."""
+    if is_sample_data(snap):
+        st.warning(SAMPLE_NOTE, icon="ℹ️")
+
+
+def attribution_caption() -> None:
+    """Source line for pages that show reference data."""
+    st.caption(f"Gebietsdaten: {settings.ATTRIBUTION_BKG} · Einwohner: {settings.ATTRIBUTION_ZENSUS} · "
+               f"{settings.ATTRIBUTION_OSM_PLZ}")
+
+
+# ------------------------------------------------------------------ session defaults
+#: Session-state key of the Sozialraum the user last chose on any page (UI state, this session only).
+SOZIALRAUM_KEY = "sitzung_sozialraum"
+
+
+def sozialraum_default(widget_key: str, multi: bool = False) -> None:
+    """Pre-select the session's Sozialraum in a widget that has no value yet (call before the widget)."""
+    chosen = st.session_state.get(SOZIALRAUM_KEY)
+    if chosen and widget_key not in st.session_state:
+        st.session_state[widget_key] = [chosen] if multi else chosen
+
+
+def remember_sozialraum(value: str | list | tuple | None) -> None:
+    """Remember a widget's Sozialraum for the other pages; of a list only a single choice counts."""
+    if isinstance(value, (list, tuple)):
+        if len(value) > 1:
+            return
+        value = value[0] if value else None
+    st.session_state[SOZIALRAUM_KEY] = value or None
+
+
+def coming_soon(title: str, what: str) -> None:
+    """Placeholder body for a page whose issue has not landed yet."""
+    st.title(title)
+    st.info(f"Diese Seite ist in Vorbereitung: {what}")
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _partner_index(data_dir: str, backend: str, token: str) -> PartnerIndex:
+    snap = _snapshot(data_dir, backend, token)
+    return PartnerIndex(snap.partners, snap.gazetteer, snap.taxonomy)
+
+
+def partner_index() -> PartnerIndex:
+    """Filter index over all partners of the current data version (built once per version)."""
+    d = directory()
+    return _readable(lambda: _partner_index(str(d.data_dir), d.store.name, d.store.token()))
+
+
+def static_url() -> str:
+    """Root-relative URL of the app's ``static/`` folder (honours ``server.baseUrlPath``)."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/app/static" if base else "/app/static"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&\"'=^@%/;,?])")
+
+
+def md_escape(text: object) -> str:
+    """User text made literal for ``st.markdown`` (Markdown, HTML, LaTeX and directives escaped)."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
+
+
+def md_link(text: str, href: str | None) -> str:
+    """Markdown link with escaped text; plain escaped text when there is no safe ``href``."""
+    return f"[{md_escape(text)}](<{href}>)" if href else md_escape(text)
+
+
+#: Streamlit's table toolbar offers its own CSV export, which does not neutralise formulas.
+_HIDE_TABLE_CSV = ('<style>[data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"])'
+                   "{display:none !important}</style>")
+
+
+def hide_table_csv_export() -> None:
+    """Hide the table toolbar's CSV export app-wide; pages offer neutralised downloads instead."""
+    st.html(_HIDE_TABLE_CSV)
+
+
+# ------------------------------------------------------------------ login
+#: Session-state key of the logged-in actor. Not a widget key: only the server sets it, after a
+#: successful password check, so a client can neither set nor raise its role.
+AUTH_KEY = "_auth_actor"
+AUTH_SEEN_KEY = "_auth_seen"
+IDLE_LOGOUT_S = 8 * 3600
+
+
+@st.cache_resource(show_spinner=False)
+def _user_store(path: str) -> UserStore:
+    return UserStore(path)
+
+
+def user_store() -> UserStore:
+    """The users file of the configured data folder (one object per server process)."""
+    return _user_store(str(settings.users_path(settings.data_dir())))
+
+
+def current_actor() -> Actor:
+    """Who is logged in in this browser session (``ANONYMOUS`` with role ``lesen`` if nobody).
+
+    The role is re-read from the users file on every run (changes and removals apply at once);
+    sessions idle for more than ``IDLE_LOGOUT_S`` are logged out.
+    """
+    actor = st.session_state.get(AUTH_KEY, ANONYMOUS)
+    if actor.name and time.time() - st.session_state.get(AUTH_SEEN_KEY, 0) > IDLE_LOGOUT_S:
+        actor = ANONYMOUS
+    actor = user_store().current(actor) if actor.name else ANONYMOUS
+    st.session_state[AUTH_KEY] = actor
+    st.session_state[AUTH_SEEN_KEY] = time.time()
+    return actor
+
+
+def current_role() -> str:
+    """Role of the current session: ``lesen``, ``netzwerk``, ``leitstelle`` or ``admin``."""
+    return current_actor().rolle
+
+
+def login_sidebar() -> Actor:
+    """Login form (or the logged-in user with a logout button) in the sidebar; returns the actor."""
+    actor = current_actor()
+    with st.sidebar:
+        if actor.name:
+            st.caption(f"Angemeldet: **{md_escape(actor.name)}** ({ROLE_LABELS[actor.rolle]})")
+            if st.button("Abmelden", key="auth_logout"):
+                st.session_state[AUTH_KEY] = ANONYMOUS
+                st.rerun()
+            return actor
+        with st.expander("Anmelden", expanded=False):
+            if not user_store().has_users():
+                st.caption("Noch keine Benutzer angelegt. Auf dem Server: "
+                           "`python -m graph user add NAME --rolle leitstelle`")
+            with st.form("auth_login", clear_on_submit=True, border=False):
+                name = st.text_input("Benutzername", key="auth_name", autocomplete="username")
+                password = st.text_input("Passwort", type="password", key="auth_password",
+                                         autocomplete="current-password")
+                submitted = st.form_submit_button("Anmelden")
+            if submitted:
+                try:
+                    st.session_state[AUTH_KEY] = user_store().authenticate(name, password)
+                    st.session_state[AUTH_SEEN_KEY] = time.time()
+                    st.rerun()
+                except AuthenticationError as exc:
+                    st.error(str(exc))
+        st.caption("Ohne Anmeldung: nur lesen (und Änderungen vorschlagen).")
+    return actor

@@ -1,0 +1,57 @@
+"""Look and feel of every page: app styles (contrast, focus, print), page language, help, presentation mode.
+
+The CSS lives in ``static/app/`` (``app.css`` for every page, ``praesentation.css`` for the
+workshop mode). Query parameters carry UI state only (``?praesentation=1``), never case data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import streamlit as st
+
+STYLE_DIR = Path(__file__).resolve().parents[2] / "static" / "app"
+PRESENTATION_PARAM = "praesentation"
+#: Streamlit's page shell says ``<html lang="en">``; screen readers would read German text with
+#: English pronunciation (WCAG 3.1.1). Fixed, trusted script without any user data.
+_LANG_SCRIPT = "<script>document.documentElement.lang = 'de';</script>"
+#: Container keys starting with this are hidden when printing (see ``app.css``).
+SCREEN_ONLY = "nk-nur-bildschirm"
+
+
+def apply_app_style() -> None:
+    """App-wide CSS and the German page language; called once per run by ``app.py``."""
+    st.html(STYLE_DIR / "app.css")
+    with st.container(key="nk-sprache"):  # hidden by app.css; the script still runs
+        st.html(_LANG_SCRIPT, unsafe_allow_javascript=True)
+
+
+def page_help(text: str, expanded: bool = False) -> None:
+    """A short "So geht's" for the page, folded away for those who know it (Markdown, trusted text)."""
+    with st.expander("ℹ️ So funktioniert diese Seite", expanded=expanded):
+        st.markdown(text)
+
+
+@contextmanager
+def screen_only(name: str) -> Iterator[None]:
+    """Content that makes no sense on paper (controls, maps): hidden when printing."""
+    with st.container(key=f"{SCREEN_ONLY}-{name}"):
+        yield
+
+
+def presentation_mode(page: str) -> bool:
+    """Toggle for workshops (large map, large legend, no sidebar); also on with ``?praesentation=1``."""
+    key = f"{page}_praesentation"
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get(PRESENTATION_PARAM) == "1"
+    on = st.toggle("Präsentationsmodus", key=key,
+                   help="Für Beamer und Workshops: große Karte und Legende, größere Schrift, ohne Seitenleiste. "
+                        "Die Adresse mit ?praesentation=1 öffnet die Seite gleich so.")
+    if on:
+        st.query_params[PRESENTATION_PARAM] = "1"
+        st.html(STYLE_DIR / "praesentation.css")
+    else:
+        st.query_params.pop(PRESENTATION_PARAM, None)
+    return on
