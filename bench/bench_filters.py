@@ -57,7 +57,8 @@ def naive_filter(records: list[dict], f: PartnerFilter, gazetteer: Gazetteer, ta
                 continue
         if places is not None:
             located = r["ags"] in places
-            served = bool(gazetteer.served(r["einzugsgebiet"], r["ags"]) & places)
+            tokens = [t for t in r["einzugsgebiet"] if t] or [f"gem:{r['ags']}"]
+            served = any(set(gazetteer.gemeinden_in(t)) & places for t in tokens)
             ok = {"sitz": located, "versorgt": served, "sitz_oder_versorgt": located or served}[f.gebiet]
             if not ok:
                 continue

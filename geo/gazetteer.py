@@ -1,17 +1,16 @@
 """Gazetteer of Landkreis Trier-Saarburg: Gemeinden, Verbandsgemeinden, Sozialräume, Kreis.
 
-Loaded from ``data/geo/`` (official BKG VG5000 geometry 2021, Zensus 2022 population,
-PLZ ↔ Gemeinde; see ``data/geo/PROVENANCE.md``). The Stadt Trier (AGS ``07211000``) is
+Built from the reference data of ``data/geo/`` (official BKG VG5000 geometry 2021, Zensus 2022
+population, PLZ ↔ Gemeinde; see ``data/geo/PROVENANCE.md``), which the store reads
+(:func:`graph.store.reference.load_gazetteer`). The Stadt Trier (AGS ``07211000``) is
 known as a *location* for partners but is not part of the Kreis' area tree.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -54,11 +53,15 @@ class AmbiguousNameError(NotFoundError):
 
 
 class Gazetteer:
-    """Look-ups over the county's areas; construct with :meth:`from_dir`."""
+    """Look-ups over the county's areas.
 
-    def __init__(self, geo_dir: Path) -> None:
-        self.geo_dir = Path(geo_dir)
-        frame = pd.read_csv(self.geo_dir / "gemeinden.csv", dtype=str, keep_default_na=False)
+    ``gemeinden`` and ``plz`` are the text frames of ``gemeinden.csv`` and ``plz.csv``; ``geojson``
+    returns a layer's GeoJSON document by name (read lazily: only maps and coordinates need it).
+    """
+
+    def __init__(self, gemeinden: pd.DataFrame, plz: pd.DataFrame, geojson: Callable[[str], dict]) -> None:
+        self._geojson = geojson
+        frame = gemeinden.copy()
         for col in ("lat", "lon", "flaeche_km2"):
             frame[col] = frame[col].astype(float)
         frame["einwohner"] = pd.to_numeric(frame["einwohner"], errors="coerce").astype("Int64")
@@ -66,13 +69,8 @@ class Gazetteer:
         trier = self._trier_row()
         self.orte = pd.concat([frame[_GEMEINDE_COLUMNS + ["im_kreis"]], trier]).set_index("ags", drop=False)
         self.orte.index.name = None
-        self.plz = pd.read_csv(self.geo_dir / "plz.csv", dtype=str, keep_default_na=False)
+        self.plz = plz
         self._name_index = self._build_name_index()
-
-    @classmethod
-    def from_dir(cls, geo_dir: str | Path) -> Gazetteer:
-        """Load the gazetteer from a ``data/geo`` folder."""
-        return cls(Path(geo_dir))
 
     # ------------------------------------------------------------------ frames
     @property
@@ -195,20 +193,11 @@ class Gazetteer:
             return frozenset(g.index[g["sozialraum_id"] == a.id])
         return frozenset(g.index)
 
-    def served(self, tokens: Iterable[str], own_ags: str) -> frozenset[str]:
-        """AGS served by an Einzugsgebiet (empty = only the own Gemeinde)."""
-        tokens = [t for t in tokens if t]
-        if not tokens:
-            return frozenset([own_ags])
-        out: set[str] = set()
-        for t in tokens:
-            out |= self.gemeinden_in(t)
-        return frozenset(out)
 
     # --------------------------------------------------------------- geometry
     def geojson(self, layer: str) -> dict:
         """Raw GeoJSON of a layer: gemeinden, verbandsgemeinden, sozialraeume, kreis, stadt-trier."""
-        return json.loads((self.geo_dir / f"{layer}.geojson").read_text(encoding="utf-8"))
+        return self._geojson(layer)
 
     @cached_property
     def _shapes(self) -> dict[str, object]:
@@ -249,7 +238,7 @@ class Gazetteer:
     def _trier_row(self) -> pd.DataFrame:
         from shapely.geometry import shape
 
-        feature = json.loads((self.geo_dir / "stadt-trier.geojson").read_text(encoding="utf-8"))["features"][0]
+        feature = self.geojson("stadt-trier")["features"][0]
         p = feature["properties"]
         point = shape(feature["geometry"]).representative_point()
         row = {"ags": p["ags"], "ars": p["ars"], "name": p["name"], "vg_ars": "", "vg_name": "",

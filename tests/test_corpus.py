@@ -19,6 +19,7 @@ import pytest
 
 from graph.cli import main
 from graph.services import Directory
+from tests.conftest import get_partner
 from tests.corpus.cases import ACCEPT, HERE, Case, cases, large_rows, megabyte_cell
 
 CASES = cases()
@@ -93,9 +94,9 @@ def test_import(case: Case, data_dir, capsys):
         return
     assert real["written"] is True and (data_dir / "journal.jsonl").exists()
     assert not list(data_dir.glob(".*.tmp"))
-    store = Directory(data_dir).store
+    d = Directory(data_dir)
     for pid, values in case.stored.items():
-        row = store.get(pid)
+        row = get_partner(d, pid)
         assert {k: row[k] for k in values} == values  # verbatim, payloads included
     assert run_cli(capsys, "validate")[1]["errors"] == []  # the directory stays valid
 
@@ -114,6 +115,7 @@ def test_validate(case: Case, data_dir, capsys):
     assert tree(data_dir) == before
 
 
+@pytest.mark.slow
 def test_hundred_thousand_rows(data_dir, tmp_path, capsys):
     """Validate finds the one bad cell in row 100,001; import refuses the file at once, writing nothing."""
     data = large_rows(100_000, bad_row=100_001)
@@ -146,6 +148,7 @@ def test_megabyte_cell(data_dir, tmp_path, capsys):
     assert code == 1 and [(e["row"], e["field"]) for e in doc["errors"]] == [(3, "notizen")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["kaputt.xlsx", "utf16_abgeschnitten.csv", "leer.csv", "nul_bytes.csv",
                                   "zu_viele_felder_erste_zeile.csv", "bild.csv"])
 def test_real_process_prints_one_json_document_and_no_trace(name, data_dir):

@@ -277,19 +277,3 @@ def test_capacity_column_validation(gazetteer, taxonomy):
     assert not [i for i in validate_partners(older, gazetteer, taxonomy) if i.level == "fehler"]
     typed = parse_partners(frame)
     assert typed.at["p-1", "kapazitaet"] == 25 and np.isnan(typed.at["p-4", "kapazitaet"])
-
-
-def test_serving_agrees_with_graph_on_sample(directory):
-    from graph.core.network import partners_serving
-
-    snap = directory.snapshot()
-    keys = resolve_keys(directory.taxonomy, ["kita", "erziehungsberatung"], ["sport", "familienhebamme"])
-    m = coverage_matrix(snap.partners, directory.gazetteer, keys)
-    p = snap.partners
-    for ags in directory.gazetteer.gemeinden.index:
-        ids = partners_serving(snap.graph, ags)
-        for key in keys:
-            has = p.loc[ids, "kategorie"].eq(key.id) if key.typ == "kategorie" else p.loc[ids, "angebote"].map(
-                lambda t, k=key.id: k in t)
-            got = m[(m["ags"] == ags) & (m["key"] == key.id) & (m["typ"] == key.typ)]["serving"].iloc[0]
-            assert got == int(has.sum()), (ags, key.id)

@@ -4,11 +4,13 @@ from datetime import date
 
 import pytest
 
-from graph.auth import Actor
+from graph.core.roles import Actor
 from graph.errors import ConflictError, ForbiddenError, NetzwerkError, ValidationError
 from graph.pflege.editing import Edit, Editor
-from graph.pflege.journal import Journal
-from tests.conftest import make_partner
+from graph.pflege.journal import partner_entries
+from graph.services import Directory
+from tests.conftest import get_partner, make_partner
+from tests.payloads import RawCsv
 
 LEITSTELLE = Actor("anna", "leitstelle")
 
@@ -19,7 +21,7 @@ def editor(directory):
 
 
 def _version(directory, pid):
-    return int(directory.store.get(pid)["version"])
+    return int(get_partner(directory, pid)["version"])
 
 
 def test_history_needs_at_least_netzwerk(directory):
@@ -29,7 +31,7 @@ def test_history_needs_at_least_netzwerk(directory):
 
 
 def test_update_is_journaled_field_by_field(editor, directory):
-    old = directory.store.get("p-000010")
+    old = get_partner(directory, "p-000010")
     new = editor.update("p-000010", {"telefon": "030 23125 999", "ansprechperson": "Frau Neu"}, int(old["version"]))
     assert new["geaendert_von"] == "anna" and int(new["version"]) == int(old["version"]) + 1
     (entry,) = editor.history("p-000010")
@@ -40,7 +42,7 @@ def test_update_is_journaled_field_by_field(editor, directory):
 
 
 def test_unchanged_save_writes_nothing(editor, directory, data_dir):
-    old = directory.store.get("p-000010")
+    old = get_partner(directory, "p-000010")
     before = (data_dir / "partners.csv").read_bytes()
     editor.update("p-000010", {"telefon": old["telefon"] + "  "}, int(old["version"]))  # only whitespace
     assert (data_dir / "partners.csv").read_bytes() == before and editor.history("p-000010") == []
@@ -68,7 +70,7 @@ def test_concurrent_edit_conflict_keeps_the_first_and_shows_both(directory):
     with pytest.raises(ConflictError) as exc:
         bernd.update("p-000010", {"oeffnungszeiten": "Di 14–16 Uhr"}, v)
     assert exc.value.current["oeffnungszeiten"] == "Mo 9–12 Uhr" and exc.value.current["geaendert_von"] == "anna"
-    assert directory.store.get("p-000010")["oeffnungszeiten"] == "Mo 9–12 Uhr"
+    assert get_partner(directory, "p-000010")["oeffnungszeiten"] == "Mo 9–12 Uhr"
     assert len(anna.history("p-000010")) == 1
 
 
@@ -84,21 +86,21 @@ def test_bulk_edit_is_all_or_nothing(editor, directory, data_dir):
     with pytest.raises(ValidationError, match="inzwischen"):
         editor.update_many([Edit("p-000010", {"telefon": "030 23125 555"}, v10),
                             Edit("p-000011", {"telefon": "030 23125 556"}, v11)])
-    assert directory.store.get("p-000010")["telefon"] != "030 23125 555"
+    assert get_partner(directory, "p-000010")["telefon"] != "030 23125 555"
     done = editor.update_many([Edit("p-000010", {"telefon": "030 23125 555"}, v10),
                                Edit("p-000011", {"telefon": "030 23125 556"}, v11 + 1)])
     assert [r["telefon"] for r in done] == ["030 23125 555", "030 23125 556"]
-    assert [e.partner_id for e in Journal.for_dir(data_dir).entries()] == ["p-000011", "p-000010", "p-000011"]
+    assert [e.partner_id for e in partner_entries(Directory(data_dir).store)] == ["p-000011", "p-000010", "p-000011"]
 
 
 def test_undo_restores_the_previous_row_exactly(editor, directory):
-    original = directory.store.get("p-000020")
+    original = get_partner(directory, "p-000020")
     v = int(original["version"])
     editor.update("p-000020", {"name": "Umbenannt", "angebote": "sport", "lat": "", "lon": "", "notizen": "neu"}, v)
     editor.mark_verified("p-000020", v + 1, day=date(2026, 11, 2))
     editor.undo_last("p-000020", v + 2)   # undoes the verification
     editor.undo_last("p-000020", v + 3)   # undoes the edit
-    restored = directory.store.get("p-000020")
+    restored = get_partner(directory, "p-000020")
     meta = ("version", "geaendert_am", "geaendert_von")
     assert {k: x for k, x in restored.items() if k not in meta} == {k: x for k, x in original.items() if k not in meta}
     assert restored["version"] == str(v + 4) and restored["geaendert_von"] == "anna"
@@ -113,21 +115,24 @@ def test_undo_of_an_addition_deactivates_and_stale_undo_conflicts(editor, direct
     with pytest.raises(ConflictError):
         editor.undo_last(rec["id"], 7)
     editor.undo_last(rec["id"], 1)
-    assert directory.store.get(rec["id"])["aktiv"] == "nein"
+    assert get_partner(directory, rec["id"])["aktiv"] == "nein"
 
 
-def test_undo_refuses_when_the_row_changed_outside_the_journal(editor, directory):
+def test_undo_refuses_when_the_row_changed_outside_the_journal(editor, directory, data_dir):
     v = _version(directory, "p-000030")
     editor.update("p-000030", {"notizen": "über die App"}, v)
-    directory.store.update("p-000030", {"notizen": "am Journal vorbei"}, v + 1, "skript")
+    by_hand = RawCsv(data_dir / "partners.csv")  # someone edits the file, bypassing the app
+    frame = by_hand.read()
+    frame.loc[frame["id"] == "p-000030", ["notizen", "version"]] = ["am Journal vorbei", str(v + 2)]
+    by_hand.write(frame)
     with pytest.raises(NetzwerkError, match="außerhalb der App"):
         editor.undo_last("p-000030", v + 2)
 
 
 def test_deactivate_never_deletes(editor, directory):
-    n = len(directory.store.load())
+    n = len(directory.store.read("partners"))
     editor.deactivate("p-000040", _version(directory, "p-000040"))
-    assert len(directory.store.load()) == n and directory.store.get("p-000040")["aktiv"] == "nein"
+    assert len(directory.store.read("partners")) == n and get_partner(directory, "p-000040")["aktiv"] == "nein"
     assert editor.history("p-000040")[0].aenderungen == {"aktiv": ["ja", "nein"]}
 
 

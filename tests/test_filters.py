@@ -128,20 +128,8 @@ def test_invalid_filters_are_rejected():
         PartnerFilter(alter_von=10, alter_bis=3)
 
 
-def test_serving_matches_the_graph_on_the_sample(directory):
-    """The vectorised served-matrix and networkx' VERSORGT edges agree for every Gemeinde and Sozialraum."""
-    from graph.core.network import node_id, partners_located_in, partners_serving
 
-    snap = directory.snapshot()
-    index = PartnerIndex(snap.partners, directory.gazetteer, directory.taxonomy)
-    for ags in directory.gazetteer.gemeinden.index:
-        got = set(index.apply(PartnerFilter(gemeinden=(ags,), gebiet="versorgt")).index)
-        assert got == set(partners_serving(snap.graph, ags)), ags
-    for sr in directory.gazetteer.sozialraeume.index:
-        got = set(index.apply(PartnerFilter(sozialraeume=(sr,))).index)
-        assert got == set(partners_located_in(snap.graph, node_id("Sozialraum", sr))), sr
-
-
+@pytest.mark.slow
 def test_agrees_with_the_row_by_row_baseline(directory):
     """Random filter combinations on the sample give the same ids as the naive benchmark baseline."""
     from bench.bench_filters import naive_filter, random_filters

@@ -77,7 +77,6 @@ def test_area_path_and_tokens(gazetteer):
     assert len(gazetteer.gemeinden_in("vg:072355008")) == 29
     assert len(gazetteer.gemeinden_in("sr:hermeskeil")) == 18
     assert len(gazetteer.gemeinden_in("kreis")) == 104
-    assert gazetteer.served([], "07235068") == {"07235068"}
     with pytest.raises(NotFoundError):
         gazetteer.area("sr:trier")
 

@@ -9,8 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from geo.geocode import Geocoder, approximate_mask
-from graph.auth import Actor
+from graph.core.roles import Actor
 from graph.pflege.editing import Editor
+from graph.store.files import FileStore
+from tests.conftest import get_partner
 
 KONZ = {"name": "SRZ Konz", "strasse": "Konstantinstraße 50", "plz": "54329", "ort": "Konz", "ags": "07235068"}
 
@@ -53,7 +55,7 @@ def nominatim():
 
 
 def _geocoder(gazetteer, url, tmp_path, **kw):
-    return Geocoder(gazetteer, tmp_path / "cache.json", url=url, min_delay_s=0, timeout_s=1.0, **kw)
+    return Geocoder(gazetteer, FileStore(tmp_path), url=url, min_delay_s=0, timeout_s=1.0, **kw)
 
 
 def test_network_unreachable_falls_back_to_the_gemeinde_point(gazetteer, tmp_path):
@@ -116,13 +118,13 @@ def test_gemeinde_from_ort_when_ags_missing(gazetteer, tmp_path):
 
 def test_batch_reports_progress_and_never_replaces_coordinates_by_an_approximation(directory, tmp_path):
     editor = Editor(directory, Actor("anna", "leitstelle"))
-    editor.update("p-000010", {"lat": "", "lon": ""}, int(directory.store.get("p-000010")["version"]))
-    kept = directory.store.get("p-000011")
+    editor.update("p-000010", {"lat": "", "lon": ""}, int(get_partner(directory, "p-000010")["version"]))
+    kept = get_partner(directory, "p-000011")
     g = _geocoder(directory.gazetteer, f"http://127.0.0.1:{_free_port()}", tmp_path)
     seen = []
     results = editor.geocode(["p-000010", "p-000011"], g, lambda done, total, text: seen.append((done, total)))
     assert seen == [(1, 2), (2, 2)] and all(r.ungefaehr for r in results.values())
-    raw = directory.store.load().set_index("id", drop=False)
+    raw = directory.store.read("partners").set_index("id", drop=False)
     assert raw.at["p-000010", "lat"] != "" and (raw.at["p-000011", "lat"], raw.at["p-000011", "lon"]) == (kept["lat"], kept["lon"])
     flags = approximate_mask(raw, directory.gazetteer)
     assert flags["p-000010"] and not flags["p-000011"]

@@ -7,14 +7,16 @@ import pandas as pd
 import pytest
 
 from geo.geocode import Geocoder
-from graph.auth import Actor
 from graph.cli import main
+from graph.core.roles import Actor
 from graph.errors import ValidationError
 from graph.io.export import export_bytes
 from graph.io.importer import apply_import, plan_import, rejected_file
 from graph.io.reader import read_table
 from graph.pflege.editing import Editor
-from graph.pflege.journal import Journal
+from graph.pflege.journal import partner_entries
+from graph.services import Directory
+from tests.conftest import get_partner
 
 LEITSTELLE = Actor("anna", "leitstelle")
 
@@ -38,9 +40,9 @@ def test_cp1252_semicolon_file_with_umlauts_is_imported(directory, data_dir):
     assert plan.mapping["Träger"] == "traeger" and plan.mapping["Breitengrad"] == "lat"
     assert (plan.count("neu"), plan.count("geaendert"), plan.count("unveraendert")) == (2, 0, 0)
     assert not (data_dir / "journal.jsonl").exists()  # the preview writes nothing
-    result = apply_import(plan, _editor(directory), geocoder=Geocoder.from_settings(directory.gazetteer, data_dir))
+    result = apply_import(plan, _editor(directory), geocoder=Geocoder.from_settings(directory.gazetteer, directory.store))
     assert (result["added"], result["updated"]) == (2, 0)
-    raw = directory.store.load().set_index("name")
+    raw = directory.store.read("partners").set_index("name")
     froebel = raw.loc["Familienzentrum Fröbel"]
     assert froebel["traeger"] == "Jugendhilfeträger Süd e. V." and froebel["ags"] == "07235068"  # AGS from Ort
     assert (froebel["lat"], froebel["lon"]) == ("49.6990", "6.5790")  # coordinates of the file are kept
@@ -49,7 +51,7 @@ def test_cp1252_semicolon_file_with_umlauts_is_imported(directory, data_dir):
     kuehnchen = raw.loc["Spielgruppe Kühnchen"]
     assert kuehnchen["traeger"] == "Elterninitiative Ürzig" and kuehnchen["ags"] == "07235118"
     assert kuehnchen["lat"] != "" and any("Gemeindemittelpunkt" in h.message for h in result["hints"])
-    assert [e.aktion for e in Journal.for_dir(data_dir).entries()] == ["angelegt", "angelegt"]
+    assert [e.aktion for e in partner_entries(Directory(data_dir).store)] == ["angelegt", "angelegt"]
 
 
 @pytest.mark.parametrize("encoding,sep,label", [
@@ -96,7 +98,7 @@ def test_valid_only_imports_the_rest_and_returns_the_rejected_rows_to_fix(direct
     plan = plan_import(BROKEN_CSV.encode(), "kaputt.csv", directory)
     result = apply_import(plan, _editor(directory), valid_only=True)
     assert (result["added"], result["rejected"]) == (2, 5)
-    names = set(directory.store.load()["name"])
+    names = set(directory.store.read("partners")["name"])
     assert {"Gute Zeile eins", "Gute Zeile zwei"} <= names and not any(n.startswith("Kaputt") for n in names)
     rejected = pd.read_csv(io.BytesIO(result["rejected_file"]), sep=";", dtype=str, keep_default_na=False,
                            encoding="utf-8-sig")
@@ -123,9 +125,9 @@ def test_reimporting_an_edited_export_updates_instead_of_duplicating(directory, 
     assert (plan.count("neu"), plan.count("geaendert"), plan.count("unveraendert")) == (0, 2, 320)
     changed = {r.partner_id: r.changes for r in plan.rows if r.status == "geaendert"}
     assert changed["p-000011"] == {"notizen": ["", "Neue Notiz"]}
-    n = len(directory.store.load())
+    n = len(directory.store.read("partners"))
     apply_import(plan, _editor(directory))
-    assert len(directory.store.load()) == n and directory.store.get("p-000010")["telefon"] == "030 23125 999"
+    assert len(directory.store.read("partners")) == n and get_partner(directory, "p-000010")["telefon"] == "030 23125 999"
 
 
 def test_export_reimport_conflicts_when_the_partner_changed_meanwhile(directory):
@@ -139,7 +141,7 @@ def test_export_reimport_conflicts_when_the_partner_changed_meanwhile(directory)
 
 
 def test_rows_without_id_match_by_name_and_address(directory):
-    p = directory.store.get("p-000006")  # Kita Sonnenschein Aach, Im Flürchen 32
+    p = get_partner(directory, "p-000006")  # Kita Sonnenschein Aach, Im Flürchen 32
     csv = f"Name;Straße;PLZ;Ort;Telefon\n{p['name'].upper()};Im Flürchen 32;54298;Aach;030 23125 606\n"
     plan = plan_import(csv.encode("cp1252"), "x.csv", directory)
     (row,) = plan.rows

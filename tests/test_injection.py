@@ -27,13 +27,13 @@ from graph.io.tabular import to_csv_bytes, to_xlsx_bytes
 from graph.netzwerk.queries import kontakt_liste
 from graph.netzwerk.service import Netzwerkarbeit
 from graph.services import Directory
-from graph.store._atomic import CsvTable
 from graph.verzeichnis.listing import partner_table
 from tests.payloads import (
     FORMULA_PARTNER,
     FORMULAS,
     HTML_PARTNER,
     TEXT_FIELDS,
+    RawCsv,
     formula_cells,
     html_payload,
     write_payloads,
@@ -157,7 +157,7 @@ def test_handout_html_and_pdf_are_inert_for_every_field(data_dir):
 
 def test_jahresbericht_html_and_pdf_are_inert_for_every_field(data_dir):
     """The report names partners (new cooperations), shows topics of network meetings and Bedarfsmeldungen."""
-    koop = CsvTable(data_dir / "kooperationen.csv", [])
+    koop = RawCsv(data_dir / "kooperationen.csv")
     frame = koop.read()
     frame.loc[len(frame)] = {**dict.fromkeys(frame.columns, ""), "id": "k-09999", "partner_a": HTML_PARTNER,
                              "partner_b": "p-000002", "art": "Projekt", "seit": "2026-02-01", "intensitaet": "2"}
@@ -167,14 +167,14 @@ def test_jahresbericht_html_and_pdf_are_inert_for_every_field(data_dir):
 
     def render(payload) -> str:
         write_payloads(data_dir, {HTML_PARTNER: {f: payload(f) for f in TEXT_FIELDS}})
-        kontakte = CsvTable(data_dir / "kontakte.csv", [])
+        kontakte = RawCsv(data_dir / "kontakte.csv")
         k = kontakte.read()
         k = k[k["id"] != "kt-999999"]
         k.loc[len(k)] = {**dict.fromkeys(k.columns, ""), "id": "kt-999999", "datum": "2026-03-03",
                          "partner": HTML_PARTNER, "sozialraum": "hermeskeil", "netzwerker": "Petra Hansen",
                          "art": "Netzwerktreffen", "thema": payload("thema")}
         kontakte.write(k)
-        bedarfe = CsvTable(data_dir / "bedarfe.csv", [])
+        bedarfe = RawCsv(data_dir / "bedarfe.csv")
         b = bedarfe.read()
         b = b[b["id"] != "b-099999"]
         b.loc[len(b)] = {**dict.fromkeys(b.columns, ""), "id": "b-099999", "ags": "07235045", "bedarf": "sport",

@@ -7,7 +7,6 @@ import math
 import pytest
 
 from graph.core.model import parse_partners
-from graph.core.network import partners_serving
 from graph.fallsuche.matching import Matcher, Query
 from tests.conftest import frame_of, make_partner
 
@@ -170,13 +169,6 @@ def test_reach_follows_the_taxonomy_distance_per_need(gazetteer, taxonomy):
     assert found(m, ags=TAWERN, tags=EB) == ["eb"]
     assert found(m, ags=TAWERN, tags=("kinderbetreuung",), umkreis_km=8) == ["kita"]
 
-
-def test_zustaendig_agrees_with_the_graph_on_sample_data(directory):
-    snap = directory.snapshot()
-    m, g = snap.matcher, snap.graph
-    for ags in snap.gazetteer.gemeinden.index:
-        mask = m.zustaendig_mask(snap.gazetteer.area_path(ags)) & m.aktiv
-        assert set(m.ids[mask]) == set(partners_serving(g, ags)), ags
 
 
 # ---------------------------------------------------------------- distances

@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from graph.core.roles import Actor
 from graph.errors import RecordConflictError, ValidationError
 from graph.netzwerk.service import Netzwerkarbeit
 from graph.services import Directory
@@ -33,7 +34,7 @@ def _kontakt(**kw) -> dict:
 
 
 def test_add_cooperation_appears_in_snapshot_and_graph(nw):
-    rec = nw.add_kooperation(_koop(), "netzwerk", "anna")
+    rec = nw.add_kooperation(_koop(), Actor("anna", "netzwerk"))
     assert rec["id"] == "k-00115"  # after the 114 shipped ones
     snap = nw.snapshot().snap
     assert snap.kooperationen.iloc[-1]["id"] == "k-00115"
@@ -52,35 +53,35 @@ def test_add_cooperation_appears_in_snapshot_and_graph(nw):
 def test_invalid_cooperation_is_rejected_and_nothing_written(nw, changes, field, fragment):
     before = _bytes(nw)
     with pytest.raises(ValidationError) as exc:
-        nw.add_kooperation(_koop(**changes), "leitstelle", "anna")
+        nw.add_kooperation(_koop(**changes), Actor("anna", "leitstelle"))
     assert any(i.field == field and fragment in i.message for i in exc.value.issues), exc.value.issues
     assert _bytes(nw) == before
 
 
 def test_cooperation_with_inactive_partner_or_running_duplicate_is_rejected(nw):
-    inactive = nw.directory.store.load().query("aktiv == 'nein'")["id"].iat[0]
+    inactive = nw.directory.store.read("partners").query("aktiv == 'nein'")["id"].iat[0]
     with pytest.raises(ValidationError, match="nicht mehr aktiv"):
-        nw.add_kooperation(_koop(partner_b=inactive), "netzwerk", "anna")
-    existing = nw.directory.store.load_kooperationen().iloc[0]
+        nw.add_kooperation(_koop(partner_b=inactive), Actor("anna", "netzwerk"))
+    existing = nw.directory.store.read("kooperationen").iloc[0]
     with pytest.raises(ValidationError, match="besteht bereits"):
         nw.add_kooperation(_koop(partner_a=existing["partner_b"], partner_b=existing["partner_a"],
-                                 art=existing["art"]), "netzwerk", "anna")
+                                 art=existing["art"]), Actor("anna", "netzwerk"))
 
 
 def test_end_cooperation_and_stale_edit_is_a_conflict(nw):
-    row = nw.directory.store.load_kooperationen().iloc[0].to_dict()
-    ended = nw.end_kooperation(row["id"], date(2026, 10, 31), row, "netzwerk", "anna")
+    row = nw.directory.store.read("kooperationen").iloc[0].to_dict()
+    ended = nw.end_kooperation(row["id"], date(2026, 10, 31), row, Actor("anna", "netzwerk"))
     assert ended["bis"] == "2026-10-31"
-    stored = nw.directory.store.load_kooperationen().set_index("id").loc[row["id"]]
+    stored = nw.directory.store.read("kooperationen").set_index("id").loc[row["id"]]
     assert stored["bis"] == "2026-10-31" and stored["art"] == row["art"]
     before = _bytes(nw)
     with pytest.raises(RecordConflictError, match="inzwischen"):  # row is the state before the end date
-        nw.update_kooperation(row["id"], {"intensitaet": "3"}, row, "netzwerk", "ben")
+        nw.update_kooperation(row["id"], {"intensitaet": "3"}, row, Actor("ben", "netzwerk"))
     assert _bytes(nw) == before
 
 
 def test_contact_is_stored_normalised_and_updates_the_status(nw):
-    rec = nw.add_kontakt(_kontakt(), "netzwerk", "anna", today=TODAY)
+    rec = nw.add_kontakt(_kontakt(), Actor("anna", "netzwerk"), today=TODAY)
     assert rec["netzwerker"] == "Andrea Thiel" and rec["partner"] == "p-000001;p-000150"
     assert rec["erfasst_von"] == "anna" and rec["id"] == "kt-001071"
     status = nw.snapshot().contact_status(TODAY).set_index("id")
@@ -96,7 +97,7 @@ def test_contact_is_stored_normalised_and_updates_the_status(nw):
 def test_personal_data_in_the_topic_is_rejected(nw, thema, found):
     before = _bytes(nw)
     with pytest.raises(ValidationError) as exc:
-        nw.add_kontakt(_kontakt(thema=thema), "netzwerk", "anna", today=TODAY)
+        nw.add_kontakt(_kontakt(thema=thema), Actor("anna", "netzwerk"), today=TODAY)
     assert [i.field for i in exc.value.issues] == ["thema"] and found in exc.value.issues[0].message
     assert _bytes(nw) == before
 
@@ -109,39 +110,40 @@ def test_personal_data_in_the_topic_is_rejected(nw, thema, found):
 ])
 def test_invalid_contact_names_the_field(nw, changes, field):
     with pytest.raises(ValidationError) as exc:
-        nw.add_kontakt(_kontakt(**changes), "netzwerk", "anna", today=TODAY)
+        nw.add_kontakt(_kontakt(**changes), Actor("anna", "netzwerk"), today=TODAY)
     assert field in {i.field for i in exc.value.issues}
 
 
 def test_delete_contact_checks_the_expected_state(nw):
-    rows = nw.kontakte_table.read()
+    rows = nw.store.read("kontakte")
     first = rows.iloc[0].to_dict()
     with pytest.raises(RecordConflictError):
-        nw.delete_kontakt(first["id"], {**first, "thema": "anders"}, "netzwerk", "anna")
-    nw.delete_kontakt(first["id"], first, "netzwerk", "anna")
-    after = nw.kontakte_table.read()
+        nw.delete_kontakt(first["id"], {**first, "thema": "anders"}, Actor("anna", "netzwerk"))
+    nw.delete_kontakt(first["id"], first, Actor("anna", "netzwerk"))
+    after = nw.store.read("kontakte")
     assert len(after) == len(rows) - 1 and first["id"] not in set(after["id"])
 
 
 def test_assign_zustaendigkeit_with_conflict_check_and_removal(nw):
-    current = dict(zip(*nw.zustaendigkeiten_table.read()[["partner", "netzwerker"]].T.values))
+    current = dict(zip(*nw.store.read("zustaendigkeiten")[["partner", "netzwerker"]].T.values))
     pid = "p-000001"
-    assert nw.assign([pid, "p-000002"], "Jonas Kremer", "netzwerk", "anna",
+    assert nw.assign([pid, "p-000002"], "Jonas Kremer", Actor("anna", "netzwerk"),
                      expected={pid: current.get(pid, ""), "p-000002": current.get("p-000002", "")}, today=TODAY) == 2
-    table = nw.zustaendigkeiten_table.read().set_index("partner")
+    table = nw.store.read("zustaendigkeiten").set_index("partner")
     assert table.at[pid, "netzwerker"] == "Jonas Kremer" and table.at[pid, "seit"] == TODAY.isoformat()
     assert table.index.is_unique
     with pytest.raises(RecordConflictError):
-        nw.assign([pid], "Andrea Thiel", "netzwerk", "ben", expected={pid: current.get(pid, "")})
-    assert nw.assign([pid], "", "netzwerk", "anna", expected={pid: "Jonas Kremer"}) == 1
-    assert pid not in set(nw.zustaendigkeiten_table.read()["partner"])
+        nw.assign([pid], "Andrea Thiel", Actor("ben", "netzwerk"), expected={pid: current.get(pid, "")})
+    assert nw.assign([pid], "", Actor("anna", "netzwerk"), expected={pid: "Jonas Kremer"}) == 1
+    assert pid not in set(nw.store.read("zustaendigkeiten")["partner"])
     with pytest.raises(ValidationError):
-        nw.assign(["p-999999"], "Jonas Kremer", "netzwerk", "anna")
+        nw.assign(["p-999999"], "Jonas Kremer", Actor("anna", "netzwerk"))
 
 
 def test_shipped_contact_sample_is_valid_and_anonymous(nw):
-    assert nw.validate() == {"kontakte.csv": [], "zustaendigkeiten.csv": []}
-    k = nw.kontakte_table.read()
+    found = nw.directory.validate()
+    assert (found["kontakte.csv"], found["zustaendigkeiten.csv"]) == ([], [])
+    k = nw.store.read("kontakte")
     assert len(k) > 500 and set(k["art"]) == {"Netzwerktreffen", "Besuch", "Telefonat", "Arbeitskreis", "Projekt"}
     assert k["datum"].max() < "2026-11-01"
 

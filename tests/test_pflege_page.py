@@ -6,13 +6,15 @@ from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
-from graph.auth import Actor
+from graph.core.model import next_id
+from graph.core.roles import Actor
 from graph.pflege.editing import Editor
-from graph.pflege.journal import Journal
+from graph.pflege.journal import partner_entries
 from graph.pflege.proposals import Proposals
 from graph.services import Directory
 from tests.apptest import click as _click
 from tests.apptest import open_page
+from tests.conftest import get_partner
 
 
 def _page(login: str | None = None, password: str | None = None) -> AppTest:
@@ -34,7 +36,7 @@ def _open_partner(at: AppTest, pid: str) -> str:
     _section(at, "leitstelle", "Bearbeiten")
     at.selectbox(key="pflege_partner").set_value(pid)
     at.run()
-    return f"pflege_f_{pid}_{Directory(None).store.get(pid)['version']}"
+    return f"pflege_f_{pid}_{get_partner(Directory(None), pid)['version']}"
 
 
 def test_without_login_only_proposals_and_export(data_dir, users):
@@ -77,8 +79,8 @@ def test_edit_and_save_is_journaled(data_dir, users):
     at.run()
     assert not at.exception
     assert any("Gespeichert" in s.value for s in at.success)
-    assert Directory(data_dir).store.get("p-000010")["telefon"] == "030 23125 999"
-    (entry,) = Journal.for_dir(data_dir).entries()
+    assert get_partner(Directory(data_dir), "p-000010")["telefon"] == "030 23125 999"
+    (entry,) = partner_entries(Directory(data_dir).store)
     assert entry.benutzer == "anna" and list(entry.aenderungen) == ["telefon"]  # unchanged widgets change nothing
     assert any("geändert, nicht geprüft" in m.value for m in at.markdown)
 
@@ -111,28 +113,28 @@ def test_concurrent_edit_shows_both_versions_and_merges_on_request(data_dir, use
     table = at.dataframe[0].value.set_index("Feld")
     assert table.at["Telefon", "Jetzt gespeichert"] == "030 23125 111"
     assert table.at["Öffnungszeiten", "Ihre Eingabe"] == "Mo 9–12 Uhr"
-    assert Directory(data_dir).store.get("p-000010")["oeffnungszeiten"] != "Mo 9–12 Uhr"  # nothing overwritten
+    assert get_partner(Directory(data_dir), "p-000010")["oeffnungszeiten"] != "Mo 9–12 Uhr"  # nothing overwritten
     _click(at, "Meine Änderungen auf die gespeicherte Fassung anwenden")
     at.run()
-    stored = Directory(data_dir).store.get("p-000010")
+    stored = get_partner(Directory(data_dir), "p-000010")
     assert (stored["telefon"], stored["oeffnungszeiten"], stored["version"]) == ("030 23125 111", "Mo 9–12 Uhr", "3")
 
 
 def test_verify_deactivate_and_undo_buttons(data_dir, users):
     d = Directory(data_dir)
-    original = d.store.get("p-000010")["geprueft_am"]
+    original = get_partner(d, "p-000010")["geprueft_am"]
     at = _page("anna")
     _open_partner(at, "p-000010")
     _click(at, "✅ Heute geprüft")
     at.run()
-    assert d.store.get("p-000010")["geprueft_am"] == date.today().isoformat() != original
+    assert get_partner(d, "p-000010")["geprueft_am"] == date.today().isoformat() != original
     _click(at, "↩️ Letzte Änderung rückgängig machen")
     at.run()
-    assert not at.exception and d.store.get("p-000010")["geprueft_am"] == original
+    assert not at.exception and get_partner(d, "p-000010")["geprueft_am"] == original
     _click(at, "Deaktivieren")
     at.run()
-    assert d.store.get("p-000010")["aktiv"] == "nein"
-    assert [e.aktion for e in Journal.for_dir(data_dir).entries()] == ["geprueft", "rueckgaengig", "deaktiviert"]
+    assert get_partner(d, "p-000010")["aktiv"] == "nein"
+    assert [e.aktion for e in partner_entries(Directory(data_dir).store)] == ["geprueft", "rueckgaengig", "deaktiviert"]
 
 
 def test_new_partner_form(data_dir, users):
@@ -147,10 +149,11 @@ def test_new_partner_form(data_dir, users):
     at.run()
     assert at.text_input(key=f"{prefix}_lat").value == "49.679703"  # offline: Gemeinde reference point
     assert any("ausgeschaltet" in i.value for i in at.info)
+    fresh = next_id(Directory(data_dir).store.read("partners")["id"])
     _click(at, "Partner anlegen")
     at.run()
-    assert any("Angelegt" in s.value and "p\\-000323" in s.value for s in at.success)
-    assert Directory(data_dir).store.get("p-000323")["name"] == "Jugendtreff Neu"
+    assert any("Angelegt" in s.value and fresh.replace("-", "\\-") in s.value for s in at.success)
+    assert get_partner(Directory(data_dir), fresh)["name"] == "Jugendtreff Neu"
 
 
 def test_proposal_from_network_member_decided_by_leitstelle(data_dir, users):
@@ -163,13 +166,13 @@ def test_proposal_from_network_member_decided_by_leitstelle(data_dir, users):
     _click(at, "Vorschlag senden")
     at.run()
     assert any("Danke" in s.value for s in at.success)
-    assert Directory(data_dir).store.get("p-000010")["telefon"] != "030 23125 777"
+    assert get_partner(Directory(data_dir), "p-000010")["telefon"] != "030 23125 777"
     at = _section(_page("anna"), "leitstelle", "Vorschläge prüfen")
     diff = at.dataframe[0].value
     assert diff.iloc[0]["Feld"] == "Telefon" and diff.iloc[0]["Vorgeschlagen"] == "030 23125 777"
     _click(at, "Annehmen")
     at.run()
-    assert Directory(data_dir).store.get("p-000010")["telefon"] == "030 23125 777"
+    assert get_partner(Directory(data_dir), "p-000010")["telefon"] == "030 23125 777"
     assert Proposals(Directory(data_dir)).all().iloc[0]["status"] == "angenommen"
 
 
@@ -219,4 +222,4 @@ def test_import_offers_likely_duplicates_for_merge(data_dir, users):
     at.button(key="pflege_import_los").click()
     at.run()
     d = Directory(data_dir)
-    assert len(d.store.load()) == 322 and d.store.get("p-000006")["strasse"] == "Hauptstraße 1"
+    assert len(d.store.read("partners")) == 322 and get_partner(d, "p-000006")["strasse"] == "Hauptstraße 1"

@@ -4,13 +4,14 @@ from datetime import date
 
 import pytest
 
-from graph.auth import ANONYMOUS, Actor
+from graph.core.roles import ANONYMOUS, Actor
 from graph.errors import ConflictError, ForbiddenError, NetzwerkError, ValidationError
 from graph.pflege.editing import Editor
-from graph.pflege.journal import Journal
+from graph.pflege.journal import partner_entries
 from graph.pflege.proposals import Proposals
 from graph.pflege.review import due_for_review, review_table
-from tests.conftest import frame_of, make_partner
+from graph.services import Directory
+from tests.conftest import frame_of, get_partner, make_partner
 
 LEITSTELLE = Actor("anna", "leitstelle")
 NETZWERK = Actor("nina", "netzwerk")
@@ -39,13 +40,13 @@ def test_changed_but_not_checked_follows_the_journal(directory):
     editor.update("p-000010", {"telefon": "030 23125 999"}, 1)
     editor.update("p-000011", {"telefon": "030 23125 998"}, 1)
     editor.mark_verified("p-000011", 2)
-    entries = Journal.for_dir(directory.data_dir).entries()
-    t = review_table(directory.store.load(), directory.gazetteer, entries, date.today())
+    entries = partner_entries(Directory(directory.data_dir).store)
+    t = review_table(directory.store.read("partners"), directory.gazetteer, entries, date.today())
     assert list(t.index[t["ungeprueft"]]) == ["p-000010"]
 
 
 def test_due_list_sorted_by_sozialraum(directory):
-    t = review_table(directory.store.load(), directory.gazetteer, [], TODAY)
+    t = review_table(directory.store.read("partners"), directory.gazetteer, [], TODAY)
     due = due_for_review(t)
     assert len(due) == int(t["faellig"].sum()) > 0 and due["aktiv"].all()
     assert list(due["sozialraum"]) == sorted(due["sozialraum"])
@@ -55,10 +56,10 @@ def test_due_list_sorted_by_sozialraum(directory):
 
 def test_proposal_diff_and_partial_approval(directory):
     proposals = Proposals(directory)
-    p = directory.store.get("p-000010")
+    p = get_partner(directory, "p-000010")
     prop = proposals.propose(NETZWERK, "p-000010", {"telefon": "030 23125 555", "oeffnungszeiten": "Mo–Fr 8–12 Uhr",
                                                    "name": p["name"]}, "Neue Nummer laut Aushang")
-    assert directory.store.get("p-000010") == p  # nothing changed yet
+    assert get_partner(directory, "p-000010") == p  # nothing changed yet
     diff = proposals.diff(prop["id"]).set_index("feld")
     assert list(diff.index) == ["telefon", "oeffnungszeiten"]  # unchanged fields are not part of the proposal
     assert diff.at["telefon", "aktuell"] == p["telefon"] and diff.at["telefon", "vorgeschlagen"] == "030 23125 555"
@@ -82,7 +83,7 @@ def test_diff_marks_fields_changed_since_the_proposal_and_stale_accept_conflicts
         proposals.decide(LEITSTELLE, prop["id"], accept=True)  # made on version 1, now 2
     assert proposals.open()["id"].tolist() == [prop["id"]]
     proposals.decide(LEITSTELLE, prop["id"], accept=True, expected_version=2)
-    assert directory.store.get("p-000010")["telefon"] == "030 23125 555"
+    assert get_partner(directory, "p-000010")["telefon"] == "030 23125 555"
 
 
 def test_rejected_proposal_changes_nothing(directory, data_dir):
@@ -113,4 +114,4 @@ def test_external_proposals_need_a_sender_and_new_partners_can_be_proposed(direc
     prop = proposals.propose(ANONYMOUS, "", new, "Gibt es seit Mai", kontakt="B. Berg, Familienzentrum Konz")
     assert prop["rolle"] == "extern" and prop["von"] == "B. Berg, Familienzentrum Konz"
     stored = proposals.decide(LEITSTELLE, prop["id"], accept=True)
-    assert directory.store.get(stored["id"])["name"] == "Neue Krabbelgruppe"
+    assert get_partner(directory, stored["id"])["name"] == "Neue Krabbelgruppe"

@@ -23,9 +23,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.gazetteer import Gazetteer
 from graph.core.privacy import personal_data_findings
 from graph.netzwerk.model import KONTAKT_COLUMNS, KREISWEIT, ZUSTAENDIGKEIT_COLUMNS
+from graph.store.reference import load_gazetteer
 
 SEED = 20261102
 REFERENCE_DAY = date(2026, 11, 1)
@@ -76,7 +76,7 @@ def some_day(first: date, last: date) -> date:
 
 
 def main() -> None:
-    gaz = Gazetteer.from_dir(ROOT / "data" / "geo")
+    gaz = load_gazetteer(ROOT / "data")
     partners = pd.read_csv(ROOT / "data" / "partners.csv", dtype=str, keep_default_na=False)
     active = partners[partners["aktiv"] == "ja"].copy()
     active["sr"] = active["ags"].map(gaz.orte["sozialraum_id"]).fillna("")

@@ -37,14 +37,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.distance import haversine_km
-from geo.gazetteer import TRIER_AGS, Gazetteer
+from geo.gazetteer import TRIER_AGS
 from geo.names import normalize_name
 from graph.core.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS
+from graph.store.reference import load_gazetteer, load_taxonomy
 
 SEED = 20261101
 REFERENCE_DAY = date(2026, 11, 1)
 rng = random.Random(SEED)
-gaz = Gazetteer.from_dir(ROOT / "data" / "geo")
+gaz = load_gazetteer(ROOT / "data")
 G = gaz.gemeinden
 VG = dict(zip(gaz.verbandsgemeinden["name"], gaz.verbandsgemeinden["ars"]))
 
@@ -504,7 +505,6 @@ with open(ROOT / "data" / "kooperationen.csv", "w", encoding="utf-8", newline=""
 
 # ------------------------------------------------------------------ Bedarfsmeldungen (examples, marked beispiel=ja)
 from graph.abdeckung.meldungen import BEDARF_COLUMNS, validate_bedarfe
-from graph.core.taxonomy import Taxonomy
 
 BEDARFE = [  # (Gemeinde, Bedarf, Datum, Quelle, Text)
     ("Hermeskeil", "kinder-psychisch-kranker-eltern", "2026-09-17", "Workshop",
@@ -529,7 +529,7 @@ BEDARFE = [  # (Gemeinde, Bedarf, Datum, Quelle, Text)
 bedarf_rows = [{"id": f"b-{n:06d}", "ags": ags_of(town), "bedarf": need, "text": text, "datum": day, "quelle": src,
                 "beispiel": "ja", "erfasst_am": f"{REFERENCE_DAY.isoformat()}T09:00:00", "erfasst_von": "beispieldaten"}
                for n, (town, need, day, src, text) in enumerate(BEDARFE, start=1)]
-found = validate_bedarfe(pd.DataFrame(bedarf_rows), gaz, Taxonomy.from_csv(ROOT / "data" / "taxonomie.csv"),
+found = validate_bedarfe(pd.DataFrame(bedarf_rows), gaz, load_taxonomy(ROOT / "data"),
                          today=REFERENCE_DAY)
 assert not found, found
 with open(ROOT / "data" / "bedarfe.csv", "w", encoding="utf-8", newline="") as fh:

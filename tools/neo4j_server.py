@@ -58,8 +58,7 @@ def auth() -> tuple[str, str]:
 
 def env_vars(uri: str) -> dict[str, str]:
     """Environment that points the app's Neo4j store at the server at ``uri``."""
-    return {"NETZWERK_STORE": "neo4j", "NEO4J_URI": uri, "NEO4J_USER": USER, "NEO4J_PASSWORD": PASSWORD,
-            "NEO4J_DIALECT": "neo4j"}
+    return {"NETZWERK_STORE": "neo4j", "NEO4J_URI": uri, "NEO4J_USER": USER, "NEO4J_PASSWORD": PASSWORD}
 
 
 def free_port() -> int:

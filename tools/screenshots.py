@@ -139,9 +139,11 @@ def capture(page: Page, path: Path) -> Path:
 
 def add_user(data_dir: Path) -> None:
     """The Leitstelle login of the Pflege scene, in a data copy."""
-    from graph.auth import Actor, UserStore
+    from graph.auth import UserStore
+    from graph.core.roles import Actor
+    from graph.services import Directory
 
-    UserStore(data_dir / "users.json").add(Actor("cli:screenshots", "admin"), USER, "leitstelle", PASSWORD)
+    UserStore(Directory(data_dir).store).add(Actor("cli:screenshots", "admin"), USER, "leitstelle", PASSWORD)
 
 
 def main(names: list[str]) -> int:

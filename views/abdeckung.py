@@ -15,7 +15,15 @@ from graph.errors import ForbiddenError, NetzwerkError, ValidationError
 from graph.io.tabular import to_xlsx_bytes
 from views.parts import hilfe
 from views.parts.abdeckung.karte import STATUS_TEXT, map_section
-from views.parts.shared import attribution_caption, current_actor, current_role, directory, sample_banner, snapshot
+from views.parts.shared import (
+    attribution_caption,
+    current_actor,
+    current_role,
+    directory,
+    sample_banner,
+    show_issues,
+    snapshot,
+)
 from views.parts.ui import page_help, presentation_mode
 
 STATUS_COLOUR = {"versorgt": "#c6dbef", "erreichbar": "#fdd0a2", "nicht_versorgt": "#fb6a4a"}
@@ -244,9 +252,9 @@ def _bedarf_form(key: Key, role: str) -> None:
     if sent:
         record = {"ags": ags, "bedarf": need, "text": text, "datum": when.isoformat(), "quelle": source}
         try:
-            saved = d.bedarfe.add(record, role=role, user=current_actor().name)
+            saved = d.bedarfe.add(record, current_actor())
         except ValidationError as exc:
-            st.error("Nicht gespeichert:\n\n" + "\n".join(f"- {i.message}" for i in exc.issues))
+            show_issues(exc.issues)
         except (ForbiddenError, NetzwerkError) as exc:
             st.error(str(exc))
         else:

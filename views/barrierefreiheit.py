@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.store.reference import operator_text
 from views.parts.shared import directory
 
 CONTACT_FILE = "barrierefreiheit_kontakt.md"
@@ -48,8 +49,7 @@ LIMITS = [
 
 def _contact() -> str:
     """The operator's feedback contact (Markdown file in the data folder); empty while not set."""
-    path = directory().data_dir / CONTACT_FILE
-    return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
+    return operator_text(directory().data_dir, CONTACT_FILE)
 
 
 st.title("Erklärung zur Barrierefreiheit")

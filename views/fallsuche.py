@@ -16,7 +16,7 @@ from graph.core.codes import LANGUAGE_NAMES
 from graph.core.privacy import personal_data_findings
 from graph.errors import NetzwerkError
 from graph.fallsuche.handout import handout_entries, handout_html, handout_pdf, route_hint
-from graph.fallsuche.query import NeedVocabulary, build_query
+from graph.fallsuche.query import NeedMatch, build_query
 from graph.verzeichnis.listing import mailto_href, tel_href, web_href
 from views.parts import hilfe
 from views.parts.shared import attribution_caption, md_escape, md_link, sample_banner, snapshot, static_url
@@ -25,12 +25,6 @@ from views.parts.ui import page_help
 PRIVACY_NOTE = ("🔒 Es wird nichts über die Familie gespeichert: keine Protokolle, keine gespeicherten Suchen, "
                 "nichts in der Adresszeile. Die Eingaben gelten nur in diesem Browserfenster.")
 KEY = "fallsuche_"
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _vocabulary(token: str, _snap) -> NeedVocabulary:
-    """Need-word index of the taxonomy (per data version; holds no query)."""
-    return NeedVocabulary(_snap.taxonomy)
 
 
 def _gemeinde_label(gaz) -> dict[str, str]:
@@ -87,24 +81,24 @@ def _clear() -> None:
         del st.session_state[key]
 
 
-def _needs(snap) -> list[str] | None:
-    """Selected tags plus those recognised in the free text (with feedback); None = nothing to search."""
+def _needs(snap) -> NeedMatch:
+    """Selected tags plus those recognised in the free text, parsed once (with feedback on the free text)."""
     state = st.session_state
     tags = list(state.get(f"{KEY}bedarfe") or [])
     text = (state.get(f"{KEY}freitext") or "").strip()
-    if text:
-        found = personal_data_findings(text)
-        if found:
-            st.warning(f"Der Freitext enthält vermutlich {', '.join(found)}. Bitte nur Bedarfe eintragen, "
-                       "keine Angaben zur Familie.", icon="⚠️")
-        parsed = _vocabulary(snap.token, snap).parse(text)
-        if parsed.recognised:
-            pairs = [f"„{md_escape(w)}“ → {md_escape(snap.taxonomy.label(t))}" for w, t in parsed.recognised]
-            st.caption("Erkannt: " + "; ".join(pairs))
-        if parsed.unknown:
-            st.warning(md_escape(_vocabulary(snap.token, snap).unknown_message(parsed.unknown)), icon="❓")
-        tags += [t for t in parsed.tags if t not in tags]
-    return tags
+    if not text:
+        return NeedMatch(tuple(tags), (), ())
+    found = personal_data_findings(text)
+    if found:
+        st.warning(f"Der Freitext enthält vermutlich {', '.join(found)}. Bitte nur Bedarfe eintragen, "
+                   "keine Angaben zur Familie.", icon="⚠️")
+    parsed = snap.vocabulary.parse(text)
+    if parsed.recognised:
+        pairs = [f"„{md_escape(w)}“ → {md_escape(snap.taxonomy.label(t))}" for w, t in parsed.recognised]
+        st.caption("Erkannt: " + "; ".join(pairs))
+    if parsed.unknown:
+        st.warning(md_escape(snap.vocabulary.unknown_message(parsed.unknown)), icon="❓")
+    return NeedMatch(tuple(dict.fromkeys(tags + list(parsed.tags))), parsed.recognised, ())
 
 
 def _card(n: int, r: dict, p, tax, picked: bool = True) -> None:
@@ -172,11 +166,11 @@ if not gemeinde:
 
 state = st.session_state
 try:
-    query = build_query(snap.gazetteer, snap.taxonomy, gemeinde, bedarf=_needs(snap),
+    query = build_query(snap.gazetteer, snap.taxonomy, gemeinde, need=_needs(snap),
                         kategorie=state.get(f"{KEY}kategorie"),
                         alter=state.get(f"{KEY}alter"), sprache=state.get(f"{KEY}sprache"),
                         barrierefrei=bool(state.get(f"{KEY}barrierefrei")), umkreis_km=state.get(f"{KEY}umkreis"),
-                        limit=int(state.get(f"{KEY}limit") or 10), vocabulary=_vocabulary(snap.token, snap))
+                        limit=int(state.get(f"{KEY}limit") or 10), vocabulary=snap.vocabulary)
     found = snap.matcher.find(query)
 except NetzwerkError as exc:
     st.error(md_escape(str(exc)))

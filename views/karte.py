@@ -10,7 +10,7 @@ from geo.maps.partners import NO_TILES, OSM_TILES, partner_map, partner_points
 from graph.verzeichnis.listing import TABLE_COLUMNS, partner_table
 from views.parts import hilfe
 from views.parts.filters import filtered_page, show_empty_state
-from views.parts.shared import attribution_caption, directory, partner_index, static_url
+from views.parts.shared import attribution_caption, directory, snapshot, static_url
 from views.parts.ui import presentation_mode
 
 TILES = {"none": NO_TILES, "osm": OSM_TILES}
@@ -22,7 +22,7 @@ LIST_COLUMNS = ["Kürzel", C["name"], C["kategorie"], C["ort"], C["sozialraum"],
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _points(data_dir: str, backend: str, token: str) -> dict[str, dict]:
     """Marker data of every partner, built once per data version (id → point)."""
-    idx = partner_index()
+    idx = snapshot().index
     return {p["id"]: p for p in partner_points(idx.partners, idx.taxonomy, idx.gazetteer)}
 
 

@@ -8,10 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from graph.core.roles import ROLE_LABELS, has_role
+from graph.io.bericht import to_html, to_pdf
 from graph.io.tabular import to_csv_bytes
 from graph.netzwerk import queries as q
 from graph.netzwerk.analysis import SEKTOR_LABELS
-from graph.netzwerk.service import Netzwerkarbeit, NetzwerkSnapshot
+from graph.netzwerk.service import Netzwerkarbeit
+from graph.netzwerk.snapshot import NetzwerkSnapshot
 from graph.verzeichnis.stats import OUTSIDE, area_names
 from views.parts import hilfe
 from views.parts.netzwerk import forms
@@ -54,8 +56,6 @@ def _tables(token: str, day: date, sr: str, sektoren: tuple, _ns=None) -> dict:
 def _report(token: str, bedarf_token: str, sr: str, jahr: int, today: date, _nw=None,
             _ns=None) -> tuple[dict, bytes, str]:
     """Report with PDF and HTML; the data tokens, Sozialraum, year and day are the cache key."""
-    from graph.io.bericht import to_html, to_pdf
-
     report = _nw.annual_report(sr, jahr, today=today, ns=_ns)
     return report, to_pdf(report), to_html(report)
 
@@ -79,7 +79,7 @@ token = nw.token()
 ns = _snapshot(str(d.data_dir), d.store.name, token)
 sample_banner(ns.snap)
 actor = current_actor()
-role, user = actor.rolle, actor.name
+role = actor.rolle
 may_write = has_role(role, "netzwerk")
 if message := st.session_state.pop(forms.FLASH, None):
     st.success(message)
@@ -153,9 +153,9 @@ with tab_kontakt:
         st.info(f"Zum Erfassen ist die Rolle {ROLE_LABELS['netzwerk']} nötig (angemeldet: {ROLE_LABELS.get(role, role)}).")
     else:
         default_sr = sr if sr in kreis_areas else next(iter(kreis_areas))
-        forms.kontakt_form(nw, ns, role, user, kreis_areas, default_sr, names)
+        forms.kontakt_form(nw, ns, actor, kreis_areas, default_sr, names)
         with st.expander("Zuständigkeit festlegen"):
-            forms.zustaendigkeit_form(nw, ns, role, user, list(liste.loc[liste["zuständig"] == "– niemand –", "id"]))
+            forms.zustaendigkeit_form(nw, ns, actor, list(liste.loc[liste["zuständig"] == "– niemand –", "id"]))
     recent = q.kontakte_im_sozialraum(ns, sr)
     with st.expander(f"Zuletzt erfasste Kontakte ({len(recent)})"):
         if recent.empty:
@@ -163,7 +163,7 @@ with tab_kontakt:
         else:
             st.dataframe(recent.drop(columns="id"), hide_index=True, width="stretch")
         if may_write and not recent.empty:
-            forms.kontakt_loeschen(nw, recent, ns, role, user)
+            forms.kontakt_loeschen(nw, recent, ns, actor)
 
 with tab_koop:
     kliste = q.kooperation_liste(ns, day, sr)
@@ -175,9 +175,9 @@ with tab_koop:
         st.info(f"Kooperationen anlegen und bearbeiten: Rolle {ROLE_LABELS['netzwerk']} nötig.")
     else:
         with st.expander("Neue Kooperation"):
-            forms.kooperation_neu_form(nw, ns, role, user)
+            forms.kooperation_neu_form(nw, ns, actor)
         with st.expander("Kooperation ändern oder beenden"):
-            forms.kooperation_bearbeiten_form(nw, ns, kliste, role, user)
+            forms.kooperation_bearbeiten_form(nw, ns, kliste, actor)
 
 with tab_analyse:
     t = _tables(token, day, sr, tuple(sektoren), _ns=ns)

@@ -1,0 +1,1 @@
+"""Abdeckung: coverage of Gemeinden × offers (2SFCA access index), what-if scenarios, Bedarfsmeldungen."""

@@ -3,7 +3,7 @@
 For every Gemeinde × key (a category or a need tag), over *active* partners only:
 
 - ``serving``: partners of the key whose Einzugsgebiet covers the Gemeinde (resolved by
-  :meth:`geo.gazetteer.Gazetteer.served`; empty Einzugsgebiet = own Gemeinde);
+  :func:`graph.core.areas.served_matrix`; empty Einzugsgebiet = own Gemeinde);
 - ``nearest_id`` / ``nearest_km``: the nearest partner of the key anywhere (Stadt Trier
   included), great-circle distance from the Gemeinde's reference point (DESIGN: haversine);
 - ``status``: ``versorgt`` (serving ≥ 1), ``erreichbar`` (none serving, but the nearest is
@@ -38,13 +38,13 @@ from scipy import sparse
 
 from geo.distance import SphereIndex
 from geo.gazetteer import SOZIALRAUM_IDS, Gazetteer
+from graph.core.areas import coordinates, served_matrix
 from graph.core.taxonomy import Taxonomy
 from graph.errors import NotFoundError
 
 STATUS = ("versorgt", "erreichbar", "nicht_versorgt")
 STATUS_LABELS = {"versorgt": "versorgt (zuständiges Angebot)", "erreichbar": "erreichbar (in Reichweite, nicht zuständig)",
                  "nicht_versorgt": "nicht versorgt"}
-KEY_TYPES = ("kategorie", "bedarf")
 KEY_TYPE_LABELS = {"kategorie": "Kategorie", "bedarf": "Bedarf"}
 _DECAY_FLOOR = np.exp(-0.5)
 
@@ -139,28 +139,8 @@ def prepare(partners: pd.DataFrame, gazetteer: Gazetteer, keys: list[Key]) -> Co
     """
     active = partners[partners["aktiv"].astype(bool)]
     orte = gazetteer.orte
-    position = {a: i for i, a in enumerate(orte.index)}
-    lat = active["lat"].fillna(active["ags"].map(orte["lat"])).to_numpy(float)
-    lon = active["lon"].fillna(active["ags"].map(orte["lon"])).to_numpy(float)
-    served_rows, served_cols = [], []
-    per_token: dict[str, frozenset[str]] = {}  # Einzugsgebiete repeat a handful of area tokens
-    positions: dict[frozenset[str], np.ndarray] = {}
-    for p, (tokens, ags) in enumerate(zip(active["einzugsgebiet"], active["ags"])):
-        if tokens:
-            for t in tokens:
-                if t not in per_token:
-                    per_token[t] = gazetteer.served([t], ags)
-            covered = frozenset().union(*(per_token[t] for t in tokens))
-        else:
-            covered = gazetteer.served([], ags)
-        if covered not in positions:
-            positions[covered] = np.array(sorted(position[a] for a in covered if a in position), dtype=np.int64)
-        cols = positions[covered]
-        served_cols.append(cols)
-        served_rows.append(np.full(len(cols), p))
-    r = np.concatenate(served_rows or [np.zeros(0, int)])
-    c = np.concatenate(served_cols or [np.zeros(0, int)])
-    served = sparse.csr_matrix((np.ones(len(r), np.int32), (r, c)), shape=(len(active), len(orte)))
+    lat, lon = coordinates(active, gazetteer)
+    served = served_matrix(active, gazetteer).astype(np.int32)
     return CoverageInput(orte["lat"].to_numpy(float), orte["lon"].to_numpy(float),
                          orte["einwohner"].fillna(0).to_numpy(float), lat, lon,
                          pd.to_numeric(active["kapazitaet"], errors="coerce").to_numpy(float)

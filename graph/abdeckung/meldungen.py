@@ -1,34 +1,34 @@
-"""Bedarfsmeldungen: anonymous unmet needs („in Gemeinde X fehlt Y“) in ``data/bedarfe.csv``.
+"""Bedarfsmeldungen: anonymous unmet needs („in Gemeinde X fehlt Y“), the store's ``bedarfe`` table.
 
 A record names a Gemeinde of the Kreis, a need (tag or category id of taxonomie.csv), a short
 text, the date it was noticed and the kind of source. It never holds anything about a family:
 the text is checked by :func:`graph.core.privacy.check_anonymous`. Writing requires the role
-``netzwerk`` or higher, checked here on the server side; rows are appended under the file
-lock with an atomic replace (:class:`graph.store._atomic.CsvTable`).
+``netzwerk`` or higher, checked here on the server side; the store validates and journals
+each new row (:func:`validate_bedarfe` is its validator).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
 from geo.gazetteer import Gazetteer
-from graph.core.model import _CONTROL, FIRST_DATA_ROW, Issue, _Checker
+from graph.core.model import FIRST_DATA_ROW
 from graph.core.privacy import check_anonymous
-from graph.core.roles import require_role
+from graph.core.roles import Actor, require_role
+from graph.core.tables import BEDARF_COLUMNS
 from graph.core.taxonomy import Taxonomy
-from graph.errors import ValidationError
-from graph.store._atomic import CsvTable
+from graph.core.validation import CONTROL, Checker
+from graph.errors import Issue
+from graph.store import Store, now_iso
 
-BEDARF_COLUMNS = ["id", "ags", "bedarf", "text", "datum", "quelle", "beispiel", "erfasst_am", "erfasst_von"]
 QUELLEN = ("Netzwerk", "ASD", "Workshop", "Sozialraumteam", "Schule", "Kita", "Beratungsstelle", "Sonstige")
 WRITE_ROLE = "netzwerk"
 MAX_TEXT = 500
-_ID = re.compile(r"^b-\d{6}$")
+_ID = re.compile(r"^b-(\d{6})$")
 
 
 def validate_bedarfe(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxonomy, *,
@@ -40,7 +40,7 @@ def validate_bedarfe(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxono
         return [Issue(1, c, f"Spalte „{c}“ fehlt") for c in missing]
     f = frame[BEDARF_COLUMNS].fillna("").astype(str)
     issues: list[Issue] = []
-    c = _Checker(f, np.arange(len(f)) + first_row, issues)
+    c = Checker(f, np.arange(len(f)) + first_row, issues)
     for col in ("id", "ags", "bedarf", "text", "datum", "quelle"):
         c.add(~c.filled[col], col, "Pflichtfeld ist leer")
     c.add(c.filled["id"] & ~f["id"].str.fullmatch(_ID), "id", "Kennung muss die Form b-000001 haben")
@@ -55,7 +55,7 @@ def validate_bedarfe(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxono
     c.enum("quelle", QUELLEN, "Unbekannte Quelle")
     c.enum("beispiel", ("ja", "nein"), "Muss „ja“ oder „nein“ sein", allow_empty=True)
     c.add(f["text"].str.len() > MAX_TEXT, "text", lambda v: f"Text zu lang ({len(v)} Zeichen, höchstens {MAX_TEXT})")
-    c.add(f["text"].str.contains(_CONTROL), "text", "Enthält unzulässige Steuerzeichen")
+    c.add(f["text"].str.contains(CONTROL), "text", "Enthält unzulässige Steuerzeichen")
     for i, text in enumerate(f["text"]):
         issues += check_anonymous(text, "text", int(first_row + i))
     parsed = c.iso_dates("datum")
@@ -64,36 +64,31 @@ def validate_bedarfe(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxono
 
 
 class BedarfRegister:
-    """The Bedarfsmeldungen of one data folder."""
+    """The Bedarfsmeldungen of one store."""
 
-    def __init__(self, data_dir: str | Path, gazetteer: Gazetteer, taxonomy: Taxonomy) -> None:
-        self.table = CsvTable(Path(data_dir) / "bedarfe.csv", BEDARF_COLUMNS)
-        self.gazetteer, self.taxonomy = gazetteer, taxonomy
+    def __init__(self, store: Store, gazetteer: Gazetteer, taxonomy: Taxonomy) -> None:
+        self.store, self.gazetteer, self.taxonomy = store, gazetteer, taxonomy
 
     def load(self) -> pd.DataFrame:
-        """All Bedarfsmeldungen (raw strings; empty frame if the file does not exist)."""
-        return self.table.read()
+        """All Bedarfsmeldungen (raw strings)."""
+        return self.store.read("bedarfe")
 
     def token(self) -> str:
         """Data version for cache keys."""
-        return self.table.token()
+        return self.store.token("bedarfe")
 
     def validate(self) -> list[Issue]:
         """All problems of the stored Bedarfsmeldungen (for ``python -m graph validate``)."""
         return validate_bedarfe(self.load(), self.gazetteer, self.taxonomy)
 
-    def add(self, record: dict, role: str | None, user: str = "", today: date | None = None) -> dict:
-        """Append one Bedarfsmeldung; needs role ≥ ``netzwerk``; raises ValidationError (nothing written)."""
-        require_role(role, WRITE_ROLE, "Bedarfsmeldung erfassen")
-        with self.table.locked():
-            frame = self.load()
-            numbers = [int(m.group(1)) for v in frame["id"] if (m := re.match(r"^b-(\d{6})$", str(v)))]
+    def add(self, record: dict, actor: Actor) -> dict:
+        """Record one Bedarfsmeldung; needs role ≥ ``netzwerk``; raises ValidationError (nothing written)."""
+        require_role(actor.rolle, WRITE_ROLE, "Bedarfsmeldung erfassen")
+        with self.store.unit(actor, "erfasst", "bedarfsmeldung") as unit:
+            frame = unit.read("bedarfe")
+            numbers = [int(m.group(1)) for v in frame["id"] if (m := _ID.fullmatch(str(v)))]
             rec = {c: str(record.get(c, "") or "").strip() for c in BEDARF_COLUMNS}
-            rec.update(id=f"b-{max(numbers, default=0) + 1:06d}", beispiel="nein",
-                       erfasst_am=datetime.now().replace(microsecond=0).isoformat(), erfasst_von=user or str(role))
-            issues = validate_bedarfe(pd.DataFrame([rec]), self.gazetteer, self.taxonomy,
-                                      first_row=len(frame) + FIRST_DATA_ROW, known_ids=set(frame["id"]), today=today)
-            if issues:
-                raise ValidationError(issues)
-            self.table.write(pd.concat([frame, pd.DataFrame([rec])], ignore_index=True)[frame.columns])
-        return rec
+            rec.update(id=f"b-{max(numbers, default=0) + 1:06d}", beispiel="nein", erfasst_am=now_iso(),
+                       erfasst_von=actor.name or actor.rolle)
+            (stored,) = unit.put("bedarfe", [rec])
+        return stored

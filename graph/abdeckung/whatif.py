@@ -12,9 +12,9 @@ import pandas as pd
 
 from geo.gazetteer import Gazetteer
 from graph.abdeckung.coverage import STATUS, Key, coverage_matrix, sozialraum_summary
-from graph.core.model import Issue, empty_record, parse_partners, validate_partners
+from graph.core.model import empty_record, parse_partners, validate_partners
 from graph.core.taxonomy import Taxonomy
-from graph.errors import NotFoundError, ValidationError
+from graph.errors import Issue, NotFoundError, ValidationError
 
 HYPOTHETICAL_PREFIX = "plan-"
 

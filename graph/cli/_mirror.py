@@ -17,9 +17,8 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 
 def require_valid(directory, where: str) -> None:
-    """Raise ValidationError (exit 1, rows and fields listed) if partners or cooperations have errors."""
-    found = directory.validate()
-    errors = [i for i in found["partners.csv"] if i.level == "fehler"] + list(found["kooperationen.csv"])
+    """Raise ValidationError (exit 1, rows and fields listed) if any table has errors."""
+    errors = [i for found in directory.validate().values() for i in found if i.level == "fehler"]
     if errors:
         raise ValidationError(errors, f"{len(errors)} Fehler {where} – nichts übertragen.")
 
@@ -28,11 +27,13 @@ def report(plan, store, dry_run: bool, direction: str) -> Result:
     """The command's result: counts as JSON, one German summary line as text."""
     counts = plan.summary()
     doc = {"ok": True, "dry_run": dry_run, **counts, "datenbank": store.describe(), "batch_size": store.batch_size}
-    k = counts["kooperationen"]
     verb = "würden" if dry_run else "wurden"
+    others = "; ".join(f"{t} {k['geschrieben']} geschrieben, {k['entfernt']} entfernt"
+                       for t, k in counts["tabellen"].items() if k["geschrieben"] or k["entfernt"])
     text = (f"{direction}: {counts['added']} Partner neu, {counts['updated']} geändert, "
-            f"{counts['deactivated']} deaktiviert; Kooperationen {k['geschrieben']} geschrieben, "
-            f"{k['entfernt']} entfernt ({verb} übertragen; {store.describe()}).")
+            f"{counts['deactivated']} deaktiviert" + (f"; {others}" if others else "")
+            + (f"; Journal mit {counts['journal']} Einträgen" if counts["journal"] is not None else "")
+            + f" ({verb} übertragen; {store.describe()}).")
     if not plan.changed:
         text = f"{direction}: keine Änderungen ({store.describe()})."
     return Result(0, doc, text)

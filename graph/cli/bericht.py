@@ -30,7 +30,7 @@ def run(args) -> Result:
     if args.sozialraum not in known:
         raise UsageError(f"Unbekannter Sozialraum „{args.sozialraum}“ (erlaubt: {', '.join(known)})")
     report = Netzwerkarbeit(directory).annual_report(args.sozialraum, args.jahr, today=today)
-    fmt = write_report(report, args.out)
+    fmt = write_report(report, args.out, directory.data_dir)
     text = (f"Jahresbericht {args.jahr} für {report['sozialraum_name']} geschrieben: {args.out} ({fmt.upper()}). "
             f"{report['kontakte']['anzahl']} Kontakte, {report['kooperationen']['laufend']} laufende Kooperationen, "
             f"{report['bedarfsmeldungen']['anzahl']} Bedarfsmeldungen.")

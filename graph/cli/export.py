@@ -17,7 +17,8 @@ def register(sub, common) -> None:
 def run(args) -> Result:
     from graph.io.export import write_export
 
-    snap = directory_from(args).snapshot()
-    files = write_export(snap, args.format, args.out)
+    d = directory_from(args)
+    snap = d.snapshot()
+    files = write_export(snap, args.format, args.out, d.data_dir)
     doc = {"ok": True, "format": args.format, "partners": len(snap.raw), "files": [str(f) for f in files]}
     return Result(0, doc, f"{len(snap.raw)} Partner exportiert: " + ", ".join(str(f) for f in files))

@@ -27,7 +27,7 @@ def run(args) -> Result:
     snap = directory_from(args).snapshot()
     query = build_query(snap.gazetteer, snap.taxonomy, args.gemeinde, bedarf=args.bedarf, kategorie=args.kategorie,
                         alter=args.alter, sprache=args.sprache, barrierefrei=args.barrierefrei,
-                        umkreis_km=args.umkreis, limit=args.limit)
+                        umkreis_km=args.umkreis, limit=args.limit, vocabulary=snap.vocabulary)
     found = snap.matcher.find(query)
     return Result(0, found.as_json(), _text(found))
 

@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 
 from graph.cli import Result, directory_from
-from graph.core.model import Issue
-from graph.errors import UsageError
+from graph.errors import Issue
 
 
 def register(sub, common) -> None:
@@ -25,30 +24,31 @@ def register(sub, common) -> None:
 
 def run(args) -> Result:
     from geo.geocode import Geocoder
-    from graph.auth import cli_actor
+    from graph.core.roles import cli_actor
     from graph.io.importer import apply_import, plan_import, rejected_file
     from graph.pflege.editing import Editor
+    from graph.store.outputs import check_output, read_input, write_output
 
     path = Path(args.file)
-    if not path.is_file():
-        raise UsageError(f"Datei „{path}“ nicht gefunden")
     d = directory_from(args)
-    data = path.read_bytes()
+    if args.rejected_out:
+        check_output(args.rejected_out, d.data_dir)  # before anything is read or written
+    data = read_input(path)
     plan = plan_import(data, path.name, d)
     if args.merge_duplicates:
         merge = {r.line: r.duplicates[0]["id"] for r in plan.rows if r.status == "neu" and r.duplicates}
         plan = plan_import(data, path.name, d, merge=merge)
     doc = {**plan.summary(), "dry_run": bool(args.dry_run), "written": False}
-    if args.rejected_out and plan.count("fehler"):
-        Path(args.rejected_out).write_bytes(rejected_file(plan))
+    if args.rejected_out and plan.count("fehler") and not args.dry_run:
+        write_output(args.rejected_out, rejected_file(plan), d.data_dir)
         doc["rejected_file"] = str(args.rejected_out)
     can_write = plan.ok or (args.valid_only and not [i for i in plan.file_issues if i.level == "fehler"])
     if not args.dry_run and can_write:
         progress = (lambda done, total, text: print(f"Geokodierung {done}/{total}: {text}", file=sys.stderr)) \
             if not args.json else None
         result = apply_import(plan, Editor(d, cli_actor()), valid_only=args.valid_only,
-                              geocoder=Geocoder.from_settings(d.gazetteer, d.data_dir), progress=progress)
-        doc.update(written=True, added=result["added"], updated=result["updated"],
+                              geocoder=Geocoder.from_settings(d.gazetteer, d.store), progress=progress)
+        doc.update(written=bool(result["added"] or result["updated"]), added=result["added"], updated=result["updated"],
                    warnings=doc["warnings"] + [i.as_dict() for i in result["hints"]])
     return Result(0 if plan.ok else 1, doc, _text(plan, doc))
 
@@ -62,7 +62,8 @@ def _text(plan, doc) -> str:
     if doc["written"]:
         lines.append("Übernommen.")
     elif doc["dry_run"]:
-        lines.append("Probelauf – nichts geschrieben.")
+        lines.append("Probelauf – nichts geschrieben" + (" (auch keine Datei für --rejected-out)." if
+                                                         plan.count("fehler") else "."))
     elif not plan.ok:
         lines.append("Nichts geschrieben (alles oder nichts). Mit --valid-only nur die gültigen Zeilen übernehmen.")
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""``neo4j-export``: write the Neo4j database's partners and cooperations into the data folder's files."""
+"""``neo4j-export``: write every table of the Neo4j database into the data folder's files."""
 
 from __future__ import annotations
 
@@ -14,14 +14,15 @@ def register(sub, common) -> None:
 
 
 def run(args) -> Result:
+    from graph.core.roles import Actor
     from graph.services import Directory
-    from graph.store.files import FileStore
     from graph.store.mirror import export_to_files
 
     database = Directory(args.data, backend="neo4j")
     try:
         require_valid(database, "in der Datenbank")
-        plan = export_to_files(database.store, FileStore(database.data_dir), args.user, force=args.force,
+        files = Directory(args.data, backend="files").store
+        plan = export_to_files(database.store, files, Actor(args.user, "admin"), force=args.force,
                                dry_run=args.dry_run)
         return report(plan, database.store, args.dry_run, "Datenbank → Dateien")
     finally:

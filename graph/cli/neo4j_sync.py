@@ -15,17 +15,17 @@ def register(sub, common) -> None:
 
 
 def run(args) -> Result:
+    from graph.core.roles import Actor
     from graph.services import Directory
     from graph.store.mirror import sync_to_graph
-    from graph.store.neo4j import Neo4jStore
 
     files = Directory(args.data, backend="files")
     require_valid(files, f"in {files.data_dir}")
-    graph = Neo4jStore.from_env(files.validate_rows, files.data_dir)
+    graph = Directory(args.data, backend="neo4j").store
     try:
         if args.batch_size is not None:
             graph.set_batch_size(args.batch_size)
-        plan = sync_to_graph(files.store, graph, args.user, force=args.force, dry_run=args.dry_run)
+        plan = sync_to_graph(files.store, graph, Actor(args.user, "admin"), force=args.force, dry_run=args.dry_run)
         return report(plan, graph, args.dry_run, "Dateien → Datenbank")
     finally:
         graph.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from graph.cli import Result, directory_from
 
@@ -20,14 +19,18 @@ def register(sub, common) -> None:
 
 
 def run(args) -> Result:
-    from graph.auth import cli_actor
+    from graph.core.roles import cli_actor
     from graph.pflege.personen import PersonData
+    from graph.store.outputs import check_output, write_output
 
-    people = PersonData(directory_from(args), cli_actor())
+    d = directory_from(args)
+    people = PersonData(d, cli_actor())
     if args.aktion == "export":
+        if args.out:
+            check_output(args.out, d.data_dir)
         doc = people.export(args.name)
         if args.out:
-            Path(args.out).write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+            write_output(args.out, json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"), d.data_dir)
         lines = [f"{f['datei']}, Zeile {f['zeile']}, {f['feld']}: {f['wert']}" for f in doc["fundstellen"]]
         return Result(0, doc, "\n".join(lines + [f"{doc['anzahl']} Fundstelle(n)."]))
     doc = people.erase(args.name, dry_run=args.dry_run)

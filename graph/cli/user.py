@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import sys
 
-from graph.cli import Result
+from graph.cli import Result, directory_from
 from graph.errors import UsageError
 
 ACTIONS = ("add", "passwd", "role", "remove", "list")
@@ -22,10 +22,10 @@ def register(sub, common) -> None:
 
 
 def run(args) -> Result:
-    from graph.auth import UserStore, cli_actor
-    from graph.settings import data_dir, users_path
+    from graph.auth import UserStore
+    from graph.core.roles import cli_actor
 
-    store = UserStore(users_path(data_dir(args.data)))
+    store = UserStore(directory_from(args).store)
     actor = cli_actor()
     if args.aktion == "list":
         users = store.users()

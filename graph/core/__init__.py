@@ -1,0 +1,1 @@
+"""The core every feature shares: data contract and validation, taxonomy, table specs, roles, the networkx graph."""

@@ -7,8 +7,7 @@ Validation collects *every* problem as an :class:`Issue` and never raises; the C
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -16,7 +15,9 @@ import numpy as np
 import pandas as pd
 
 from graph.core.codes import BARRIEREFREI, EBENEN, ISO_639_1, JA_NEIN
-from graph.core.text import number
+from graph.core.text import km, number
+from graph.core.validation import CONTROL, Checker, short, split_list
+from graph.errors import Issue, NotFoundError
 
 if TYPE_CHECKING:
     from geo.gazetteer import Gazetteer
@@ -49,35 +50,9 @@ _AGS = re.compile(r"^\d{8}$")
 _PHONE = re.compile(r"^\+?[0-9 ()/.\-]+$")
 _EMAIL = re.compile(r"^[^@\s<>\"'(),;:]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 _URL = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?(/[^\s<>\"']*)?$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _INT = re.compile(r"^\d{1,3}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-@dataclass(frozen=True)
-class Issue:
-    """One validation problem.
-
-    ``row`` is the spreadsheet line: 1 = header, 2 = first partner (0 = not row-bound);
-    ``level`` is ``fehler`` (blocks saving) or ``hinweis`` (shown, does not block).
-    """
-
-    row: int
-    field: str
-    message: str
-    level: str = "fehler"
-
-    def text(self) -> str:
-        """German one-liner, e.g. ``Zeile 3, Feld „plz“: PLZ muss fünfstellig sein`` (empty parts left out)."""
-        where = ", ".join(filter(None, [f"Zeile {self.row}" if self.row else "", f"Feld „{self.field}“" if self.field else ""]))
-        return f"{where}: {self.message}" if where else self.message
-
-    def as_dict(self) -> dict:
-        """JSON shape of the CLI contract."""
-        d = asdict(self)
-        if self.level == "fehler":
-            d.pop("level")
-        return d
 
 
 def empty_record() -> Record:
@@ -85,9 +60,12 @@ def empty_record() -> Record:
     return {c: "" for c in PARTNER_COLUMNS}
 
 
-def split_list(value: str) -> list[str]:
-    """Split a ``;``-separated cell into trimmed, non-empty items."""
-    return [v.strip() for v in str(value).split(";") if v.strip()]
+def find_partner(frame: pd.DataFrame, partner_id: str) -> Record:
+    """One partner row of a raw frame as text; raises :class:`NotFoundError` (German)."""
+    hit = frame[frame["id"] == str(partner_id)]
+    if hit.empty:
+        raise NotFoundError(f"Kein Partner mit Kennung „{partner_id}“")
+    return {k: str(v) for k, v in hit.iloc[0].to_dict().items()}
 
 
 def next_id(existing: Iterable[str]) -> str:
@@ -110,7 +88,7 @@ def validate_partners(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxon
         return issues
     f = frame.reindex(columns=PARTNER_COLUMNS, fill_value="").fillna("").astype(str)
     rows = np.arange(len(f)) + first_row
-    checker = _Checker(f, rows, issues)
+    checker = _PartnerChecker(f, rows, issues)
     checker.text_fields()
     checker.required()
     checker.ids(set(map(str, known_ids)))
@@ -134,24 +112,13 @@ def validate_partners(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxon
     return sorted(issues, key=lambda i: (i.row, PARTNER_COLUMNS.index(i.field) if i.field in PARTNER_COLUMNS else 99))
 
 
-class _Checker:
-    """Vectorised field checks appending to one issue list."""
-
-    def __init__(self, f: pd.DataFrame, rows: np.ndarray, issues: list[Issue]) -> None:
-        self.f, self.rows, self.issues = f, rows, issues
-        self.filled = {c: f[c].str.strip() != "" for c in f.columns}
-
-    def add(self, mask: pd.Series | np.ndarray, field: str, message, level: str = "fehler") -> None:
-        """Add an issue for each row where ``mask`` is true (message may be a callable of the value)."""
-        idx = np.flatnonzero(np.asarray(mask, dtype=bool))
-        for i in idx:
-            text = message(self.f[field].iat[i]) if callable(message) else message
-            self.issues.append(Issue(int(self.rows[i]), field, text, level))
+class _PartnerChecker(Checker):
+    """The partners.csv checks on top of the shared ones."""
 
     def text_fields(self) -> None:
         for c in PARTNER_COLUMNS:
             col = self.f[c]
-            self.add(col.str.contains(_CONTROL), c, "Enthält unzulässige Steuerzeichen (z. B. NUL)")
+            self.add(col.str.contains(CONTROL), c, "Enthält unzulässige Steuerzeichen (z. B. NUL)")
             limit = MAX_LENGTH.get(c, DEFAULT_MAX_LENGTH)
             self.add(col.str.len() > limit, c, lambda v, n=limit: f"Zu lang ({number(len(v))} Zeichen, höchstens {number(n)})")
 
@@ -168,48 +135,23 @@ class _Checker:
         if known:
             self.add(self.filled["id"] & ids.isin(known) & ~dup, "id", lambda v: f"Kennung „{v}“ ist bereits vergeben")
 
-    def enum(self, field: str, allowed: Iterable[str], message: str, allow_empty: bool = False) -> None:
-        allowed = list(allowed)
-        bad = ~self.f[field].str.strip().isin(allowed)
-        if allow_empty:
-            bad &= self.filled[field]
-        else:
-            bad &= self.filled[field]  # emptiness is reported by required()
-        self.add(bad, field, lambda v: f"{message} „{v}“ (erlaubt: {', '.join(allowed)})")
-
-    def per_value(self, field: str, check: Callable[[str], list[str]]) -> None:
-        """Add ``check(value)``'s messages for each filled cell; each distinct value is checked once."""
-        col = self.f[field]
-        found = {v: check(v) for v in col[self.filled[field]].unique()}
-        for i in np.flatnonzero((self.filled[field] & col.map(lambda v: bool(found.get(v))).astype(bool)).to_numpy()):
-            self.issues.extend(Issue(int(self.rows[i]), field, m) for m in found[col.iat[i]])
-
-    def tokens(self, field: str, allowed: Iterable[str], message: str) -> None:
-        allowed = set(allowed)
-        self.per_value(field, lambda v: [f"{message}: {', '.join(bad)}"]
-                       if (bad := [t for t in _split(v) if t not in allowed]) else [])
-
     def languages(self) -> None:
         self.per_value("sprachen", lambda v: [f"Kein ISO-639-1-Sprachcode (zwei Kleinbuchstaben, z. B. de, ar): "
                                               f"{', '.join(bad)}"]
-                       if (bad := [t for t in _split(v) if t.lower() not in ISO_639_1 or t != t.lower()]) else [])
-
-    def pattern(self, field: str, regex: re.Pattern, message: str) -> None:
-        col = self.f[field].str.strip()
-        self.add(self.filled[field] & ~col.str.fullmatch(regex), field, lambda v: f"{message}: „{_short(v)}“")
+                       if (bad := [t for t in split_list(v) if t.lower() not in ISO_639_1 or t != t.lower()]) else [])
 
     def phone_digits(self) -> None:
         digits = self.f["telefon"].str.count(r"\d")
         ok_chars = self.f["telefon"].str.strip().str.fullmatch(_PHONE)
         self.add(self.filled["telefon"] & ok_chars & ((digits < 6) | (digits > 16)), "telefon",
-                 lambda v: f"Telefonnummer hat zu wenige oder zu viele Ziffern: „{_short(v)}“")
+                 lambda v: f"Telefonnummer hat zu wenige oder zu viele Ziffern: „{short(v)}“")
 
     def ages(self) -> None:
         nums = {}
         for c in ("alter_von", "alter_bis"):
             col = self.f[c].str.strip()
             bad = self.filled[c] & ~col.str.fullmatch(_INT)
-            self.add(bad, c, lambda v: f"Alter muss eine ganze Zahl zwischen 0 und 99 sein: „{_short(v)}“")
+            self.add(bad, c, lambda v: f"Alter muss eine ganze Zahl zwischen 0 und 99 sein: „{short(v)}“")
             nums[c] = pd.to_numeric(col.where(~bad & self.filled[c]), errors="coerce")
             self.add(nums[c] > 99, c, "Alter muss zwischen 0 und 99 liegen")
         self.add(nums["alter_von"] > nums["alter_bis"], "alter_von",
@@ -221,16 +163,7 @@ class _Checker:
         changed = self.f["geaendert_am"].str.strip()
         ok = changed.map(_is_iso_datetime).astype(bool)
         self.add(self.filled["geaendert_am"] & ~ok, "geaendert_am",
-                 lambda v: f"Kein gültiger Zeitstempel (JJJJ-MM-TTThh:mm:ss): „{_short(v)}“")
-
-    def iso_dates(self, field: str, required: bool = False) -> pd.Series:
-        """Report cells that are not ISO dates (JJJJ-MM-TT); return them parsed (NaT = empty/invalid)."""
-        col = self.f[field].str.strip()
-        parsed = pd.to_datetime(col.where(col.str.fullmatch(_DATE)), format="%Y-%m-%d", errors="coerce")
-        self.add(self.filled[field] & parsed.isna(), field, lambda v: f"Kein gültiges Datum (JJJJ-MM-TT): „{_short(v)}“")
-        if required:
-            self.add(~self.filled[field], field, "Pflichtfeld ist leer")
-        return parsed
+                 lambda v: f"Kein gültiger Zeitstempel (JJJJ-MM-TTThh:mm:ss): „{short(v)}“")
 
     def version(self) -> None:
         col = self.f["version"].str.strip()
@@ -241,12 +174,12 @@ class _Checker:
         col = self.f["kapazitaet"].str.strip()
         self.add(self.filled["kapazitaet"] & ~col.str.fullmatch(r"\d{1,6}"), "kapazitaet",
                  lambda v: f"Kapazität muss eine ganze Zahl von 0 bis 999.999 sein (Plätze bzw. Fälle pro Jahr; "
-                           f"leer = unbekannt): „{_short(v)}“")
+                           f"leer = unbekannt): „{short(v)}“")
 
     def places(self, gaz: Gazetteer) -> None:
         ags = self.f["ags"].str.strip()
         bad_format = self.filled["ags"] & ~ags.str.fullmatch(_AGS)
-        self.add(bad_format, "ags", lambda v: f"AGS muss achtstellig sein: „{_short(v)}“")
+        self.add(bad_format, "ags", lambda v: f"AGS muss achtstellig sein: „{short(v)}“")
         known = ags.isin(gaz.orte.index)
         self.add(self.filled["ags"] & ~bad_format & ~known, "ags",
                  lambda v: f"AGS {v} ist keine Gemeinde des Landkreises Trier-Saarburg und nicht die Stadt Trier")
@@ -274,7 +207,7 @@ class _Checker:
         for col, values, field in ((lat_s, lat, "lat"), (lon_s, lon, "lon")):
             comma = self.filled[field] & col.str.fullmatch(r"-?\d+,\d+")
             self.add(comma, field, lambda v: f"Dezimaltrennzeichen muss ein Punkt sein: „{v}“")
-            self.add(self.filled[field] & values.isna() & ~comma, field, lambda v: f"Keine Zahl: „{_short(v)}“")
+            self.add(self.filled[field] & values.isna() & ~comma, field, lambda v: f"Keine Zahl: „{short(v)}“")
         out_of_range = (lat.abs() > 90) | (lon.abs() > 180)
         self.add(out_of_range, "lat", "Koordinaten außerhalb des gültigen Bereichs (Breite ±90, Länge ±180)")
         check = (known & lat.notna() & lon.notna() & ~out_of_range).to_numpy()
@@ -289,14 +222,12 @@ class _Checker:
             name = gaz.orte.at[ags.iat[i], "name"]
             hint = " Breite und Länge vertauscht?" if s <= COORD_TOLERANCE_KM else ""
             self.issues.append(Issue(int(self.rows[i]), "lat",
-                                     f"Koordinaten liegen {_km(d)} außerhalb der Gemeinde {name}.{hint}"))
+                                     f"Koordinaten liegen {km(d)} außerhalb der Gemeinde {name}.{hint}"))
 
     def einzugsgebiet(self, gaz: Gazetteer) -> None:
-        from graph.errors import NotFoundError
-
         def check(value: str) -> list[str]:
             problems = []
-            for token in _split(value):
+            for token in split_list(value):
                 try:
                     gaz.area(token)
                 except NotFoundError as exc:
@@ -316,12 +247,12 @@ def validate_kooperationen(frame: pd.DataFrame, partner_ids: Iterable[str], *,
     f = frame.fillna("").astype(str)
     rows = np.arange(len(f)) + first_row
     issues: list[Issue] = []
-    c = _Checker(f, rows, issues)
+    c = Checker(f, rows, issues)
     for col in ("partner_a", "partner_b"):
-        c.add(~f[col].isin(ids), col, lambda v: f"Unbekannter Partner „{_short(v)}“")
+        c.add(~f[col].isin(ids), col, lambda v: f"Unbekannter Partner „{short(v)}“")
     c.add(f["partner_a"] == f["partner_b"], "partner_b", "Ein Partner kann nicht mit sich selbst kooperieren")
     c.add(f["id"].duplicated() | (f["id"] == ""), "id", "Kennung fehlt oder kommt mehrfach vor")
-    c.add(~f["art"].isin(KOOPERATION_ARTEN), "art", lambda v: f"Unbekannte Art „{_short(v)}“ (erlaubt: {', '.join(KOOPERATION_ARTEN)})")
+    c.add(~f["art"].isin(KOOPERATION_ARTEN), "art", lambda v: f"Unbekannte Art „{short(v)}“ (erlaubt: {', '.join(KOOPERATION_ARTEN)})")
     c.add((f["intensitaet"] != "") & ~f["intensitaet"].isin(INTENSITAETEN), "intensitaet", "Intensität muss 1, 2 oder 3 sein")
     seit, bis = c.iso_dates("seit"), c.iso_dates("bis")
     c.add(bis < seit, "bis", lambda v: f"Ende ({v}) liegt vor dem Beginn der Kooperation")
@@ -336,23 +267,13 @@ def parse_partners(raw: pd.DataFrame) -> pd.DataFrame:
     t["version"] = pd.to_numeric(t["version"], errors="coerce").fillna(0).astype(int)
     t["aktiv"] = t["aktiv"].str.strip().eq("ja")
     for c in LIST_COLUMNS:
-        t[c] = t[c].map(lambda v: tuple(_split(v)))
+        t[c] = t[c].map(lambda v: tuple(split_list(v)))
     t["barrierefrei"] = t["barrierefrei"].replace("", "unbekannt")
     t.index = pd.Index(t["id"], name=None)
     return t
 
 
-def _split(value: str) -> list[str]:
-    return split_list(value)
 
-
-def _short(value: str, n: int = 40) -> str:
-    value = _CONTROL.sub("�", value)
-    return value if len(value) <= n else value[: n - 1] + "…"
-
-
-def _km(d: float) -> str:
-    return f"{d:,.1f} km".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
 def _is_iso_datetime(value: str) -> bool:

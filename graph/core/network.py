@@ -92,11 +92,6 @@ def _add_partner(g: nx.MultiDiGraph, p, gaz: Gazetteer) -> None:
             g.add_edge(pid, node_id("Angebot", tag), typ="BIETET")
 
 
-def area_node(gaz: Gazetteer, token: str) -> str:
-    """Graph key of the area an Einzugsgebiet token denotes."""
-    a = gaz.area(token)
-    return node_id(AREA_LABELS[a.kind], a.id)
-
 
 def _edges(g: nx.MultiDiGraph, node: str, typ: str, incoming: bool = False) -> Iterable[str]:
     edges = g.in_edges(node, data="typ") if incoming else g.out_edges(node, data="typ")
@@ -105,50 +100,15 @@ def _edges(g: nx.MultiDiGraph, node: str, typ: str, incoming: bool = False) -> I
             yield u if incoming else v
 
 
-def area_path(g: nx.MultiDiGraph, ags: str) -> list[str]:
-    """Gemeinde → Verbandsgemeinde → Sozialraum → Kreis (graph keys, in this order)."""
-    gem = node_id("Gemeinde", ags)
-    if gem not in g:
-        raise KeyError(ags)
-    parents = sorted(_edges(g, gem, "IN"), key=lambda n: 0 if n.startswith("Verbandsgemeinde") else 1)
-    kreise = {k for p in parents for k in _edges(g, p, "IN")}
-    return [gem, *parents, *sorted(kreise)]
 
 
-def gemeinden_in(g: nx.MultiDiGraph, area: str) -> set[str]:
-    """AGS of all Gemeinden inside an area node (the Gemeinde itself for a Gemeinde)."""
-    if g.nodes[area]["label"] == "Gemeinde":
-        return {g.nodes[area]["key"]}
-    found: set[str] = set()
-    for child in _edges(g, area, "IN", incoming=True):
-        found |= gemeinden_in(g, child)
-    return found
 
 
-def partners_located_in(g: nx.MultiDiGraph, area: str, only_active: bool = True) -> list[str]:
-    """Ids of partners whose address lies in the area (Gemeinde, VG, Sozialraum or Kreis node)."""
-    out: set[str] = set()
-    for ags in gemeinden_in(g, area):
-        out |= {g.nodes[p]["key"] for p in _edges(g, node_id("Gemeinde", ags), "LIEGT_IN", incoming=True)
-                if g.nodes[p]["aktiv"] or not only_active}
-    return sorted(out)
 
-
-def partners_serving_area(g: nx.MultiDiGraph, area: str, only_active: bool = True) -> list[str]:
-    """Ids of partners serving at least one Gemeinde of the area."""
-    out: set[str] = set()
-    for ags in gemeinden_in(g, area):
-        out |= set(partners_serving(g, ags, only_active))
-    return sorted(out)
-
-
-def partners_serving(g: nx.MultiDiGraph, ags: str, only_active: bool = True) -> list[str]:
-    """Ids of partners whose Einzugsgebiet contains the Gemeinde (directly or via VG/Sozialraum/Kreis)."""
-    out: set[str] = set()
-    for area in area_path(g, ags):
-        out |= {g.nodes[p]["key"] for p in _edges(g, area, "VERSORGT", incoming=True)
-                if g.nodes[p]["aktiv"] or not only_active}
-    return sorted(out)
+def area_node(gaz: Gazetteer, token: str) -> str:
+    """Graph key of the area an Einzugsgebiet token denotes."""
+    a = gaz.area(token)
+    return node_id(AREA_LABELS[a.kind], a.id)
 
 
 def partner_neighbourhood(g: nx.MultiDiGraph, partner_id: str) -> dict[str, list[dict]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from graph.core.model import Issue
+from graph.errors import Issue
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)(\+|00)?\d[\d /().-]{5,}\d(?!\d)")
@@ -17,7 +17,6 @@ _DATE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?(19|20)?\d{2}\b")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b")
 _ADDRESS = re.compile(r"\b[A-ZÄÖÜ][a-zäöüß-]+(straße|strasse|str\.|weg|gasse|platz|allee|ring)\s+\d+[a-z]?\b", re.IGNORECASE)
 _SALUTATION = re.compile(r"\b(Frau|Herr|Herrn|Familie|Fam\.|Kind|Sohn|Tochter|Mutter|Vater)\s+[A-ZÄÖÜ][a-zäöüß]+")
-_AGE_YEARS = re.compile(r"\b(19|20)\d{2}\b")
 #: Frequent first names in Germany (and among families new to the region), for "Vorname Nachname".
 _FIRST_NAMES = frozenset("""
 anna maria emma mia sophia hannah lena lea lina ella marie laura julia sarah lisa katharina sabine petra claudia

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from pathlib import Path
 
 import pandas as pd
 
@@ -55,10 +54,6 @@ class Taxonomy:
         self.kategorien = kat
         self.angebote = tags
 
-    @classmethod
-    def from_csv(cls, path: str | Path) -> Taxonomy:
-        """Load ``taxonomie.csv``."""
-        return cls(pd.read_csv(path, dtype=str, keep_default_na=False))
 
     @property
     def category_ids(self) -> list[str]:

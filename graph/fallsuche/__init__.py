@@ -1,0 +1,1 @@
+"""Fallsuche: ranking of partners for one family's needs (matching), free-text needs (query), the handout."""

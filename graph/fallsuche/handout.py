@@ -13,9 +13,10 @@ from datetime import date
 
 import pandas as pd
 
-from graph.core.model import split_list
 from graph.core.taxonomy import Taxonomy
 from graph.core.text import km
+from graph.core.validation import split_list
+from graph.io.pdf import Document
 from graph.verzeichnis.listing import mailto_href, offers_text, tel_href, web_href
 
 TITLE = "Hilfe und Beratung für Ihre Familie"
@@ -99,8 +100,6 @@ def _html_value(key: str, value: str) -> str:
 
 def handout_pdf(entries: list[dict[str, str]]) -> bytes:
     """The same handout as an A4 PDF (graph/io/pdf.py)."""
-    from graph.io.pdf import Document
-
     doc = Document(TITLE, footer_note="enthält keine Angaben über die Familie")
     doc.heading(TITLE, size=16)
     doc.paragraph(INTRO, size=11)

@@ -33,6 +33,7 @@ import pandas as pd
 
 from geo.distance import haversine_km
 from geo.gazetteer import TRIER_AGS, Area, Gazetteer
+from graph.core.areas import coordinates, one_hot, served_matrix
 from graph.core.codes import LANGUAGE_NAMES
 from graph.core.taxonomy import Taxonomy
 from graph.core.text import join_de, km, years
@@ -91,7 +92,7 @@ class Matcher:
         self.id_rank[np.argsort(self.ids.astype(str), kind="stable")] = np.arange(n)
         self.aktiv = p["aktiv"].to_numpy(bool)
         self.tag_pos = {t: i for i, t in enumerate(taxonomy.tag_ids)}
-        self.offers = _membership(p["angebote"], self.tag_pos, n)
+        self.offers, _ = one_hot(p["angebote"], taxonomy.tag_ids)
         self.tag_reach = taxonomy.angebote["distanz_km"].to_numpy(float)
         self.kat_code = pd.Categorical(p["kategorie"], categories=taxonomy.category_ids).codes.astype(np.int64)
         kat_reach = taxonomy.kategorien["distanz_km"].to_numpy(float)
@@ -99,17 +100,12 @@ class Matcher:
         self.von = p["alter_von"].to_numpy(float)
         self.bis = p["alter_bis"].to_numpy(float)
         self.barrier = p["barrierefrei"].astype(str).to_numpy(object)
-        langs = sorted({code for cell in p["sprachen"] for code in cell})
-        self.lang_pos = {c: i for i, c in enumerate(langs)}
-        self.speaks = _membership(p["sprachen"], self.lang_pos, n)
-        self.lat, self.lon = _coordinates(p, gazetteer)
+        self.speaks, self.lang_pos = one_hot(p["sprachen"])
+        self.lat, self.lon = coordinates(p, gazetteer)
         ags = p["ags"].astype(str).to_numpy(object)
         self.tokens = [tuple(e) if len(e) else (f"gem:{a}",) for e, a in zip(p["einzugsgebiet"], ags)]
-        serving: dict[str, list[int]] = {}
-        for row, toks in enumerate(self.tokens):
-            for t in toks:
-                serving.setdefault(t, []).append(row)
-        self.serving = {t: np.asarray(rows, dtype=np.intp) for t, rows in serving.items()}
+        self.served = served_matrix(p, gazetteer).tocsc()  # columns = places: one slice per searched Gemeinde
+        self.place_pos = {a: i for i, a in enumerate(gazetteer.orte.index)}
         self.labels = {**taxonomy.kategorien["label"].to_dict(), **taxonomy.angebote["label"].to_dict()}
         self._places: dict[str, tuple] = {}
 
@@ -140,17 +136,12 @@ class Matcher:
             path = self.gazetteer.area_path(ags)  # raises NotFoundError for an unknown AGS
             row = self.gazetteer.gemeinde(ags)
             info = {"ags": ags, "name": str(row["name"]), "sozialraum": str(row["sozialraum_id"]) or None}
-            self._places[ags] = (path, info, (float(row["lat"]), float(row["lon"])), self.zustaendig_mask(path))
+            self._places[ags] = (path, info, (float(row["lat"]), float(row["lon"])), self.zustaendig_mask(ags))
         return self._places[ags]
 
-    def zustaendig_mask(self, path: list[Area]) -> np.ndarray:
-        """Partners whose Einzugsgebiet covers the Gemeinde (any token on its area path)."""
-        mask = np.zeros(self.n, dtype=bool)
-        for area in path:
-            rows = self.serving.get(area.token)
-            if rows is not None:
-                mask[rows] = True
-        return mask
+    def zustaendig_mask(self, ags: str) -> np.ndarray:
+        """Partners that serve the Gemeinde (:func:`graph.core.areas.served_matrix`)."""
+        return self.served[:, self.place_pos[ags]].toarray().ravel().astype(bool)
 
     def _requested_tags(self, q: Query) -> np.ndarray:
         return np.array([self.tag_pos[t] for t in q.tags if t in self.tag_pos], dtype=np.intp)
@@ -307,29 +298,7 @@ FILTER_LABELS = {"erreichbar": "Zuständigkeit/Entfernung", "alter": "Alter", "s
                  "barrierefrei": "barrierefrei"}
 
 
-def find_partners(partners: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxonomy, query: Query) -> MatchResult:
-    """One-off search (builds a :class:`Matcher`; reuse a Matcher for repeated searches)."""
-    return Matcher(partners, gazetteer, taxonomy).find(query)
 
-
-def _membership(cells: pd.Series, positions: dict[str, int], n: int) -> np.ndarray:
-    """Boolean matrix rows × known codes from a column of tuples (unknown codes ignored)."""
-    out = np.zeros((n, len(positions)), dtype=bool)
-    pairs = [(r, positions[c]) for r, cell in enumerate(cells) for c in cell if c in positions]
-    if pairs:
-        rows, cols = zip(*pairs)
-        out[list(rows), list(cols)] = True
-    return out
-
-
-def _coordinates(p: pd.DataFrame, gazetteer: Gazetteer) -> tuple[np.ndarray, np.ndarray]:
-    """Partner coordinates; missing ones fall back to the own Gemeinde's reference point."""
-    lat, lon = p["lat"].to_numpy(float).copy(), p["lon"].to_numpy(float).copy()
-    missing = np.isnan(lat) | np.isnan(lon)
-    if missing.any():
-        ref = gazetteer.orte.reindex(p["ags"].astype(str).to_numpy()[missing])
-        lat[missing], lon[missing] = ref["lat"].to_numpy(float), ref["lon"].to_numpy(float)
-    return lat, lon
 
 
 def _area_text(area: Area) -> str:

@@ -22,12 +22,11 @@ from rapidfuzz.distance import DamerauLevenshtein
 from geo.names import normalize_name
 from graph.core.codes import ISO_639_1, LANGUAGE_NAMES
 from graph.errors import NotFoundError, UsageError
+from graph.fallsuche.matching import Query
 
 if TYPE_CHECKING:
     from geo.gazetteer import Gazetteer
     from graph.core.taxonomy import Taxonomy
-    from graph.fallsuche.matching import Query
-
 #: Words that carry no need on their own (normalised form).
 STOPWORDS = frozenset("""
 und oder mit ohne bei fuer der die das den dem des ein eine einen einem einer im in am an auf aus zu zum zur
@@ -164,17 +163,16 @@ def language_code(text: str) -> str:
 def build_query(gazetteer: Gazetteer, taxonomy: Taxonomy, gemeinde: str, bedarf: Iterable[str] = (),
                 kategorie: str | None = None, alter: int | None = None, sprache: str | None = None,
                 barrierefrei: bool = False, umkreis_km: float | None = None, limit: int | None = 10,
-                vocabulary: NeedVocabulary | None = None) -> Query:
+                vocabulary: NeedVocabulary | None = None, need: NeedMatch | None = None) -> Query:
     """Resolve the Lotse's input (names, free text) into a :class:`graph.fallsuche.matching.Query`.
 
+    ``need`` is ``bedarf`` already parsed (the page parses once, to show what it recognised).
     Raises :class:`NotFoundError` (German, with suggestions) for an unknown or ambiguous
     Gemeinde, need word, category or language, :class:`UsageError` for impossible numbers.
     """
-    from graph.fallsuche.matching import Query
-
     ags = gazetteer.resolve(gemeinde)
     vocabulary = vocabulary or NeedVocabulary(taxonomy)
-    need = vocabulary.parse([b for b in bedarf if str(b).strip()])
+    need = need or vocabulary.parse([b for b in bedarf if str(b).strip()])
     if need.unknown:
         raise NotFoundError(vocabulary.unknown_message(need.unknown))
     kat = (kategorie or "").strip() or None

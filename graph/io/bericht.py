@@ -17,6 +17,8 @@ from typing import NamedTuple
 from graph.abdeckung.coverage import KEY_TYPE_LABELS
 from graph.core.text import km, number
 from graph.errors import UsageError
+from graph.io.pdf import Document
+from graph.store.outputs import check_output, write_output
 
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 FOOTER = "Netzwerkpartner-Karte Trier-Saarburg · Jugendamt"
@@ -209,8 +211,6 @@ def to_html(report: dict) -> str:
 
 def to_pdf(report: dict) -> bytes:
     """The report as PDF (A4, bundled DejaVu font, charts as images)."""
-    from graph.io.pdf import Document
-
     pngs = charts(report)
     doc = Document(title(report), footer_note=FOOTER)
     for b in blocks(report):
@@ -233,16 +233,15 @@ def to_pdf(report: dict) -> bytes:
     return doc.to_bytes()
 
 
-def write_report(report: dict, path: str | Path) -> str:
-    """Write HTML or PDF depending on the file extension; returns the format."""
+def write_report(report: dict, path: str | Path, data_dir: str | Path) -> str:
+    """Write HTML or PDF (by the file extension) outside the data folder; returns the format."""
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise UsageError(f"Unbekannte Endung „{path.suffix}“: bitte .pdf oder .html angeben")
+    check_output(path, data_dir)
     data = to_pdf(report) if fmt == "pdf" else to_html(report).encode("utf-8")
-    from graph.store._atomic import atomic_write_bytes
-
-    atomic_write_bytes(path, data)
+    write_output(path, data, data_dir)
     return fmt
 
 

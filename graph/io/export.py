@@ -18,6 +18,7 @@ from graph.core.model import PARTNER_COLUMNS, parse_partners
 from graph.errors import UsageError
 from graph.io.hsds import hsds_documents
 from graph.io.tabular import to_csv_bytes, to_xlsx_bytes
+from graph.store.outputs import write_output, write_outputs
 
 FORMATS = {"csv": ("partner.csv", "text/csv"), "xlsx": ("partner.xlsx",
            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -45,22 +46,18 @@ def export_bytes(snapshot, fmt: str) -> tuple[bytes, str, str]:
     return data, *FORMATS[fmt]
 
 
-def write_export(snapshot, fmt: str, out: str | Path) -> list[Path]:
-    """Write an export to ``out`` (for ``hsds`` a folder receiving the JSON files); returns the files."""
+def write_export(snapshot, fmt: str, out: str | Path, data_dir: str | Path) -> list[Path]:
+    """Write an export to ``out`` outside the data folder (for ``hsds`` a folder of JSON files); returns the files."""
     out = Path(out)
     if fmt == "hsds":
-        out.mkdir(parents=True, exist_ok=True)
         raw = snapshot.raw.reindex(columns=PARTNER_COLUMNS, fill_value="")
-        written = []
-        for name, items in hsds_documents(raw, snapshot.gazetteer, snapshot.taxonomy).items():
-            (out / name).write_bytes(_json_bytes(items))
-            written.append(out / name)
-        return written
+        docs = {name: _json_bytes(items) for name, items in hsds_documents(raw, snapshot.gazetteer,
+                                                                            snapshot.taxonomy).items()}
+        folder = write_outputs(out, docs, data_dir)
+        return [folder / name for name in docs]
     if out.is_dir():
         raise UsageError(f"„{out}“ ist ein Ordner; für --format {fmt} bitte einen Dateinamen angeben.")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(export_bytes(snapshot, fmt)[0])
-    return [out]
+    return [write_output(out, export_bytes(snapshot, fmt)[0], data_dir)]
 
 
 def geojson(raw: pd.DataFrame, taxonomy) -> dict:

@@ -16,21 +16,21 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from graph.core.model import PARTNER_COLUMNS, Issue, Record, empty_record, next_id
+from graph.core.model import Record, empty_record, next_id
 from graph.core.roles import require_role
-from graph.errors import NotFoundError, ValidationError
+from graph.errors import Issue, NotFoundError, ValidationError
 from graph.io.reader import ERROR_COLUMN, CellNormaliser, RawTable, map_columns, read_table
 from graph.io.tabular import to_csv_bytes
 from graph.pflege import dedupe
-from graph.pflege.editing import EDIT_ROLE, Edit, Editor, renumber
-from graph.pflege.journal import CONTENT_COLUMNS, diff_records
+from graph.pflege.editing import EDIT_ROLE, Edit, Editor
+from graph.pflege.journal import CONTENT_COLUMNS
+from graph.store.base import diff_rows
 
 if TYPE_CHECKING:
     from geo.geocode import Geocoder, Progress
     from graph.services import Directory
 
 STATUS_LABELS = {"neu": "neu", "geaendert": "geändert", "unveraendert": "unverändert", "fehler": "fehlerhaft"}
-MATCH_LABELS = {"kennung": "Kennung", "name_adresse": "Name und Adresse", "zusammengefuehrt": "zusammengeführt", "": ""}
 ADDRESS_COLUMNS = ("strasse", "plz", "ort", "ags")
 _NO_COORDS_HINT = "Keine Koordinaten"
 _SAME_PARTNER = "Beschreibt denselben Partner"
@@ -155,7 +155,7 @@ class _Planner:
 
     def __init__(self, directory: Directory, table: RawTable, mapping: dict[str, str], merge: dict[int, str]) -> None:
         self.directory, self.table, self.mapping, self.merge = directory, table, mapping, merge
-        self.raw = directory.store.load()
+        self.raw = directory.store.read("partners")
         self.current = {r["id"]: {k: str(v) for k, v in r.items()} for r in self.raw.to_dict("records")}
         self.keys = dedupe.keys(self.raw)
         self.keys_by_ags = dict(tuple(self.keys.groupby("ags")))
@@ -218,7 +218,7 @@ class _Planner:
             record["lat"], record["lon"] = ("", "") if moved else (current["lat"], current["lon"])
         row = RowPlan(line, "unveraendert", pid, record, source, expected_version=int(current["version"] or 0),
                       match=match, geocode=geocode)
-        row.changes = diff_records(current, record)
+        row.changes = diff_rows(current, record, "partners")
         if row.changes:
             row.status = "geaendert"
         if version and version != current["version"]:
@@ -257,10 +257,7 @@ class _Planner:
         todo = [r for r in rows if r.status in ("neu", "geaendert")]
         if not todo:
             return
-        touched = {r.partner_id for r in todo}
-        known = [i for i in self.current if i not in touched]
-        batch = pd.DataFrame([r.record for r in todo], columns=PARTNER_COLUMNS)
-        issues = renumber(self.directory.validate_rows(batch, known, 0), [r.line for r in todo])
+        issues = self.directory.store.check("partners", [r.record for r in todo], [r.line for r in todo])
         by_line = {r.line: r for r in todo}
         for issue in issues:
             row = by_line.get(issue.row)

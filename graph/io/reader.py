@@ -19,11 +19,10 @@ import pandas as pd
 
 from geo.names import normalize_name
 from graph.core.codes import LANGUAGE_NAMES
-from graph.core.model import Issue
+from graph.core.csvtext import csv_records
 from graph.core.text import number
-from graph.errors import ValidationError
+from graph.errors import Issue, ValidationError
 from graph.io.tabular import FORMULA_PREFIXES
-from graph.store._csvread import csv_records
 
 if TYPE_CHECKING:
     from graph.core.taxonomy import Taxonomy

@@ -1,0 +1,1 @@
+"""Netzwerkarbeit: cooperations, contacts and Zuständigkeiten (service), network analysis, annual report."""

@@ -22,10 +22,11 @@ import pandas as pd
 
 from geo.gazetteer import Gazetteer
 from graph.abdeckung.coverage import STATUS, gap_list, sozialraum_summary
+from graph.errors import NotFoundError
 from graph.netzwerk import analysis
 from graph.netzwerk.kontaktpflege import NIE, UEBERFAELLIG, contact_status, contacts_by_partner
 from graph.netzwerk.model import KONTAKT_ARTEN, KREISWEIT
-from graph.netzwerk.service import NetzwerkSnapshot
+from graph.netzwerk.snapshot import NetzwerkSnapshot
 from graph.verzeichnis.stats import is_sample_data
 
 METHODE = ("Partnerzahlen zum Jahresende sind abgeleitet, weil das Verzeichnis keine Historie speichert: Ein Partner "
@@ -53,8 +54,6 @@ def annual_report(ns: NetzwerkSnapshot, sozialraum: str, jahr: int, *, coverage:
     """
     gaz = ns.snap.gazetteer
     if sozialraum not in gaz.sozialraeume.index:
-        from graph.errors import NotFoundError
-
         raise NotFoundError(f"Unbekannter Sozialraum „{sozialraum}“ (erlaubt: {', '.join(gaz.sozialraeume.index)})")
     today = today or date.today()
     ende = min(date(jahr, 12, 31), today)

@@ -15,8 +15,10 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from graph.core.model import _CONTROL, FIRST_DATA_ROW, Issue, _Checker, split_list
+from graph.core.model import FIRST_DATA_ROW
 from graph.core.privacy import check_anonymous
+from graph.core.validation import CONTROL, Checker, split_list
+from graph.errors import Issue
 
 KONTAKT_COLUMNS = ["id", "datum", "partner", "sozialraum", "netzwerker", "art", "thema", "erfasst_am", "erfasst_von"]
 KONTAKT_ARTEN = ("Netzwerktreffen", "Besuch", "Telefonat", "Arbeitskreis", "Projekt")
@@ -50,7 +52,7 @@ def validate_kontakte(frame: pd.DataFrame, partner_ids: Iterable[str], sozialrau
           lambda v: f"Unbekannte Art „{v}“ (erlaubt: {', '.join(KONTAKT_ARTEN)})")
     _netzwerker(c, "netzwerker")
     c.add(f["thema"].str.strip() == "", "thema", "Bitte ein Thema angeben (ohne Fall- oder Familiendaten)")
-    c.add(f["thema"].str.contains(_CONTROL), "thema", "Enthält unzulässige Steuerzeichen")
+    c.add(f["thema"].str.contains(CONTROL), "thema", "Enthält unzulässige Steuerzeichen")
     c.add(f["thema"].str.len() > MAX_THEMA, "thema", f"Thema ist zu lang (höchstens {MAX_THEMA} Zeichen)")
     for i, text in enumerate(f["thema"]):
         issues.extend(check_anonymous(text, "thema", int(rows[i])))
@@ -72,14 +74,14 @@ def validate_zustaendigkeiten(frame: pd.DataFrame, partner_ids: Iterable[str], *
     return issues
 
 
-def _checker(frame: pd.DataFrame, columns: list[str], first_row: int) -> tuple[_Checker | None, list[Issue]]:
+def _checker(frame: pd.DataFrame, columns: list[str], first_row: int) -> tuple[Checker | None, list[Issue]]:
     """A checker over the contract columns, or ``None`` and the issues for missing columns."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         return None, [Issue(1, c, f"Spalte „{c}“ fehlt") for c in missing]
     f = frame.reindex(columns=columns).fillna("").astype(str)
     issues: list[Issue] = []
-    return _Checker(f, np.arange(len(f)) + first_row, issues), issues
+    return Checker(f, np.arange(len(f)) + first_row, issues), issues
 
 
 def normalise_name(value: str) -> str:
@@ -87,7 +89,7 @@ def normalise_name(value: str) -> str:
     return re.sub(r"\s+", " ", str(value or "")).strip()
 
 
-def _netzwerker(c: _Checker, field: str) -> None:
+def _netzwerker(c: Checker, field: str) -> None:
     col = c.f[field].map(normalise_name)
     c.add(col == "", field, "Bitte die zuständige Netzwerkerin / den zuständigen Netzwerker angeben")
     c.add((col != "") & ~col.str.fullmatch(_NETZWERKER), field,

@@ -8,7 +8,7 @@ import pandas as pd
 
 from graph.netzwerk import analysis
 from graph.netzwerk.kontaktpflege import NIE, UEBERFAELLIG
-from graph.netzwerk.service import NetzwerkSnapshot
+from graph.netzwerk.snapshot import NetzwerkSnapshot
 
 ALLE = ""
 INTENSITAET_LABELS = {"1": "gelegentlich", "2": "regelmäßig", "3": "eng"}

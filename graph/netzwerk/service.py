@@ -1,217 +1,160 @@
 """Service layer of the Netzwerkarbeit: cooperations, contacts and Zuständigkeiten.
 
-Every write checks the role on the server side (``netzwerk`` or higher, :func:`graph.core.roles.require_role`),
-validates the new rows with the one validator of its file, and writes under the table's lock
-(files: replaced atomically, :class:`graph.store._atomic.CsvTable`; cooperations on the graph
-database: :class:`graph.store.graph_tables.GraphKooperationen`). Edits carry the record as it was read
-(``expected``); if someone changed it in between, :class:`RecordConflictError` is raised instead
-of overwriting. Free text (contact topics, cooperation notes) must not contain personal data
-(:func:`graph.core.privacy.check_anonymous`). Contacts and Zuständigkeiten live in ``kontakte.csv`` / ``zustaendigkeiten.csv``
-of the data folder (not in partners.csv: they describe the Jugendamt's own work organisation,
-need only the ``netzwerk`` role, and must never reach the public directory exports).
+Every write checks the role on the server side (``netzwerk`` or higher, :func:`graph.core.roles.require_role`)
+and runs as one unit of the store, which validates the new rows with the table's validator and
+journals them. Edits carry the record as it was read (``expected``); if someone changed it in
+between, :class:`RecordConflictError` is raised instead of overwriting. Free text (contact
+topics, cooperation notes) must not contain personal data (:func:`graph.core.privacy.check_anonymous`).
+Contacts and Zuständigkeiten are tables of their own (not columns of partners.csv: they describe
+the Jugendamt's own work organisation, need only the ``netzwerk`` role, and never reach the
+public directory exports).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 
 import pandas as pd
 
-from graph.core.model import KOOPERATION_COLUMNS, Issue, Record, validate_kooperationen
+from graph.abdeckung.coverage import coverage_matrix, resolve_keys
+from graph.core.model import KOOPERATION_COLUMNS, Record
 from graph.core.privacy import check_anonymous
-from graph.core.roles import require_role
-from graph.errors import NotFoundError, RecordConflictError, ValidationError
-from graph.netzwerk.model import (
-    KONTAKT_COLUMNS,
-    ZUSTAENDIGKEIT_COLUMNS,
-    normalise_name,
-    validate_kontakte,
-    validate_zustaendigkeiten,
-)
-from graph.services import Directory, Snapshot
-from graph.store._atomic import CsvTable
-from graph.store.base import Table
-from graph.store.files import now_iso
+from graph.core.roles import Actor, require_role
+from graph.core.tables import KONTAKT_COLUMNS
+from graph.errors import Issue, NotFoundError, RecordConflictError, ValidationError
+from graph.netzwerk.jahresbericht import annual_report
+from graph.netzwerk.model import normalise_name
+from graph.netzwerk.snapshot import NetzwerkSnapshot
+from graph.services import Directory
+from graph.store import now_iso
 
 NEEDED_ROLE = "netzwerk"
 KOOPERATION_EDITABLE = ("art", "seit", "bis", "intensitaet", "notizen")
 
 
-@dataclass
-class NetzwerkSnapshot:
-    """Directory snapshot plus contacts and Zuständigkeiten at one data version."""
-
-    snap: Snapshot
-    kontakte: pd.DataFrame
-    zustaendigkeiten: pd.DataFrame
-    token: str
-
-    @cached_property
-    def partner_table(self) -> pd.DataFrame:
-        """Active partners with ``name``, ``kategorie``, ``sektor``, ``sozialraum`` (Sitz), ``ebene``."""
-        from graph.netzwerk.analysis import partner_table
-
-        return partner_table(self.snap.active, self.snap.taxonomy, self.snap.gazetteer)
-
-    def contact_status(self, today: date | None = None) -> pd.DataFrame:
-        """Contact status of every active partner (see :func:`graph.netzwerk.kontaktpflege.contact_status`)."""
-        from graph.netzwerk.kontaktpflege import contact_status
-
-        return contact_status(self.partner_table, self.kontakte, self.zustaendigkeiten,
-                              self.snap.taxonomy.contact_months, today or date.today())
-
 
 class Netzwerkarbeit:
-    """Reads and role-checked writes of the Netzwerkarbeit records of one data folder."""
+    """Reads and role-checked writes of the Netzwerkarbeit records of one store."""
 
     def __init__(self, directory: Directory) -> None:
         self.directory = directory
-        self.kontakte_table = CsvTable(directory.data_dir / "kontakte.csv", KONTAKT_COLUMNS)
-        self.zustaendigkeiten_table = CsvTable(directory.data_dir / "zustaendigkeiten.csv", ZUSTAENDIGKEIT_COLUMNS)
+        self.store = directory.store
 
     # ------------------------------------------------------------------ reads
     def token(self) -> str:
         """Data version of partners, cooperations, contacts and Zuständigkeiten together."""
-        return f"{self.directory.store.token()}|{self.kontakte_table.token()}|{self.zustaendigkeiten_table.token()}"
+        return self.store.token("partners", "kooperationen", "kontakte", "zustaendigkeiten")
 
     def snapshot(self) -> NetzwerkSnapshot:
         """Everything the Netzwerk page, the analysis and the annual report read."""
         token = self.token()
-        return NetzwerkSnapshot(self.directory.snapshot(), self.kontakte_table.read(),
-                                self.zustaendigkeiten_table.read(), token)
+        return NetzwerkSnapshot(self.directory.snapshot(), self.store.read("kontakte"),
+                                self.store.read("zustaendigkeiten"), token)
 
     def annual_report(self, sozialraum: str, jahr: int, today: date | None = None,
                       ns: NetzwerkSnapshot | None = None) -> dict:
         """Jahresbericht (:func:`graph.netzwerk.jahresbericht.annual_report`) with today's coverage and the Bedarfsmeldungen."""
-        from graph.abdeckung.coverage import coverage_matrix, resolve_keys
-        from graph.netzwerk.jahresbericht import annual_report
-
         ns = ns or self.snapshot()
         d = self.directory
         matrix = coverage_matrix(ns.snap.partners, d.gazetteer, resolve_keys(d.taxonomy))
         return annual_report(ns, sozialraum, jahr, coverage=matrix, bedarfe=d.bedarfe.load(), today=today)
 
-    def validate(self) -> dict[str, list[Issue]]:
-        """Validate kontakte.csv and zustaendigkeiten.csv as stored."""
-        ids = self.directory.store.load()["id"]
-        srs = self.directory.gazetteer.sozialraeume.index
-        return {"kontakte.csv": validate_kontakte(self.kontakte_table.read(), ids, srs),
-                "zustaendigkeiten.csv": validate_zustaendigkeiten(self.zustaendigkeiten_table.read(), ids)}
-
     # ---------------------------------------------------------- cooperations
-    def add_kooperation(self, record: Mapping[str, str], role: str | None, user: str) -> Record:
+    def add_kooperation(self, record: Mapping[str, str], actor: Actor) -> Record:
         """Record a new cooperation between two active partners; returns it with its new id."""
-        require_role(role, NEEDED_ROLE, "Kooperation anlegen")
-        table = self._kooperationen()
-        with table.locked():
-            frame = table.read()
+        require_role(actor.rolle, NEEDED_ROLE, "Kooperation anlegen")
+        with self.store.unit(actor, "angelegt", "netzwerk") as unit:
+            frame = unit.read("kooperationen")
             rec = {c: _clean(record.get(c, "")) for c in KOOPERATION_COLUMNS}
             rec["id"] = _next_id(frame["id"], "k-", 5)
-            partners = self.directory.store.load()
-            active = partners.loc[partners["aktiv"] == "ja", "id"]
-            issues = validate_kooperationen(pd.DataFrame([rec]), partners["id"], first_row=len(frame) + 2)
-            for side in ("partner_a", "partner_b"):
-                if rec[side] in set(partners["id"]) - set(active):
-                    issues.append(Issue(len(frame) + 2, side, f"Partner „{rec[side]}“ ist nicht mehr aktiv"))
-            issues += _duplicate_running(frame, rec, len(frame) + 2)
-            issues += check_anonymous(rec["notizen"], "notizen", len(frame) + 2)
+            row = len(frame) + 2
+            partners = unit.read("partners")
+            inactive = set(partners.loc[partners["aktiv"].str.strip() != "ja", "id"])
+            issues = [Issue(row, side, f"Partner „{rec[side]}“ ist nicht mehr aktiv")
+                      for side in ("partner_a", "partner_b") if rec[side] in inactive]
+            issues += _duplicate_running(frame, rec, row) + check_anonymous(rec["notizen"], "notizen", row)
             _raise_errors(issues)
-            table.write(pd.concat([frame, pd.DataFrame([rec]).reindex(columns=frame.columns, fill_value="")],
-                                  ignore_index=True))
-        return rec
+            (stored,) = unit.put("kooperationen", [rec])
+        return stored
 
     def update_kooperation(self, kooperation_id: str, changes: Mapping[str, str], expected: Mapping[str, str],
-                           role: str | None, user: str) -> Record:
+                           actor: Actor, aktion: str = "geaendert") -> Record:
         """Change kind, dates, intensity or notes of a cooperation still as ``expected``."""
-        require_role(role, NEEDED_ROLE, "Kooperation bearbeiten")
-        table = self._kooperationen()
-        with table.locked():
-            frame = table.read()
+        require_role(actor.rolle, NEEDED_ROLE, "Kooperation bearbeiten")
+        with self.store.unit(actor, aktion, "netzwerk") as unit:
+            frame = unit.read("kooperationen")
             pos = _position(frame, "id", kooperation_id, "Kooperation")
             current = _row(frame, pos, KOOPERATION_COLUMNS)
             _check_expected(current, expected, KOOPERATION_COLUMNS, f"Kooperation {kooperation_id}")
             row = {**current, **{k: _clean(v) for k, v in changes.items() if k in KOOPERATION_EDITABLE}}
-            ids = self.directory.store.load()["id"]
-            _raise_errors(validate_kooperationen(pd.DataFrame([row]), ids, first_row=pos + 2)
-                          + (check_anonymous(row["notizen"], "notizen", pos + 2) if "notizen" in changes else []))
-            frame.loc[pos, KOOPERATION_COLUMNS] = pd.Series(row)
-            table.write(frame)
-        return row
+            if "notizen" in changes:
+                _raise_errors(check_anonymous(row["notizen"], "notizen", pos + 2))
+            (stored,) = unit.put("kooperationen", [row])
+        return stored
 
-    def end_kooperation(self, kooperation_id: str, bis: date, expected: Mapping[str, str], role: str | None,
-                        user: str) -> Record:
+    def end_kooperation(self, kooperation_id: str, bis: date, expected: Mapping[str, str], actor: Actor) -> Record:
         """Set the end date of a cooperation (cooperations are ended, never deleted)."""
-        require_role(role, NEEDED_ROLE, "Kooperation beenden")
-        return self.update_kooperation(kooperation_id, {"bis": bis.isoformat()}, expected, role, user)
+        require_role(actor.rolle, NEEDED_ROLE, "Kooperation beenden")
+        return self.update_kooperation(kooperation_id, {"bis": bis.isoformat()}, expected, actor, aktion="beendet")
 
     # --------------------------------------------------------------- contacts
-    def add_kontakt(self, record: Mapping[str, str], role: str | None, user: str, today: date | None = None) -> Record:
+    def add_kontakt(self, record: Mapping[str, str], actor: Actor, today: date | None = None) -> Record:
         """Record a contact (date, partners, Sozialraum, Netzwerker, kind, anonymous topic)."""
-        require_role(role, NEEDED_ROLE, "Kontakt erfassen")
-        table = self.kontakte_table
-        with table.locked():
-            frame = table.read()
+        require_role(actor.rolle, NEEDED_ROLE, "Kontakt erfassen")
+        with self.store.unit(actor, "erfasst", "netzwerk") as unit:
+            frame = unit.read("kontakte")
             rec = {c: _clean(record.get(c, "")) for c in KONTAKT_COLUMNS}
             rec.update(id=_next_id(frame["id"], "kt-", 6), netzwerker=normalise_name(rec["netzwerker"]),
                        partner=";".join(dict.fromkeys(_items(record.get("partner", "")))),
-                       erfasst_am=now_iso(), erfasst_von=user)
-            active = self.directory.store.load().query("aktiv == 'ja'")["id"]
-            issues = validate_kontakte(pd.DataFrame([rec]), active, self.directory.gazetteer.sozialraeume.index,
-                                       first_row=len(frame) + 2, today=today)
+                       erfasst_am=now_iso(), erfasst_von=actor.name)
+            partners = unit.read("partners")
+            inactive = set(partners.loc[partners["aktiv"].str.strip() != "ja", "id"])
+            gone = [p for p in _items(rec["partner"]) if p in inactive]
+            row = len(frame) + 2
+            issues = [Issue(row, "partner", f"Partner nicht mehr aktiv: {', '.join(gone[:5])}")] if gone else []
+            issues += _future(rec["datum"], today, row)
             _raise_errors(issues)
-            table.write(pd.concat([frame, pd.DataFrame([rec]).reindex(columns=frame.columns, fill_value="")],
-                                  ignore_index=True))
-        return rec
+            (stored,) = unit.put("kontakte", [rec])
+        return stored
 
-    def delete_kontakt(self, kontakt_id: str, expected: Mapping[str, str], role: str | None, user: str) -> None:
-        """Remove a wrongly recorded contact (only if unchanged since it was read)."""
-        require_role(role, NEEDED_ROLE, "Kontakt löschen")
-        table = self.kontakte_table
-        with table.locked():
-            frame = table.read()
+    def delete_kontakt(self, kontakt_id: str, expected: Mapping[str, str], actor: Actor) -> None:
+        """Remove a wrongly recorded contact (only if unchanged since it was read; journaled with the row)."""
+        require_role(actor.rolle, NEEDED_ROLE, "Kontakt löschen")
+        with self.store.unit(actor, "geloescht", "netzwerk") as unit:
+            frame = unit.read("kontakte")
             pos = _position(frame, "id", kontakt_id, "Kontakt")
             _check_expected(_row(frame, pos, KONTAKT_COLUMNS), expected, KONTAKT_COLUMNS, f"Kontakt {kontakt_id}")
-            table.write(frame.drop(index=pos).reset_index(drop=True))
+            unit.delete("kontakte", [kontakt_id])
 
     # -------------------------------------------------------- Zuständigkeiten
-    def assign(self, partner_ids: Iterable[str], netzwerker: str, role: str | None, user: str,
+    def assign(self, partner_ids: Iterable[str], netzwerker: str, actor: Actor,
                expected: Mapping[str, str] | None = None, today: date | None = None) -> int:
         """Make ``netzwerker`` responsible for the partners (empty name = remove); returns rows changed.
 
         ``expected`` maps partner id → the Netzwerker shown to the user; a different current value
         raises :class:`RecordConflictError` and nothing is written.
         """
-        require_role(role, NEEDED_ROLE, "Zuständigkeit festlegen")
+        require_role(actor.rolle, NEEDED_ROLE, "Zuständigkeit festlegen")
         name = normalise_name(netzwerker)
         ids = list(dict.fromkeys(map(str, partner_ids)))
         if not ids:
             raise ValidationError([Issue(0, "partner", "Bitte mindestens einen Partner auswählen")])
-        table = self.zustaendigkeiten_table
-        with table.locked():
-            frame = table.read()
+        with self.store.unit(actor, "zugeordnet", "netzwerk") as unit:
+            frame = unit.read("zustaendigkeiten")
             current = dict(zip(frame["partner"], frame["netzwerker"]))
             for pid, shown in (expected or {}).items():
                 if current.get(pid, "") != shown:
                     raise RecordConflictError(f"Die Zuständigkeit für {pid}", {"netzwerker": current.get(pid, "")})
             changed = [p for p in ids if current.get(p, "") != name]
-            keep = frame[~frame["partner"].isin(changed)]
-            new = pd.DataFrame([{"partner": p, "netzwerker": name, "seit": (today or date.today()).isoformat(),
-                                 "geaendert_am": now_iso(), "geaendert_von": user} for p in changed] if name else [],
-                               columns=ZUSTAENDIGKEIT_COLUMNS)
-            out = pd.concat([keep, new.reindex(columns=frame.columns, fill_value="")], ignore_index=True)
-            all_ids = self.directory.store.load()["id"]
-            _raise_errors(validate_zustaendigkeiten(new, all_ids, first_row=len(keep) + 2))
-            if changed:
-                table.write(out.sort_values("partner").reset_index(drop=True))
+            if name:
+                unit.put("zustaendigkeiten", [{"partner": p, "netzwerker": name,
+                                               "seit": (today or date.today()).isoformat(), "geaendert_am": now_iso(),
+                                               "geaendert_von": actor.name} for p in changed])
+            else:
+                unit.delete("zustaendigkeiten", [p for p in changed if p in current])
         return len(changed)
-
-    # ---------------------------------------------------------------- helpers
-    def _kooperationen(self) -> Table:
-        return self.directory.store.kooperationen_table()
 
 
 def _clean(value: object) -> str:
@@ -252,6 +195,17 @@ def _duplicate_running(frame: pd.DataFrame, rec: Record, row: int) -> list[Issue
     if len(same):
         return [Issue(row, "art", f"Diese Kooperation ({rec['art']}) besteht bereits als {same['id'].iat[0]}")]
     return []
+
+
+def _future(datum: str, today: date | None, row: int) -> list[Issue]:
+    """A contact dated after tomorrow (``today`` fixed by tests) is refused."""
+    try:
+        day = date.fromisoformat(datum)
+    except ValueError:
+        return []  # the validator reports the format
+    limit = (today or date.today()).toordinal() + 1
+    return [Issue(row, "datum", "Datum liegt in der Zukunft – bitte nur stattgefundene Kontakte erfassen")
+            ] if day.toordinal() > limit else []
 
 
 def _raise_errors(issues: list[Issue]) -> None:

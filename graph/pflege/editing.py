@@ -1,29 +1,26 @@
 """Partner writes for the Pflege page, the import and the CLI.
 
-Every write path here: checks the role on the server side (:func:`graph.core.roles.require_role`),
-validates with the one validator (:func:`graph.core.model.validate_partners` via the Directory),
-writes through the Repository with the expected version and appends to the audit journal —
-all under one service lock, so journal order equals write order. Partners are never deleted.
+Every write path here checks the role on the server side (:func:`graph.core.roles.require_role`)
+and writes in one unit of the store with the version the editor saw: the store validates the
+changed rows once (:func:`graph.core.model.validate_partners`) and journals each change in the
+same unit. Partners are never deleted.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from graph.auth import Actor
-from graph.core.model import FIRST_DATA_ROW, PARTNER_COLUMNS, Issue, Record, empty_record, next_id
-from graph.core.roles import require_role
-from graph.errors import ConflictError, NetzwerkError, NotFoundError, ValidationError
-from graph.pflege.journal import CONTENT_COLUMNS, Entry, Journal, diff_records, draft
-from graph.store._atomic import exclusive
+from graph.core.model import FIRST_DATA_ROW, Record, empty_record, find_partner, next_id
+from graph.core.roles import Actor, require_role
+from graph.errors import ConflictError, Issue, NetzwerkError, NotFoundError, ValidationError
+from graph.pflege.journal import CONTENT_COLUMNS, Entry, partner_entries
+from graph.store import now_iso
+from graph.store.base import diff_rows
 
 if TYPE_CHECKING:
     from geo.geocode import Geocoder, GeocodeResult, Progress
@@ -43,11 +40,6 @@ class Edit:
     expected_version: int
 
 
-def pflege_lock(data_dir: Path) -> AbstractContextManager[None]:
-    """The one lock of every service that writes partners with a journal entry (editing, erasure)."""
-    return exclusive(Path(data_dir) / ".pflege.lock", "Die Partnerpflege")
-
-
 def clean(record: Record) -> Record:
     """Content fields of a record as trimmed strings (unknown keys and stamps dropped)."""
     return {k: ("" if v is None else str(v)).strip() for k, v in record.items() if k in CONTENT_COLUMNS}
@@ -59,24 +51,24 @@ class Editor:
     def __init__(self, directory: Directory, actor: Actor) -> None:
         self.directory = directory
         self.actor = actor
-        self.journal = Journal.for_dir(directory.data_dir)
+        self.store = directory.store
 
     # ----------------------------------------------------------------- checks
     def check(self, record: Record, partner_id: str | None = None) -> list[Issue]:
         """All issues (errors and hints) the record would have if saved (for inline messages)."""
-        frame = self.directory.store.load()
+        frame = self.store.read("partners")
         if partner_id:
-            current = _row(frame, partner_id)
+            current = find_partner(frame, partner_id)
             row = {**current, **clean(record)}
         else:
             row = {**empty_record(), "aktiv": "ja", **clean(record), "version": "1"}
             row["id"] = row["id"] or next_id(frame["id"])
-        return self._issues([row], frame)
+        return self.store.check("partners", [row])
 
     def history(self, partner_id: str | None = None) -> list[Entry]:
         """Journal entries of a partner (of all partners if None), oldest first."""
         require_role(self.actor.rolle, HISTORY_ROLE, "Änderungsverlauf ansehen")
-        return self.journal.entries(partner_id)
+        return partner_entries(self.store, partner_id)
 
     # ----------------------------------------------------------------- writes
     def add(self, record: Record, quelle: str = "formular") -> Record:
@@ -88,7 +80,7 @@ class Editor:
                quelle: str = "formular") -> Record:
         """Change fields of one partner; ``ConflictError`` (with ``current``) if it changed meanwhile."""
         _, updated = self.commit([], [Edit(partner_id, changes, expected_version)], aktion=aktion, quelle=quelle)
-        return updated[0] if updated else self.directory.store.get(partner_id)
+        return updated[0] if updated else find_partner(self.store.read("partners"), partner_id)
 
     def deactivate(self, partner_id: str, expected_version: int) -> Record:
         """Set ``aktiv = nein`` (the partner stays in the directory and the journal)."""
@@ -116,12 +108,12 @@ class Editor:
         (nothing is ever deleted).
         """
         require_role(self.actor.rolle, EDIT_ROLE, "Letzte Änderung rückgängig machen")
-        with pflege_lock(self.directory.data_dir):
-            entries = self.journal.entries(partner_id)
+        with self.store.unit(self.actor, "rueckgaengig") as unit:
+            entries = partner_entries(self.store, partner_id)
             target = undo_target(entries)
             if target is None:
                 raise NotFoundError(f"Für Partner {partner_id} gibt es keine Änderung, die rückgängig zu machen wäre.")
-            current = self.directory.store.get(partner_id)
+            current = find_partner(unit.read("partners"), partner_id)
             if int(current["version"]) != int(expected_version):
                 raise ConflictError(partner_id, int(expected_version), current)
             if entries[-1].version_nachher != int(current["version"]):
@@ -139,7 +131,7 @@ class Editor:
         never coordinates someone entered.
         """
         require_role(self.actor.rolle, EDIT_ROLE, "Koordinaten bestimmen")
-        frame = self.directory.store.load().set_index("id", drop=False)
+        frame = self.store.read("partners").set_index("id", drop=False)
         ids = [i for i in partner_ids if i in frame.index]
         results = geocoder.locate_many([frame.loc[i].to_dict() for i in ids], progress)
         edits = [Edit(i, {"lat": f"{r.lat:.6f}", "lon": f"{r.lon:.6f}"}, int(frame.at[i, "version"]))
@@ -149,27 +141,21 @@ class Editor:
 
     def commit(self, new_records: list[Record], edits: list[Edit], *, aktion: str, quelle: str,
                action_text: str = "Partner bearbeiten") -> tuple[list[Record], list[Record]]:
-        """Add and change partners in one all-or-nothing write; returns (added, changed) as stored."""
+        """Add and change partners in one all-or-nothing unit; returns (added, changed) as stored."""
         require_role(self.actor.rolle, EDIT_ROLE, action_text)
-        with pflege_lock(self.directory.data_dir):
-            frame = self.directory.store.load()
+        with self.store.unit(self.actor, aktion, quelle) as unit:
+            frame = unit.read("partners")
             before = self._check_versions(frame, edits)
             merged = [{**before[e.partner_id], **clean(e.changes)} for e in edits]
-            merged = [m for m in merged if diff_records(before[m["id"]], m)]
+            merged = [m for m in merged if diff_rows(before[m["id"]], m, "partners")]
             fresh = self._new_rows(new_records, frame)
-            if not merged and not fresh:
-                return [], []
-            errors = [i for i in self._issues(merged + fresh, frame) if i.level == "fehler"]
-            if errors:
-                raise ValidationError(errors)
-            self._write(merged, fresh, edits)
-            stored = self.directory.store.load().set_index("id", drop=False)
-            get = lambda pid: {k: str(v) for k, v in stored.loc[pid].to_dict().items()}
-            added = [get(r["id"]) for r in fresh]
-            changed = [get(m["id"]) for m in merged]
-            who = (self.actor.name, self.actor.rolle)
-            self.journal.append([draft(*who, "angelegt", None, r, quelle) for r in added]
-                                + [draft(*who, aktion, before[r["id"]], r, quelle) for r in changed])
+            stamp = now_iso()
+            for row in merged:
+                row.update(version=str(int(before[row["id"]]["version"] or 0) + 1))
+            for row in merged + fresh:
+                row.update(geaendert_am=stamp, geaendert_von=self.actor.name)
+            added = unit.put("partners", fresh, aktion="angelegt")
+            changed = unit.put("partners", merged)
         return added, changed
 
     # ---------------------------------------------------------------- helpers
@@ -178,7 +164,7 @@ class Editor:
         before: dict[str, Record] = {}
         problems: list[Issue] = []
         for e in edits:
-            current = _row(frame, e.partner_id)
+            current = find_partner(frame, e.partner_id)
             before[e.partner_id] = current
             if int(current.get("version") or 0) != int(e.expected_version):
                 if len(edits) == 1:
@@ -204,28 +190,7 @@ class Editor:
             out.append(row)
         return out
 
-    def _issues(self, rows: list[Record], frame: pd.DataFrame) -> list[Issue]:
-        """Validate rows against the rest of the directory; ``row`` = line in partners.csv."""
-        touched = {r["id"] for r in rows}
-        others = frame.loc[~frame["id"].isin(touched), "id"]
-        batch = pd.DataFrame(rows, columns=PARTNER_COLUMNS)
-        lines = [_line(frame, r["id"]) or len(frame) + FIRST_DATA_ROW + i for i, r in enumerate(rows)]
-        return renumber(self.directory.validate_rows(batch, others, 0), lines)
 
-    def _write(self, merged: list[Record], fresh: list[Record], edits: list[Edit]) -> None:
-        store, user = self.directory.store, self.actor.name
-        if len(merged) == 1 and not fresh:
-            version = next(e.expected_version for e in edits if e.partner_id == merged[0]["id"])
-            store.update(merged[0]["id"], {k: merged[0][k] for k in CONTENT_COLUMNS}, version, user)
-        elif len(fresh) == 1 and not merged:
-            store.add(fresh[0], user)
-        else:
-            store.upsert_many(merged + fresh, user)
-
-
-def renumber(issues: list[Issue], lines: list[int]) -> list[Issue]:
-    """Issues of a batch validated with ``first_row=0`` with ``row`` set to each record's real line."""
-    return [dataclasses.replace(i, row=lines[i.row]) if 0 <= i.row < len(lines) else i for i in issues]
 
 
 def undo_target(entries: list[Entry]) -> Entry | None:
@@ -235,13 +200,6 @@ def undo_target(entries: list[Entry]) -> Entry | None:
         if e.aktion != "rueckgaengig" and e.nr not in undone:
             return e
     return None
-
-
-def _row(frame: pd.DataFrame, partner_id: str) -> Record:
-    hit = frame[frame["id"] == str(partner_id)]
-    if hit.empty:
-        raise NotFoundError(f"Kein Partner mit Kennung „{partner_id}“")
-    return {k: str(v) for k, v in hit.iloc[0].to_dict().items()}
 
 
 def _line(frame: pd.DataFrame, partner_id: str) -> int:

@@ -1,6 +1,6 @@
 """Änderungsvorschläge: a network member (or a partner via the public form) proposes, the Leitstelle decides.
 
-Proposals live in ``vorschlaege.csv`` (CsvTable: locked, atomic). Anyone may propose —
+Proposals are the store's ``vorschlaege`` table (written in units, journaled). Anyone may propose —
 nothing changes in the directory until someone with the role ``leitstelle`` accepts all or
 some fields; acceptance goes through :class:`graph.pflege.editing.Editor` (validation, version
 check, journal). Proposals without login must name the sender and are capped at
@@ -11,25 +11,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from graph.auth import Actor
-from graph.core.model import Issue, Record
+from graph.core.model import Record, find_partner
 from graph.core.privacy import check_anonymous
-from graph.core.roles import has_role, require_role
-from graph.errors import NetzwerkError, NotFoundError, ValidationError
+from graph.core.roles import Actor, has_role, require_role
+from graph.errors import Issue, NetzwerkError, NotFoundError, ValidationError
 from graph.pflege.editing import EDIT_ROLE, Editor, clean
-from graph.store._atomic import CsvTable
+from graph.store import now_iso
 
 if TYPE_CHECKING:
     from graph.services import Directory
 
-PROPOSAL_FILE = "vorschlaege.csv"
-PROPOSAL_COLUMNS = ["id", "partner_id", "basis_version", "aenderungen", "basis", "begruendung", "von", "rolle",
-                    "kontakt", "eingegangen_am", "status", "entschieden_von", "entschieden_am", "kommentar"]
 STATUS_LABELS = {"offen": "offen", "angenommen": "angenommen", "teilweise": "teilweise angenommen",
                  "abgelehnt": "abgelehnt"}
 PROPOSE_ROLE = "lesen"  # everyone; the decision needs EDIT_ROLE
@@ -38,23 +33,23 @@ MAX_REASON = 1000
 
 
 class Proposals:
-    """The proposals of one data folder."""
+    """The proposals of one store."""
 
     def __init__(self, directory: Directory) -> None:
         self.directory = directory
-        self.table = CsvTable(directory.data_dir / PROPOSAL_FILE, PROPOSAL_COLUMNS)
+        self.store = directory.store
 
     def token(self) -> str:
         """Changes with every write."""
-        return self.table.token()
+        return self.store.token("vorschlaege")
 
     def all(self) -> pd.DataFrame:
         """Every proposal, newest first."""
-        return self.table.read().iloc[::-1].reset_index(drop=True)
+        return self.store.read("vorschlaege").iloc[::-1].reset_index(drop=True)
 
     def open(self) -> pd.DataFrame:
         """Proposals still waiting for a decision, oldest first."""
-        frame = self.table.read()
+        frame = self.store.read("vorschlaege")
         return frame[frame["status"] == "offen"].reset_index(drop=True)
 
     def propose(self, actor: Actor, partner_id: str, changes: Record, begruendung: str, kontakt: str = "") -> dict:
@@ -67,7 +62,7 @@ class Proposals:
         version = ""
         editor = Editor(self.directory, actor)
         if partner_id:
-            current = self.directory.store.get(partner_id)
+            current = find_partner(self.store.read("partners"), partner_id)
             changes = {k: v for k, v in changes.items() if v != current.get(k, "")}
             if not changes:
                 issues.append(Issue(0, "aenderungen", "Der Vorschlag ändert nichts am aktuellen Eintrag."))
@@ -75,8 +70,8 @@ class Proposals:
         issues += [i for i in editor.check(changes, partner_id or None) if i.level == "fehler"]
         if issues:
             raise ValidationError(issues)
-        with self.table.locked():
-            frame = self.table.read()
+        with self.store.unit(actor, "vorgeschlagen", "vorschlag") as unit:
+            frame = unit.read("vorschlaege")
             if external and ((frame["status"] == "offen") & (frame["rolle"] == "extern")).sum() >= MAX_OPEN_EXTERNAL:
                 raise NetzwerkError("Zurzeit liegen zu viele offene Vorschläge vor. Bitte später erneut versuchen "
                                     "oder die Leitstelle Familie direkt ansprechen.")
@@ -84,16 +79,16 @@ class Proposals:
                    "aenderungen": json.dumps(changes, ensure_ascii=False), "basis": json.dumps(basis, ensure_ascii=False),
                    "begruendung": begruendung.strip(), "von": actor.name or kontakt.strip(),
                    "rolle": "extern" if external else actor.rolle, "kontakt": kontakt.strip(),
-                   "eingegangen_am": _now(), "status": "offen", "entschieden_von": "", "entschieden_am": "",
+                   "eingegangen_am": now_iso(), "status": "offen", "entschieden_von": "", "entschieden_am": "",
                    "kommentar": ""}
-            self.table.write(pd.concat([frame, pd.DataFrame([row])], ignore_index=True))
-        return row
+            (stored,) = unit.put("vorschlaege", [row])
+        return stored
 
     def diff(self, proposal_id: str) -> pd.DataFrame:
         """Field-by-field comparison: ``feld``, ``aktuell``, ``vorgeschlagen``, ``beim_vorschlag``, ``inzwischen_geaendert``."""
         p = self._get(proposal_id)
         changes, basis = json.loads(p["aenderungen"]), json.loads(p["basis"] or "{}")
-        current = self.directory.store.get(p["partner_id"]) if p["partner_id"] else {}
+        current = find_partner(self.store.read("partners"), p["partner_id"]) if p["partner_id"] else {}
         rows = [{"feld": k, "aktuell": current.get(k, ""), "vorgeschlagen": v, "beim_vorschlag": basis.get(k, ""),
                  "inzwischen_geaendert": bool(current) and current.get(k, "") != basis.get(k, "")}
                 for k, v in changes.items()]
@@ -103,10 +98,10 @@ class Proposals:
                expected_version: int | None = None, kommentar: str = "") -> dict:
         """Accept (all or the chosen ``fields``) or reject a proposal; returns the stored partner or ``{}``."""
         require_role(actor.rolle, EDIT_ROLE, "Vorschlag entscheiden")
-        with self.table.locked():
-            frame = self.table.read()
-            pos = _position(frame, proposal_id)
-            p = frame.loc[pos].to_dict()
+        with self.store.unit(actor, "entschieden", f"vorschlag:{proposal_id}") as unit:
+            p = unit.row("vorschlaege", proposal_id)
+            if p is None:
+                raise NotFoundError(f"Kein Vorschlag „{proposal_id}“")
             if p["status"] != "offen":
                 raise NetzwerkError(f"Vorschlag {proposal_id} wurde bereits entschieden ({STATUS_LABELS[p['status']]}).")
             changes = json.loads(p["aenderungen"])
@@ -121,13 +116,12 @@ class Proposals:
                 else:
                     stored = editor.add(chosen, quelle=quelle)
             status = "abgelehnt" if not (accept and chosen) else "angenommen" if chosen == changes else "teilweise"
-            frame.loc[pos, ["status", "entschieden_von", "entschieden_am", "kommentar"]] = [
-                status, actor.name, _now(), kommentar.strip()]
-            self.table.write(frame)
+            unit.put("vorschlaege", [{**p, "status": status, "entschieden_von": actor.name, "entschieden_am": now_iso(),
+                                      "kommentar": kommentar.strip()}])
         return stored
 
     def _get(self, proposal_id: str) -> dict:
-        frame = self.table.read()
+        frame = self.store.read("vorschlaege")
         return frame.loc[_position(frame, proposal_id)].to_dict()
 
     @staticmethod
@@ -152,7 +146,4 @@ def _next_id(existing: pd.Series) -> str:
     numbers = [int(i[2:]) for i in existing if str(i).startswith("v-") and str(i)[2:].isdigit()]
     return f"v-{(max(numbers) + 1 if numbers else 1):05d}"
 
-
-def _now() -> str:
-    return datetime.now().replace(microsecond=0).isoformat()
 

@@ -1,28 +1,34 @@
-"""Atomic file replacement (temp file + fsync + rename) and CSV tables guarded by a file lock."""
+"""Atomic file replacement (temp file + fsync + rename, file mode kept) and the file locks."""
 
 from __future__ import annotations
 
-import io
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pandas as pd
 from filelock import FileLock, Timeout
 
 from graph.errors import NetzwerkError
-from graph.store._csvread import read_csv_bytes
 
 LOCK_TIMEOUT_S = 30.0
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers see either the old or the new file."""
+def atomic_write_bytes(path: Path, data: bytes, new_mode: int = 0o644) -> None:
+    """Replace ``path`` with ``data`` so that readers see either the old or the new file.
+
+    An existing file keeps its mode; a new one gets ``new_mode``.
+    """
     path = Path(path)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)  # keep it: another account's CLI run must not lock the app out
+    except FileNotFoundError:
+        mode = new_mode
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -81,52 +87,3 @@ def exclusive(lock_path: Path, what: str) -> Iterator[None]:
         raise NetzwerkError(
             f"{what} ist seit {LOCK_TIMEOUT_S:.0f} s von einem anderen Vorgang gesperrt. Bitte erneut versuchen."
         ) from None
-
-
-class CsvTable:
-    """One CSV file of the data folder (UTF-8, comma, header), all cells as strings.
-
-    ``required`` columns must be in the file's header; others of ``columns`` read as empty when missing.
-    """
-
-    def __init__(self, path: Path, columns: list[str], required: tuple[str, ...] = ()) -> None:
-        self.path = Path(path)
-        self.columns = columns
-        self.required = tuple(required)
-        self._lock_path = self.path.parent / f".{self.path.stem}.lock"
-
-    def read(self) -> pd.DataFrame:
-        """The table; an empty frame with the contract columns if the file does not exist.
-
-        Raises ``ValidationError`` (German, with row and field) if the file is not a readable UTF-8 CSV.
-        """
-        if not self.path.exists():
-            return pd.DataFrame({c: pd.Series(dtype=str) for c in self.columns})
-        frame = read_csv_bytes(self.path.read_bytes(), self.path.name, self.required)
-        return frame.reindex(columns=list(dict.fromkeys(self.columns + list(frame.columns))), fill_value="")
-
-    def token(self) -> str:
-        """Changes whenever the file is replaced (for cache keys)."""
-        return file_token(self.path)
-
-    def write(self, frame: pd.DataFrame) -> None:
-        """Atomically replace the file with ``frame`` (call inside :meth:`locked`).
-
-        Line breaks inside cells are stored as ``\\n``: the csv module leaves a lone ``\\r`` unquoted,
-        and the file would then read back with the record split in two.
-        """
-        broken = [c for c in frame.columns if frame[c].map(lambda v: isinstance(v, str) and "\r" in v).any()]
-        if broken:
-            frame = frame.copy()
-            for c in broken:
-                frame[c] = frame[c].map(lambda v: v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v)
-        buf = io.StringIO()
-        frame.to_csv(buf, index=False, lineterminator="\n")
-        atomic_write_bytes(self.path, buf.getvalue().encode("utf-8"))
-
-    @contextmanager
-    def locked(self) -> Iterator[None]:
-        """Serialise writers across processes; cleans up temp files of killed writers."""
-        with exclusive(self._lock_path, self.path.name):
-            remove_stale_temps(self.path)
-            yield

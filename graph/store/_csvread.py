@@ -8,26 +8,17 @@ columns when the first record has one field too many) and never fail with a pars
 
 from __future__ import annotations
 
-import csv
 import io
 
 import pandas as pd
 
-from graph.core.model import Issue
-from graph.errors import ValidationError
+from graph.core.csvtext import csv_records
+from graph.errors import Issue, ValidationError
 
 _SIGNATURES = {b"\xff\xfe": "UTF-16-kodiert", b"\xfe\xff": "UTF-16-kodiert", b"PK\x03\x04": "eine Excel-Datei (.xlsx)",
                b"\xd0\xcf\x11\xe0": "eine alte Excel-Datei (.xls)", b"%PDF": "eine PDF-Datei"}
 _FOREIGN = {";": "Semikolon", "\t": "Tabulator", "|": "senkrechtem Strich"}
 _HOW_TO_FIX = "Als UTF-8-CSV mit Komma speichern oder mit „python -m graph import DATEI“ übernehmen."
-#: Largest cell the csv module accepts (its default, 128 KiB, would fail with a parser message).
-FIELD_LIMIT = 64 * 1024 * 1024
-
-
-def csv_records(text: str, delimiter: str = ",") -> list[list[str]]:
-    """All records of CSV text (quoted newlines kept; cells up to :data:`FIELD_LIMIT`)."""
-    csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
 def read_csv_bytes(data: bytes, name: str, required: tuple[str, ...] = ()) -> pd.DataFrame:

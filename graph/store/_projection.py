@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from geo.gazetteer import KREIS_AGS, KREIS_NAME, Area
 from graph.core.model import PARTNER_COLUMNS, Record, parse_partners
 from graph.core.network import traeger_key
 
@@ -26,8 +27,6 @@ def records_by_id(frame: pd.DataFrame, columns: list[str]) -> dict[str, Record]:
 
 def reference_rows(gaz: Gazetteer, tax: Taxonomy) -> tuple[dict[str, list[dict]], list[dict]]:
     """Reference nodes per label (``{"id", "props"}``) and the IN links (child token → parent token)."""
-    from geo.gazetteer import KREIS_AGS, KREIS_NAME, Area
-
     def area(kind: str, ident: str, name: str, **extra) -> dict:
         token = Area(kind, ident, name).token
         return {"id": ident, "props": {"name": name, "token": token, **extra}}

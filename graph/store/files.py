@@ -1,136 +1,187 @@
-"""The embedded default store: CSV files in the data folder, atomic and lock-serialised writes."""
+"""The embedded default store: every table a file in the data folder, every unit one redo-logged write.
+
+A unit holds the store's lock (``.netzwerk.lock``) from its first read to its commit, so units of
+all processes on one folder run one after the other. Commit: (1) the new contents of every
+changed file and the numbered journal entries go into one redo log ``.transaktion.json``
+(written atomically: this is the commit point), (2) the journal entries are appended and the
+files replaced atomically, (3) the redo log is removed. A crash before (1) leaves everything as
+it was; a crash after (1) is finished by the next writer or reader (:meth:`FileStore.recover`),
+so data and journal never disagree.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
-from graph.core.model import (
-    KOOPERATION_COLUMNS,
-    OPTIONAL_COLUMNS,
-    PARTNER_COLUMNS,
-    Issue,
-    Record,
-    empty_record,
-    next_id,
-)
-from graph.errors import ConflictError, NotFoundError, ValidationError
-from graph.store._atomic import CsvTable
-from graph.store.base import Validator, check_rows
+from graph import settings
+from graph.core.tables import JOURNAL_FILE, spec
+from graph.store import _journal, codecs
+from graph.store._atomic import atomic_write_bytes, exclusive, file_token, remove_stale_temps
+from graph.store.base import BaseStore, Unit, Validator, apply_changes, journal_time, redact_entry
+
+REDO_LOG = ".transaktion.json"
+LOCK_FILE = ".netzwerk.lock"
+PRIVATE_MODE = 0o600
 
 
-def now_iso() -> str:
-    """Local time stamp in the contract's format (seconds)."""
-    return datetime.now().replace(microsecond=0).isoformat()
-
-
-class FileStore:
-    """Repository over ``partners.csv`` and ``kooperationen.csv`` in one folder."""
+class FileStore(BaseStore):
+    """Every table as a file of one data folder (see module docstring)."""
 
     name = "files"
 
-    def __init__(self, data_dir: str | Path, validator: Validator | None = None) -> None:
+    def __init__(self, data_dir: str | Path, validators: dict[str, Validator] | None = None) -> None:
+        super().__init__(validators)
         self.data_dir = Path(data_dir)
-        self.partners = CsvTable(self.data_dir / "partners.csv", PARTNER_COLUMNS,
-                                 tuple(c for c in PARTNER_COLUMNS if c not in OPTIONAL_COLUMNS))
-        self.kooperationen = CsvTable(self.data_dir / "kooperationen.csv", KOOPERATION_COLUMNS, tuple(KOOPERATION_COLUMNS))
-        self.validator = validator
+        self._cache: dict[str, tuple[str, pd.DataFrame]] = {}
+        self._cache_lock = threading.Lock()
 
     def describe(self) -> str:
+        """Where the data lives, for the user."""
         return f"Dateien im Ordner {self.data_dir}"
 
+    def close(self) -> None:
+        """Nothing to release."""
+
+    # ------------------------------------------------------------------ paths
+    def path(self, table: str) -> Path:
+        """The file of a table (the users file may live elsewhere: ``NETZWERK_USERS``)."""
+        if table == "users":
+            return settings.users_path(self.data_dir)
+        return self.data_dir / spec(table).file
+
+    @property
+    def journal_path(self) -> Path:
+        """The journal file."""
+        return self.data_dir / JOURNAL_FILE
+
     # ------------------------------------------------------------------ reads
-    def load(self) -> pd.DataFrame:
-        return self.partners.read()
+    def token(self, *tables: str) -> str:
+        """File stamps of the given tables (``journal`` for the journal; all of them if none)."""
+        names = tables or (*self.tables(), "journal")
+        return "|".join(file_token(self.journal_path if t == "journal" else self.path(t)) for t in names)
 
-    def token(self) -> str:
-        return f"{self.partners.token()}|{self.kooperationen.token()}"
+    def read(self, table: str) -> pd.DataFrame:
+        """All rows of a table (parsed once per file version, a copy per call)."""
+        self._recover_if_needed()
+        return self._read_file(table).copy()
 
-    def get(self, partner_id: str) -> Record:
-        return _find(self.load(), partner_id)
+    def journal(self) -> list[dict]:
+        """Every journal entry, oldest first."""
+        self._recover_if_needed()
+        return _journal.read_entries(self.journal_path)
 
-    def load_kooperationen(self) -> pd.DataFrame:
-        return self.kooperationen.read()
+    def load_in(self, unit: Unit, table: str) -> pd.DataFrame:
+        """A table read inside a unit (the lock is held)."""
+        return self._read_file(table)
 
-    def kooperationen_table(self) -> CsvTable:
-        """``kooperationen.csv`` for edits (``locked``, ``read``, ``write``)."""
-        return self.kooperationen
+    def _read_file(self, table: str) -> pd.DataFrame:
+        path = self.path(table)
+        token = file_token(path)
+        with self._cache_lock:
+            hit = self._cache.get(table)
+        if hit and hit[0] == token:
+            return hit[1]
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            data = None
+        frame = codecs.decode(spec(table), data)
+        with self._cache_lock:
+            self._cache[table] = (token, frame)
+        return frame
 
     # ----------------------------------------------------------------- writes
-    def add(self, record: Record, user: str) -> Record:
-        added, _ = self._upsert([record], user, only_new=True)
-        return added[0]
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """The store's lock, with an unfinished commit of a crashed writer completed first."""
+        with exclusive(self.data_dir / LOCK_FILE, "Der Datenordner"):
+            self.recover()
+            yield
 
-    def update(self, partner_id: str, changes: Record, expected_version: int, user: str) -> Record:
-        with self.partners.locked():
-            frame = self.load()
-            current = _find(frame, partner_id)
-            if int(current.get("version") or 0) != int(expected_version):
-                raise ConflictError(partner_id, int(expected_version), current)
-            row = {**current, **{k: str(v) for k, v in changes.items() if k in PARTNER_COLUMNS}}
-            row.update(id=partner_id, version=str(int(expected_version) + 1), geaendert_am=now_iso(), geaendert_von=user)
-            pos = frame.index[frame["id"] == partner_id][0]
-            self._check(pd.DataFrame([row]), frame.drop(index=pos)["id"], first_row=int(pos) + 2)
-            frame.loc[pos, list(row)] = pd.Series(row)
-            self.partners.write(frame)
-            return row
+    @contextmanager
+    def _begin(self, unit: Unit) -> Iterator[None]:
+        with self.locked():
+            yield
+            self._commit(unit)
 
-    def deactivate(self, partner_id: str, expected_version: int, user: str) -> Record:
-        return self.update(partner_id, {"aktiv": "nein"}, expected_version, user)
+    def _commit(self, unit: Unit) -> None:
+        changes = unit.changes()
+        unit.validate()
+        drafts = unit.journal_drafts()
+        if not changes and not drafts and not unit.redactions and unit.journal_replacement is None:
+            return
+        files = {str(self.path(t).relative_to(self.data_dir)) if self.path(t).is_relative_to(self.data_dir)
+                 else str(self.path(t)): codecs.encode(spec(t), apply_changes(unit.base(t), t, rows)).decode("utf-8")
+                 for t, rows in changes.items()}
+        txn = uuid.uuid4().hex
+        log: dict = {"txn": txn, "files": files}
+        if unit.redactions or unit.journal_replacement is not None:
+            entries = (unit.journal_replacement if unit.journal_replacement is not None
+                       else self._redacted_journal(unit))
+            nr = max((e["nr"] for e in entries), default=0)
+            log["journal_replace"] = _journal.lines(entries + _numbered(drafts, nr, txn)).decode("utf-8")
+        elif drafts:
+            log["journal_append"] = _journal.lines(_numbered(drafts, _journal.last_nr(self.journal_path), txn)
+                                                   ).decode("utf-8")
+        atomic_write_bytes(self.data_dir / REDO_LOG, json.dumps(log, ensure_ascii=False).encode("utf-8"),
+                           PRIVATE_MODE)
+        self._apply(log)
 
-    def upsert_many(self, records: list[Record], user: str) -> tuple[int, int]:
-        """Add or update partners in one atomic write; returns (added, updated).
+    def _redacted_journal(self, unit: Unit) -> list[dict]:
+        entries = _journal.read_entries(self.journal_path)
+        for replace in unit.redactions:
+            entries = [redact_entry(e, replace) for e in entries]
+        return entries
 
-        Rows with an existing id are updated at their current version; all rows are
-        validated together and nothing is written on error.
-        """
-        added, updated = self._upsert(records, user, only_new=False)
-        return len(added), len(updated)
+    # --------------------------------------------------------------- recovery
+    def recover(self) -> bool:
+        """Finish a commit a crashed writer left in the redo log (call with the lock held); True if one was."""
+        log_path = self.data_dir / REDO_LOG
+        for name in {self.path(t).name for t in self.tables()} | {JOURNAL_FILE, REDO_LOG}:
+            remove_stale_temps(self.data_dir / name)
+        if not log_path.exists():
+            return False
+        try:
+            log = json.loads(log_path.read_text(encoding="utf-8"))
+        except ValueError:  # cannot happen (written atomically); a hand-made file is not ours to apply
+            os.replace(log_path, log_path.with_suffix(".unlesbar"))
+            return False
+        self._apply(log)
+        return True
 
-    def _upsert(self, records: list[Record], user: str, only_new: bool) -> tuple[list[Record], list[Record]]:
-        with self.partners.locked():
-            frame = self.load()
-            stamp = now_iso()
-            ids = list(frame["id"])
-            position = {pid: i for i, pid in enumerate(ids)}
-            added: list[Record] = []
-            updated: list[Record] = []
-            for rec in records:
-                rec = {**empty_record(), **{k: str(v) for k, v in rec.items() if k in PARTNER_COLUMNS}}
-                pid = rec["id"].strip()
-                if pid and pid in position and not only_new:
-                    old = frame.iloc[position[pid]].to_dict()
-                    rec.update(version=str(int(old.get("version") or 0) + 1))
-                    updated.append(rec)
-                else:
-                    if pid in position:
-                        raise ValidationError([Issue(0, "id", f"Kennung „{pid}“ ist bereits vergeben")])
-                    rec["id"] = pid or next_id(ids + [r["id"] for r in added])
-                    rec["version"] = "1"
-                    rec["aktiv"] = rec["aktiv"] or "ja"
-                    added.append(rec)
-                rec.update(geaendert_am=stamp, geaendert_von=user)
-            touched = {r["id"] for r in updated}
-            untouched_ids = frame.loc[~frame["id"].isin(touched), "id"]
-            self._check(pd.DataFrame(updated + added, columns=PARTNER_COLUMNS), untouched_ids, first_row=2)
-            for rec in updated:
-                frame.loc[position[rec["id"]], PARTNER_COLUMNS] = pd.Series(rec)
-            if added:
-                frame = pd.concat([frame, pd.DataFrame(added).reindex(columns=frame.columns, fill_value="")],
-                                  ignore_index=True)
-            if added or updated:
-                self.partners.write(frame)
-        return added, updated
+    def _recover_if_needed(self) -> None:
+        if (self.data_dir / REDO_LOG).exists():
+            with self.locked():
+                pass
 
-    def _check(self, rows: pd.DataFrame, other_ids, first_row: int) -> None:
-        """Raise ValidationError if the rows to be written have errors (hints are ignored)."""
-        check_rows(self.validator, rows, other_ids, first_row)
+    def _apply(self, log: dict) -> None:
+        """Write what a redo log holds (idempotent), then remove it."""
+        if "journal_replace" in log:
+            atomic_write_bytes(self.journal_path, log["journal_replace"].encode("utf-8"), PRIVATE_MODE)
+        elif log.get("journal_append") and not any(e.get("txn") == log["txn"]
+                                                   for e in _journal.tail_entries(self.journal_path)):
+            _journal.append(self.journal_path, log["journal_append"].encode("utf-8"))
+        for name, text in log["files"].items():
+            path = Path(name) if Path(name).is_absolute() else self.data_dir / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(path, text.encode("utf-8"), PRIVATE_MODE if _private(path) else 0o644)
+        (self.data_dir / REDO_LOG).unlink(missing_ok=True)
 
 
-def _find(frame: pd.DataFrame, partner_id: str) -> Record:
-    hit = frame[frame["id"] == str(partner_id)]
-    if hit.empty:
-        raise NotFoundError(f"Kein Partner mit Kennung „{partner_id}“")
-    return {k: str(v) for k, v in hit.iloc[0].to_dict().items()}
+def _numbered(drafts: list[dict], last: int, txn: str) -> list[dict]:
+    stamp = journal_time()
+    return [{"nr": last + i + 1, "zeit": stamp, **d, "txn": txn} for i, d in enumerate(drafts)]
+
+
+def _private(path: Path) -> bool:
+    """Files only the service account may read: users and the geocode cache hold nothing public."""
+    return path.suffix == ".json"
+

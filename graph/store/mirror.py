@@ -1,144 +1,148 @@
-"""Mirror the directory between the files and the graph database (``neo4j-sync``, ``neo4j-export``).
+"""Mirror every table between the files and the graph database (``neo4j-sync``, ``neo4j-export``).
 
-The source wins: partners missing in the target are added, differing rows are copied
-verbatim (with their version), partners the source no longer has are deactivated in the
-target (``aktiv = nein``; partners are never deleted), cooperations are made equal.
-A target row with a *higher* version than the source was edited there since the last
-mirror: that is a conflict, and nothing is written unless ``force`` is given. Cooperations
-carry no version; in the database their write stamp tells an edit in the app from a mirrored
-row, so a sync that would overwrite or remove an edited cooperation is a conflict as well.
-Running a mirror twice changes nothing the second time.
+The source wins: rows missing in the target are added, differing rows copied verbatim, rows
+the source no longer has removed from the target — except partners, which are deactivated
+(``aktiv = nein``; partners are never deleted). The journal is made equal as well.
+Conflicts (nothing is written unless ``force``):
+
+* a target partner with a *higher* version than the source (edited there since the last mirror);
+* a row of another table that the app changed in the database since the last mirror
+  (``herkunft = app``) and that the sync would overwrite or remove;
+* journal entries the target has and the source does not.
+
+Both directions run in one unit on each side: the database transaction and the file lock are
+held while reading and writing, so no write of either side falls between. Running a mirror
+twice changes nothing the second time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
-
-from graph.core.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS, Record
+from graph.core.roles import Actor
+from graph.core.tables import TABLES
 from graph.errors import ConflictError, NetzwerkError
-from graph.store._projection import records_by_id
-from graph.store.files import FileStore, now_iso
-from graph.store.neo4j import EDIT_STAMP, Neo4jStore
+from graph.store.base import Record, Unit, as_records, now_iso
+from graph.store.files import FileStore
+from graph.store.neo4j import MIRROR, Neo4jStore
 
 
 @dataclass
 class MirrorPlan:
     """What a mirror run changes in its target."""
 
-    added: list[Record] = field(default_factory=list)
-    #: (new row, version currently stored in the target)
-    updated: list[tuple[Record, str]] = field(default_factory=list)
-    deactivated: list[tuple[Record, str]] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-    #: cooperations edited in the target since the last mirror that the plan would overwrite or remove
-    kooperation_conflicts: list[str] = field(default_factory=list)
-    kooperationen: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=KOOPERATION_COLUMNS))
-    kooperationen_removed: list[str] = field(default_factory=list)
+    puts: dict[str, list[Record]] = field(default_factory=dict)
+    deletes: dict[str, list[str]] = field(default_factory=dict)
+    added: int = 0
+    updated: int = 0
+    deactivated: int = 0
+    conflicts: dict[str, list[str]] = field(default_factory=dict)
+    journal: list[dict] | None = None
 
     @property
     def changed(self) -> bool:
         """True if the target differs from the source."""
-        return bool(self.added or self.updated or self.deactivated or len(self.kooperationen)
-                    or self.kooperationen_removed)
+        return any(self.puts.values()) or any(self.deletes.values()) or self.journal is not None
 
     def summary(self) -> dict:
         """Counts for the CLI's JSON document."""
-        return {"added": len(self.added), "updated": len(self.updated), "deactivated": len(self.deactivated),
-                "kooperationen": {"geschrieben": len(self.kooperationen), "entfernt": len(self.kooperationen_removed)}}
+        tables = {t: {"geschrieben": len(self.puts.get(t, [])), "entfernt": len(self.deletes.get(t, []))}
+                  for t in TABLES if t != "partners"}
+        return {"added": self.added, "updated": self.updated, "deactivated": self.deactivated,
+                "kooperationen": tables["kooperationen"], "tabellen": tables,
+                "journal": len(self.journal) if self.journal is not None else None}
 
 
-def plan_mirror(source: pd.DataFrame, target: pd.DataFrame, source_koop: pd.DataFrame,
-                target_koop: pd.DataFrame, user: str, stamp: str | None = None) -> MirrorPlan:
-    """Compare raw frames (partners.csv / kooperationen.csv columns) and list the target's changes."""
-    stamp = stamp or now_iso()
-    src = records_by_id(source, PARTNER_COLUMNS)
-    tgt = records_by_id(target, PARTNER_COLUMNS)
+def plan_mirror(source: Unit, target: Unit, source_journal: list[dict], target_journal: list[dict],
+                edited: dict[str, set[str]], user: str) -> MirrorPlan:
+    """Compare every table of two open units and list the target's changes and conflicts."""
     plan = MirrorPlan()
-    for pid, row in src.items():
-        old = tgt.get(pid)
-        if old is None:
-            plan.added.append(row)
-        elif old != row:
-            if _version(old) > _version(row):
-                plan.conflicts.append(pid)
-            plan.updated.append((row, old["version"]))
-    for pid, old in tgt.items():
-        if pid not in src and old["aktiv"].strip() != "nein":
-            new = {**old, "aktiv": "nein", "version": str(_version(old) + 1), "geaendert_am": stamp,
-                   "geaendert_von": user}
-            plan.deactivated.append((new, old["version"]))
-    ksrc = records_by_id(source_koop, KOOPERATION_COLUMNS)
-    ktgt = records_by_id(target_koop, KOOPERATION_COLUMNS)
-    plan.kooperationen = pd.DataFrame([r for k, r in ksrc.items() if ktgt.get(k) != r], columns=KOOPERATION_COLUMNS)
-    plan.kooperationen_removed = [k for k in ktgt if k not in ksrc]
+    for table in TABLES:
+        src, tgt = as_records(source.read(table), table), as_records(target.read(table), table)
+        puts = [row for key, row in src.items() if tgt.get(key) != row]
+        gone = [key for key in tgt if key not in src]
+        if table == "partners":
+            _plan_partners(plan, src, tgt, puts, gone, user)
+            continue
+        plan.puts[table], plan.deletes[table] = puts, gone
+        touched = {TABLES[table].key_of(r) for r in puts} | set(gone)
+        plan.conflicts[table] = sorted(touched & edited.get(table, set()))
+    if _journal_key(source_journal) != _journal_key(target_journal):
+        plan.journal = source_journal
+        src_nrs = {e["nr"]: e for e in source_journal}
+        plan.conflicts["journal"] = [str(e["nr"]) for e in target_journal if src_nrs.get(e["nr"]) != e]
     return plan
 
 
-def sync_to_graph(files: FileStore, graph: Neo4jStore, user: str, *, force: bool = False,
+def _plan_partners(plan: MirrorPlan, src: dict[str, Record], tgt: dict[str, Record], puts: list[Record],
+                   gone: list[str], user: str) -> None:
+    stamp = now_iso()
+    plan.added = sum(1 for r in puts if r["id"] not in tgt)
+    plan.updated = len(puts) - plan.added
+    plan.conflicts["partners"] = sorted(r["id"] for r in puts if r["id"] in tgt
+                                        and _version(tgt[r["id"]]) > _version(r))
+    deactivated = [{**tgt[k], "aktiv": "nein", "version": str(_version(tgt[k]) + 1), "geaendert_am": stamp,
+                    "geaendert_von": user} for k in gone if tgt[k]["aktiv"].strip() != "nein"]
+    plan.deactivated = len(deactivated)
+    plan.puts["partners"] = sorted(puts, key=lambda r: (r["id"] in tgt, r["id"])) + deactivated
+
+
+def _apply(plan: MirrorPlan, target: Unit) -> None:
+    for table in TABLES:
+        if plan.deletes.get(table):
+            target.delete(table, plan.deletes[table], force=True)
+        if plan.puts.get(table):
+            target.put(table, plan.puts[table])
+    if plan.journal is not None:
+        target.replace_journal(plan.journal)
+
+
+def sync_to_graph(files: FileStore, graph: Neo4jStore, actor: Actor, *, force: bool = False,
                   dry_run: bool = False) -> MirrorPlan:
-    """Files → database. The files must be valid (the caller validates them)."""
-    source = _not_empty(files.load(), str(files.partners.path), "der Datenbank")
+    """Files → database (the caller validates the files first)."""
     graph.ensure_schema(force=True)
-    target_koop, stamps = graph.read_kooperationen()
-    plan = plan_mirror(source, graph.load(), files.load_kooperationen(), target_koop, user)
-    plan.kooperation_conflicts = sorted(k for k in set(plan.kooperationen["id"]) | set(plan.kooperationen_removed)
-                                        if stamps.get(k, "").startswith(EDIT_STAMP))
-    _refuse_conflicts(plan, force, "in der Datenbank", "neo4j-export")
-    if plan.changed and not dry_run:
-        graph.write(creates=plan.added, updates=plan.updated + plan.deactivated,
-                    kooperationen=plan.kooperationen, drop_kooperationen=plan.kooperationen_removed)
+    with files.unit(actor, MIRROR, journaled=False) as src, graph.unit(actor, MIRROR, journaled=False) as tgt:
+        _not_empty(src, str(files.path("partners")), "der Datenbank")
+        edited = {t: graph.edited_keys(t) for t in TABLES if t != "partners"}
+        plan = plan_mirror(src, tgt, files.journal(), graph.journal_in(tgt), edited, actor.name)
+        _refuse_conflicts(plan, force, "in der Datenbank", "neo4j-export")
+        if plan.changed and not dry_run:
+            _apply(plan, tgt)
     return plan
 
 
-def export_to_files(graph: Neo4jStore, files: FileStore, user: str, *, force: bool = False,
+def export_to_files(graph: Neo4jStore, files: FileStore, actor: Actor, *, force: bool = False,
                     dry_run: bool = False) -> MirrorPlan:
-    """Database → files (each file replaced atomically under the file lock).
-
-    Afterwards the cooperations edited in the database count as mirrored (a later sync may
-    overwrite them without a conflict), unless they were edited again during the export.
-    """
-    source = _not_empty(graph.load(), graph.describe(), "der Dateien")
-    source_koop, stamps = graph.read_kooperationen()
-    with files.partners.locked(), files.kooperationen.locked():
-        target = files.load()
-        target_koop = files.load_kooperationen()
-        plan = plan_mirror(source, target, source_koop, target_koop, user)
+    """Database → files; afterwards every database row counts as mirrored."""
+    with graph.unit(actor, MIRROR, journaled=False) as src, files.unit(actor, MIRROR, journaled=False) as tgt:
+        _not_empty(src, graph.describe(), "der Dateien")
+        plan = plan_mirror(src, tgt, graph.journal_in(src), files.journal(), {}, actor.name)
         _refuse_conflicts(plan, force, "in den Dateien", "neo4j-sync")
-        if dry_run:
-            return plan
-        if plan.added or plan.updated or plan.deactivated:
-            files.partners.write(_apply(target, plan))
-        if len(plan.kooperationen) or plan.kooperationen_removed:
-            src_ids, tgt_ids = set(source_koop["id"]), set(target_koop["id"])
-            order = [k for k in target_koop["id"] if k in src_ids] + [k for k in source_koop["id"] if k not in tgt_ids]
-            files.kooperationen.write(source_koop.set_index("id", drop=False).loc[order].reset_index(drop=True))
-    graph.mark_kooperationen_mirrored({k: s for k, s in stamps.items() if s.startswith(EDIT_STAMP)})
+        if not dry_run:
+            if plan.changed:
+                _apply(plan, tgt)
+            graph.mark_mirrored(src)
     return plan
-
-
-def _apply(target: pd.DataFrame, plan: MirrorPlan) -> pd.DataFrame:
-    """The target frame after the plan: file order kept, new partners appended in id order."""
-    columns = list(dict.fromkeys(PARTNER_COLUMNS + list(target.columns)))
-    out = target.reindex(columns=columns, fill_value="").fillna("").astype(str).set_index("id", drop=False)
-    for row, _ in plan.updated + plan.deactivated:
-        out.loc[row["id"], PARTNER_COLUMNS] = [row[c] for c in PARTNER_COLUMNS]
-    added = pd.DataFrame(sorted(plan.added, key=lambda r: r["id"]), columns=columns).fillna("")
-    return pd.concat([out.reset_index(drop=True), added], ignore_index=True)
 
 
 class MirrorConflictError(ConflictError):
-    """The target holds newer versions of some partners (``ids``) or edited cooperations than the source."""
+    """The target holds changes the source does not have (``conflicts`` per table)."""
 
-    def __init__(self, ids: list[str], where: str, hint: str, kooperationen: list[str] = ()) -> None:
-        self.ids, self.kooperationen = ids, list(kooperationen)
-        self.partner_id, self.expected, self.current = (ids or self.kooperationen)[0], 0, None
-        what = [f"{len(ids)} Partner ({_shown(ids)})"] if ids else []
-        what += [f"{len(self.kooperationen)} Kooperation(en) ({_shown(self.kooperationen)})"] if kooperationen else []
-        NetzwerkError.__init__(self, f"{' und '.join(what)} wurden {where} später geändert als in der Quelle. "
+    def __init__(self, conflicts: dict[str, list[str]], where: str, hint: str) -> None:
+        self.conflicts = {t: ids for t, ids in conflicts.items() if ids}
+        first = next(iter(self.conflicts.values()))
+        self.partner_id, self.expected, self.current = first[0], 0, None
+        self.ids = self.conflicts.get("partners", [])
+        self.kooperationen = self.conflicts.get("kooperationen", [])
+        what = [f"{_label(t)} ({_shown(ids)})" for t, ids in self.conflicts.items()]
+        NetzwerkError.__init__(self, f"{'; '.join(what)}: {where} später geändert als in der Quelle. "
                                f"Nichts geschrieben. Erst mit „python -m graph {hint}“ abgleichen oder mit "
                                "--force überschreiben.")
+
+
+def _label(table: str) -> str:
+    return "Journal-Einträge" if table == "journal" else TABLES[table].what.removeprefix("Die ").removeprefix(
+        "Das ").removeprefix("Der ")
 
 
 def _shown(ids: list[str]) -> str:
@@ -146,16 +150,19 @@ def _shown(ids: list[str]) -> str:
 
 
 def _refuse_conflicts(plan: MirrorPlan, force: bool, where: str, hint: str) -> None:
-    if (plan.conflicts or plan.kooperation_conflicts) and not force:
-        raise MirrorConflictError(plan.conflicts, where, hint, plan.kooperation_conflicts)
+    if any(plan.conflicts.values()) and not force:
+        raise MirrorConflictError(plan.conflicts, where, hint)
 
 
-def _not_empty(source: pd.DataFrame, where: str, target: str) -> pd.DataFrame:
-    """``source`` unless it has no partners (mirroring it would deactivate every partner of the target)."""
-    if source.empty:
+def _not_empty(source: Unit, where: str, target: str) -> None:
+    """Refuse a source without partners (mirroring it would deactivate every partner of the target)."""
+    if source.read("partners").empty:
         raise NetzwerkError(f"{where} enthält keine Partner – nichts übertragen "
                             f"(sonst würden alle Partner {target} deaktiviert).")
-    return source
+
+
+def _journal_key(entries: list[dict]) -> list[tuple]:
+    return [tuple(sorted((k, str(v)) for k, v in e.items() if k != "txn")) for e in entries]
 
 
 def _version(row: Record) -> int:

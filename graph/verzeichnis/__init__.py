@@ -1,0 +1,1 @@
+"""Verzeichnis and Karte: partner filters, tables with safe contact links, counts."""

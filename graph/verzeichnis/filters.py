@@ -30,9 +30,10 @@ import pandas as pd
 
 from geo.gazetteer import Gazetteer
 from geo.names import search_key
+from graph.core.areas import one_hot, served_matrix
 from graph.core.codes import BARRIEREFREI, ISO_639_1, LANGUAGE_NAMES
 from graph.core.taxonomy import Taxonomy
-from graph.errors import NotFoundError, UsageError
+from graph.errors import UsageError
 
 GEBIET_MODI = {
     "sitz": "Sitz im Gebiet",
@@ -94,10 +95,10 @@ class PartnerIndex:
         self._bis = partners["alter_bis"].to_numpy(dtype=float)
         self._barrierefrei = partners["barrierefrei"].to_numpy(dtype=object)
         self._geprueft = pd.to_datetime(partners["geprueft_am"], format="%Y-%m-%d", errors="coerce").to_numpy()
-        self._tags, self._tag_pos = _one_hot(partners["angebote"], taxonomy.tag_ids)
-        self._langs, self._lang_pos = _one_hot(partners["sprachen"])
+        self._tags, self._tag_pos = one_hot(partners["angebote"], taxonomy.tag_ids)
+        self._langs, self._lang_pos = one_hot(partners["sprachen"])
         self._located = self._located_matrix()
-        self._served = self._served_matrix(partners)
+        self._served = served_matrix(partners, gazetteer).toarray().astype(bool)
         self._text = pd.Series([search_key(t) for t in self._search_texts(partners)], index=partners.index,
                                dtype=object)
 
@@ -187,19 +188,6 @@ class PartnerIndex:
         out[rows, [self._ort_pos[self._ags[i]] for i in rows]] = True
         return out
 
-    def _served_matrix(self, partners: pd.DataFrame) -> np.ndarray:
-        out = np.zeros((len(partners), len(self.orte)), dtype=bool)
-        by_token: dict[str, list[int]] = {}
-        for i, (tokens, ags) in enumerate(zip(partners["einzugsgebiet"], self._ags)):
-            for token in tokens or (f"gem:{ags}",):
-                by_token.setdefault(token, []).append(i)
-        for token, rows in by_token.items():
-            try:
-                cols = [self._ort_pos[a] for a in self.gazetteer.gemeinden_in(token) if a in self._ort_pos]
-            except NotFoundError:
-                continue  # invalid token: validation reports it; the partner serves nothing extra
-            out[np.ix_(rows, cols)] = True
-        return out
 
     def _search_texts(self, partners: pd.DataFrame) -> list[str]:
         tax, orte = self.taxonomy, self.gazetteer.orte["name"]
@@ -217,14 +205,3 @@ class PartnerIndex:
             raise UsageError(f"Unbekannte(r) {what}: {', '.join(map(str, unknown))}")
         return values
 
-
-def _one_hot(column: pd.Series, vocabulary: Iterable[str] | None = None) -> tuple[np.ndarray, dict[str, int]]:
-    """Boolean matrix rows × vocabulary for a column of tuples (vocabulary from data if omitted)."""
-    vocab = list(vocabulary) if vocabulary is not None else sorted({v for t in column for v in t})
-    pos = {v: i for i, v in enumerate(vocab)}
-    out = np.zeros((len(column), len(vocab)), dtype=bool)
-    for i, items in enumerate(column):
-        for v in items:
-            if v in pos:
-                out[i, pos[v]] = True
-    return out, pos

@@ -31,10 +31,6 @@ ARTIFACTS = Path(os.environ.get("NETZWERK_ARTIFACTS", REPO / "test-artifacts"))
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-def pytest_configure(config) -> None:
-    config.addinivalue_line("markers", "browser: needs headless Chromium and a running Streamlit server")
-
-
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):

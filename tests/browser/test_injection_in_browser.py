@@ -14,14 +14,14 @@ import html
 import pytest
 from playwright.sync_api import expect
 
-from graph.auth import Actor, UserStore
+from graph.auth import UserStore
+from graph.core.roles import Actor
 from graph.pflege.editing import Editor
 from graph.pflege.proposals import Proposals
 from graph.services import Directory
-from graph.store._atomic import CsvTable
 from tests.browser.helpers import TIMEOUT_MS, choose, download, map_frame, open_page
 from tests.browser.test_abdeckung_browser import OPEN_ALL_TOOLTIPS_JS
-from tests.payloads import FORMULAS, HTML_PARTNER, RAN_JS, formula_cells, html_payload
+from tests.payloads import FORMULAS, HTML_PARTNER, RAN_JS, RawCsv, formula_cells, html_payload
 from tests.test_injection import cells_of
 
 PASSWORD = "browser-passwort-1"
@@ -30,7 +30,7 @@ MELDUNG = {"ags": "07235045", "bedarf": "kinder-psychisch-kranker-eltern", "datu
 
 
 def _append(path, row: dict) -> None:
-    table = CsvTable(path, [])
+    table = RawCsv(path)
     frame = table.read()
     frame.loc[len(frame)] = {**dict.fromkeys(frame.columns, ""), **row}
     table.write(frame)
@@ -48,7 +48,7 @@ def attacked(xss_data_dir):
                                  "thema": html_payload("thema")})
     _append(d / "bedarfe.csv", {**MELDUNG, "id": "b-099998", "text": html_payload("bedarf")})
     _append(d / "bedarfe.csv", {**MELDUNG, "id": "b-099999", "text": FORMULAS["name"]})
-    UserStore(d / "users.json").add(Actor("cli:test", "admin"), "anna", "leitstelle", PASSWORD)
+    UserStore(Directory(d).store).add(Actor("cli:test", "admin"), "anna", "leitstelle", PASSWORD)
     directory = Directory(d)
     anna = Actor("anna", "leitstelle")
     Editor(directory, anna).update("p-000060", {f: html_payload(f) for f in ("name", "traeger", "notizen",

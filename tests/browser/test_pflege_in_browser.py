@@ -2,9 +2,11 @@
 
 import pytest
 
-from graph.auth import Actor, UserStore
-from graph.pflege.journal import Journal
+from graph.auth import UserStore
+from graph.core.roles import Actor
+from graph.pflege.journal import partner_entries
 from graph.services import Directory
+from tests.conftest import get_partner
 
 PASSWORD = "browser-passwort-1"
 
@@ -12,7 +14,7 @@ PASSWORD = "browser-passwort-1"
 @pytest.fixture
 def server(data_dir, start_app):
     """The app over the temp data copy with one Leitstelle login (geocoding off via conftest)."""
-    UserStore(data_dir / "users.json").add(Actor("cli:test", "admin"), "anna", "leitstelle", PASSWORD)
+    UserStore(Directory(data_dir).store).add(Actor("cli:test", "admin"), "anna", "leitstelle", PASSWORD)
     return start_app(data_dir)
 
 
@@ -64,7 +66,7 @@ def test_login_and_quick_edit_in_the_table(server, data_dir, web):
     page.get_by_role("button", name="1 geänderte Zeile(n) prüfen und speichern").click()
     page.wait_for_selector("text=1 Partner gespeichert.", timeout=30_000)
     assert web.blocked == [] and web.dialogs == []
-    entries = Journal.for_dir(data_dir).entries()
-    assert Directory(data_dir).store.get("p-000010")["telefon"] == "030 23125 4711", entries
+    entries = partner_entries(Directory(data_dir).store)
+    assert get_partner(Directory(data_dir), "p-000010")["telefon"] == "030 23125 4711", entries
     (entry,) = entries
     assert (entry.benutzer, entry.aenderungen) == ("anna", {"telefon": ["030 23125 109", "030 23125 4711"]})

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from graph.errors import NetzwerkError, ValidationError
-from views.parts.shared import md_escape
+from views.parts.shared import md_escape, show_issues
 
 LOG = logging.getLogger("netzwerk.app")
 DATA_ERROR = ("**Die Daten konnten nicht verarbeitet werden.** Bitte wenden Sie sich an die Leitstelle Familie "
@@ -41,12 +41,10 @@ def run_page(*steps: Callable[[], object]) -> None:
 
 def show_data_error(exc: NetzwerkError) -> None:
     """A project error (bad data, missing permission, conflict) as a German message with its details."""
-    st.error(DATA_ERROR, icon="⚠️")
-    issues = getattr(exc, "issues", None) if isinstance(exc, ValidationError) else None
-    if issues:
-        st.markdown("\n".join(f"- Zeile {i.row}, Feld „{md_escape(i.field)}“: {md_escape(i.message)}"
-                              for i in issues[:20]) + ("\n- …" if len(issues) > 20 else ""))
+    if isinstance(exc, ValidationError) and exc.issues:
+        show_issues(exc.issues, DATA_ERROR, with_rows=True)
     else:
+        st.error(DATA_ERROR, icon="⚠️")
         st.markdown(md_escape(str(exc)))
 
 

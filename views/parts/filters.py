@@ -10,7 +10,7 @@ import streamlit as st
 from graph.core.codes import LANGUAGE_NAMES
 from graph.services import Snapshot
 from graph.verzeichnis.filters import GEBIET_MODI, PartnerFilter, PartnerIndex
-from views.parts.shared import partner_index, remember_sozialraum, sample_banner, snapshot, sozialraum_default
+from views.parts.shared import remember_sozialraum, sample_banner, snapshot, sozialraum_default
 from views.parts.ui import page_help
 
 AGE_RANGE = (0, 27)
@@ -43,7 +43,7 @@ def filtered_page(title: str, prefix: str, help_text: str) -> FilteredPartners:
     page_help(help_text)
     snap = snapshot()
     sample_banner(snap)
-    index = partner_index()
+    index = snapshot().index
     filt = sidebar_filters(prefix, index)
     return FilteredPartners(snap, index, filt, index.apply(filt))
 

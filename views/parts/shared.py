@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 
 import streamlit as st
 
 from graph import settings
-from graph.auth import ANONYMOUS, Actor, UserStore
-from graph.core.roles import ROLE_LABELS
-from graph.errors import AuthenticationError, NetzwerkError
-from graph.services import Directory, Snapshot
+from graph.auth import UserStore
+from graph.core.roles import ANONYMOUS, ROLE_LABELS, Actor
+from graph.errors import AuthenticationError, Issue, NetzwerkError, ValidationError
+from graph.services import SNAPSHOT_TABLES, Directory, Snapshot
 from graph.verzeichnis import stats
-from graph.verzeichnis.filters import PartnerIndex
 
 SAMPLE_NOTE = ("**Beispieldaten:** Die mitgelieferten Partner sind erfunden (nur die Adressen der "
                "Sozialraumzentren sind echt). Telefonnummern und Adressen bitte nicht verwenden.")
@@ -33,24 +33,26 @@ def _readable(load):
     """``load()``, or a German error message instead of the page if the data cannot be read."""
     try:
         return load()
+    except ValidationError as exc:
+        show_issues(exc.issues, "Die Daten können nicht gelesen werden – bitte „python -m graph validate“ ausführen "
+                                "und die Datei korrigieren:", with_rows=True)
+        st.stop()
     except NetzwerkError as exc:
-        found = [i.text() for i in getattr(exc, "issues", [])[:5]] or [str(exc)]
-        st.error("Die Daten können nicht gelesen werden – bitte `python -m graph validate` ausführen und die Datei "
-                 "korrigieren:\n" + "\n".join(f"- {md_escape(t)}" for t in found), icon="🚫")
+        st.error(md_escape(str(exc)), icon="🚫")
         st.stop()
 
 
 @st.cache_resource(show_spinner="Daten werden geladen …", max_entries=4)
 def _snapshot(data_dir: str, backend: str, token: str) -> Snapshot:
     snap = _directory(data_dir, backend).snapshot()
-    _ = snap.partners, snap.graph  # build once per data version, shared by all sessions
+    _ = snap.partners  # typed once per data version, shared by all sessions; indexes follow on first use
     return snap
 
 
 def snapshot() -> Snapshot:
     """The current data; rebuilt only when the store's data version changes."""
     d = directory()
-    return _readable(lambda: _snapshot(str(d.data_dir), d.store.name, d.store.token()))
+    return _readable(lambda: _snapshot(str(d.data_dir), d.store.name, d.store.token(*SNAPSHOT_TABLES)))
 
 
 def is_sample_data(snap: Snapshot) -> bool:
@@ -91,24 +93,6 @@ def remember_sozialraum(value: str | list | tuple | None) -> None:
     st.session_state[SOZIALRAUM_KEY] = value or None
 
 
-def coming_soon(title: str, what: str) -> None:
-    """Placeholder body for a page whose issue has not landed yet."""
-    st.title(title)
-    st.info(f"Diese Seite ist in Vorbereitung: {what}")
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _partner_index(data_dir: str, backend: str, token: str) -> PartnerIndex:
-    snap = _snapshot(data_dir, backend, token)
-    return PartnerIndex(snap.partners, snap.gazetteer, snap.taxonomy)
-
-
-def partner_index() -> PartnerIndex:
-    """Filter index over all partners of the current data version (built once per version)."""
-    d = directory()
-    return _readable(lambda: _partner_index(str(d.data_dir), d.store.name, d.store.token()))
-
-
 def static_url() -> str:
     """Root-relative URL of the app's ``static/`` folder (honours ``server.baseUrlPath``)."""
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
@@ -121,6 +105,44 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&\"'=^@%/;,?])")
 def md_escape(text: object) -> str:
     """User text made literal for ``st.markdown`` (Markdown, HTML, LaTeX and directives escaped)."""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
+
+
+FIELD_LABELS = {
+    "id": "Kennung", "name": "Name", "traeger": "Träger", "kategorie": "Kategorie", "angebote": "Angebote",
+    "strasse": "Straße und Hausnummer", "plz": "PLZ", "ort": "Ort", "ags": "Gemeinde (AGS)", "lat": "Breite",
+    "lon": "Länge", "einzugsgebiet": "Einzugsgebiet", "alter_von": "Alter von", "alter_bis": "Alter bis",
+    "sprachen": "Sprachen", "barrierefrei": "Barrierefrei", "ebene": "Ebene", "telefon": "Telefon",
+    "email": "E-Mail", "website": "Webseite", "ansprechperson": "Ansprechperson",
+    "oeffnungszeiten": "Öffnungszeiten", "notizen": "Notizen (intern)", "geprueft_am": "Zuletzt geprüft",
+    "aktiv": "Aktiv", "version": "Version", "geaendert_am": "Geändert am", "geaendert_von": "Geändert von",
+    # other tables
+    "partner": "Partner", "partner_a": "Partner A", "partner_b": "Partner B", "art": "Art", "seit": "Seit",
+    "bis": "Bis", "intensitaet": "Intensität", "datum": "Datum", "sozialraum": "Sozialraum",
+    "netzwerker": "Netzwerker/in", "thema": "Thema", "bedarf": "Bedarf", "text": "Beschreibung", "quelle": "Quelle",
+    "begruendung": "Begründung", "kontakt": "Kontakt", "passwort": "Passwort", "ortsteil": "Ortsteil",
+}
+
+
+def label(field: str) -> str:
+    """German label of a column."""
+    return FIELD_LABELS.get(field, field)
+
+
+def show_issues(issues: list[Issue], intro: str = "Nicht gespeichert – bitte korrigieren:",
+                describe: Callable[[Issue], str] | None = None, with_rows: bool = False) -> None:
+    """Validation issues as one escaped German list: field label and message per line.
+
+    Inside a form the field is enough; ``describe`` names the row (e.g. the partner of a table
+    row) and ``with_rows`` the line of a file (for data files read from disk).
+    """
+    lines = []
+    for i in issues[:30]:
+        where = [describe(i)] if describe else [f"Zeile {i.row}"] if with_rows and i.row else []
+        where += [label(i.field)] if i.field else []
+        lines.append(f"- {md_escape(', '.join(filter(None, where)))}: {md_escape(i.message)}" if where
+                     else f"- {md_escape(i.message)}")
+    more = ["- …"] if len(issues) > 30 else []
+    st.error(md_escape(intro) + "\n\n" + "\n".join(lines + more))
 
 
 def md_link(text: str, href: str | None) -> str:
@@ -147,13 +169,13 @@ IDLE_LOGOUT_S = 8 * 3600
 
 
 @st.cache_resource(show_spinner=False)
-def _user_store(path: str) -> UserStore:
-    return UserStore(path)
+def _user_store(data_dir: str, backend: str) -> UserStore:
+    return UserStore(_directory(data_dir, backend).store)
 
 
 def user_store() -> UserStore:
-    """The users file of the configured data folder (one object per server process)."""
-    return _user_store(str(settings.users_path(settings.data_dir())))
+    """The accounts of the configured store (one object per server process: it holds the login throttle)."""
+    return _user_store(str(settings.data_dir()), settings.store_backend())
 
 
 def current_actor() -> Actor:
@@ -174,6 +196,23 @@ def current_actor() -> Actor:
 def current_role() -> str:
     """Role of the current session: ``lesen``, ``netzwerk``, ``leitstelle`` or ``admin``."""
     return current_actor().rolle
+
+
+def client_address() -> str:
+    """Where this browser session comes from, for the login throttle (empty if Streamlit cannot tell).
+
+    Behind a reverse proxy on the same machine every request comes from loopback; then the
+    proxy's ``X-Forwarded-For`` (its last entry, the address the proxy saw) names the client.
+    """
+    try:
+        ip, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For", "")
+    except (AttributeError, RuntimeError):
+        return ""
+    ip = ip if isinstance(ip, str) else ""  # no request behind the session (e.g. AppTest): unknown
+    forwarded = forwarded if isinstance(forwarded, str) else ""
+    if forwarded and ip in ("127.0.0.1", "::1", ""):
+        return forwarded.split(",")[-1].strip()
+    return ip
 
 
 def login_sidebar() -> Actor:
@@ -197,7 +236,7 @@ def login_sidebar() -> Actor:
                 submitted = st.form_submit_button("Anmelden")
             if submitted:
                 try:
-                    st.session_state[AUTH_KEY] = user_store().authenticate(name, password)
+                    st.session_state[AUTH_KEY] = user_store().authenticate(name, password, client_address())
                     st.session_state[AUTH_SEEN_KEY] = time.time()
                     st.rerun()
                 except AuthenticationError as exc:

@@ -1,0 +1,1 @@
+"""Parts of the Abdeckung page: the coverage map."""

@@ -1,0 +1,1 @@
+"""Parts of the Netzwerk page: the forms and the network drawing."""

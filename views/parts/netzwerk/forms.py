@@ -9,11 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from graph.core.model import KOOPERATION_ARTEN
+from graph.core.roles import Actor
 from graph.errors import ConflictError, ForbiddenError, NetzwerkError, ValidationError
 from graph.netzwerk.model import KONTAKT_ARTEN, KREISWEIT
 from graph.netzwerk.queries import INTENSITAET_LABELS
-from graph.netzwerk.service import Netzwerkarbeit, NetzwerkSnapshot
-from views.parts.shared import md_escape
+from graph.netzwerk.service import Netzwerkarbeit
+from graph.netzwerk.snapshot import NetzwerkSnapshot
+from views.parts.shared import md_escape, show_issues
 
 FLASH = "netzwerk_meldung"
 PRIVACY_HELP = ("Keine Fall- oder Familiendaten: keine Namen, Anschriften, Telefonnummern oder Geburtsdaten von "
@@ -25,7 +27,7 @@ def run_write(action: Callable[[], object], success: str) -> None:
     try:
         action()
     except ValidationError as exc:
-        st.error("Nicht gespeichert:\n\n" + "\n".join(f"- {md_escape(i.message)} (Feld „{i.field}“)" for i in exc.issues))
+        show_issues(exc.issues)
         return
     except ConflictError as exc:
         st.warning(md_escape(exc))
@@ -43,7 +45,7 @@ def partner_labels(ns: NetzwerkSnapshot) -> dict[str, str]:
     return {pid: f"{name} ({ort})" for pid, name, ort in zip(p.index, p["name"], p["ort"])}
 
 
-def kontakt_form(nw: Netzwerkarbeit, ns: NetzwerkSnapshot, role: str, user: str, sozialraeume: dict[str, str],
+def kontakt_form(nw: Netzwerkarbeit, ns: NetzwerkSnapshot, actor: Actor, sozialraeume: dict[str, str],
                  default_sr: str, netzwerker: list[str]) -> None:
     """Record a contact (date, partners, Sozialraum, Netzwerker, kind, anonymous topic)."""
     labels = partner_labels(ns)
@@ -58,16 +60,16 @@ def kontakt_form(nw: Netzwerkarbeit, ns: NetzwerkSnapshot, role: str, user: str,
                           format_func=areas.get, key="netzwerk_kf_sr")
         partners = st.multiselect("Partner", list(labels), format_func=labels.get, key="netzwerk_kf_partner",
                                   placeholder="einen oder mehrere Partner wählen")
-        who = st.text_input("Zuständige Netzwerkerin / zuständiger Netzwerker", value=user, key="netzwerk_kf_wer",
+        who = st.text_input("Zuständige Netzwerkerin / zuständiger Netzwerker", value=actor.name, key="netzwerk_kf_wer",
                             help="Bereits verwendet: " + ", ".join(netzwerker[:12]) if netzwerker else None)
         thema = st.text_area("Thema", max_chars=500, help=PRIVACY_HELP, key="netzwerk_kf_thema")
         if st.form_submit_button("Kontakt speichern", type="primary"):
             record = {"datum": day.isoformat(), "partner": partners, "sozialraum": sr, "netzwerker": who,
                       "art": art, "thema": thema}
-            run_write(lambda: nw.add_kontakt(record, role, user), "Kontakt gespeichert.")
+            run_write(lambda: nw.add_kontakt(record, actor), "Kontakt gespeichert.")
 
 
-def kontakt_loeschen(nw: Netzwerkarbeit, recent: pd.DataFrame, ns: NetzwerkSnapshot, role: str, user: str) -> None:
+def kontakt_loeschen(nw: Netzwerkarbeit, recent: pd.DataFrame, ns: NetzwerkSnapshot, actor: Actor) -> None:
     """Remove a wrongly recorded contact."""
     if recent.empty:
         st.caption("Keine Kontakte erfasst.")
@@ -77,23 +79,23 @@ def kontakt_loeschen(nw: Netzwerkarbeit, recent: pd.DataFrame, ns: NetzwerkSnaps
         kid = st.selectbox("Kontakt", list(options), format_func=options.get)
         if st.form_submit_button("Kontakt löschen"):
             expected = ns.kontakte.set_index("id").loc[kid].to_dict() | {"id": kid}
-            run_write(lambda: nw.delete_kontakt(kid, expected, role, user), "Kontakt gelöscht.")
+            run_write(lambda: nw.delete_kontakt(kid, expected, actor), "Kontakt gelöscht.")
 
 
-def zustaendigkeit_form(nw: Netzwerkarbeit, ns: NetzwerkSnapshot, role: str, user: str, preselect: list[str]) -> None:
+def zustaendigkeit_form(nw: Netzwerkarbeit, ns: NetzwerkSnapshot, actor: Actor, preselect: list[str]) -> None:
     """Assign (or remove) the responsible Netzwerker for partners."""
     labels = partner_labels(ns)
     current = dict(zip(ns.zustaendigkeiten["partner"], ns.zustaendigkeiten["netzwerker"]))
     with st.form("netzwerk_zustaendigkeit_form"):
         ids = st.multiselect("Partner", list(labels), default=[p for p in preselect if p in labels][:50],
                              format_func=lambda p: f"{labels[p]} – bisher: {current.get(p) or 'niemand'}")
-        who = st.text_input("Zuständig (leer lassen = Zuständigkeit entfernen)", value=user)
+        who = st.text_input("Zuständig (leer lassen = Zuständigkeit entfernen)", value=actor.name)
         if st.form_submit_button("Zuständigkeit speichern", type="primary"):
             expected = {p: current.get(p, "") for p in ids}
-            run_write(lambda: nw.assign(ids, who, role, user, expected), "Zuständigkeit gespeichert.")
+            run_write(lambda: nw.assign(ids, who, actor, expected), "Zuständigkeit gespeichert.")
 
 
-def kooperation_neu_form(nw: Netzwerkarbeit, ns: NetzwerkSnapshot, role: str, user: str) -> None:
+def kooperation_neu_form(nw: Netzwerkarbeit, ns: NetzwerkSnapshot, actor: Actor) -> None:
     """Record a new cooperation between two active partners."""
     labels = partner_labels(ns)
     ids = list(labels)
@@ -109,11 +111,10 @@ def kooperation_neu_form(nw: Netzwerkarbeit, ns: NetzwerkSnapshot, role: str, us
         if st.form_submit_button("Kooperation speichern", type="primary"):
             record = {"partner_a": a or "", "partner_b": b or "", "art": art, "seit": seit.isoformat(),
                       "intensitaet": stufe, "notizen": notizen}
-            run_write(lambda: nw.add_kooperation(record, role, user), "Kooperation gespeichert.")
+            run_write(lambda: nw.add_kooperation(record, actor), "Kooperation gespeichert.")
 
 
-def kooperation_bearbeiten_form(nw: Netzwerkarbeit, ns: NetzwerkSnapshot, liste: pd.DataFrame, role: str,
-                                user: str) -> None:
+def kooperation_bearbeiten_form(nw: Netzwerkarbeit, ns: NetzwerkSnapshot, liste: pd.DataFrame, actor: Actor) -> None:
     """Change or end an existing cooperation (the row as shown is the expected state)."""
     if liste.empty:
         st.caption("Keine Kooperationen für diese Auswahl.")
@@ -133,7 +134,7 @@ def kooperation_bearbeiten_form(nw: Netzwerkarbeit, ns: NetzwerkSnapshot, liste:
         if st.form_submit_button("Änderung speichern", type="primary"):
             changes = {"art": art, "seit": seit.isoformat() if seit else "", "intensitaet": stufe, "notizen": notizen,
                        "bis": bis.isoformat() if ended and bis else ""}
-            run_write(lambda: nw.update_kooperation(kid, changes, row, role, user), "Kooperation gespeichert.")
+            run_write(lambda: nw.update_kooperation(kid, changes, row, actor), "Kooperation gespeichert.")
 
 
 def _index(options, value: str, default: int = 0) -> int:

@@ -8,8 +8,8 @@ import streamlit as st
 
 from graph.errors import NetzwerkError, ValidationError
 from graph.pflege.editing import Edit
-from views.parts.pflege.common import Ctx, flash, label
-from views.parts.shared import md_escape
+from views.parts.pflege.common import Ctx, flash
+from views.parts.shared import label, md_escape, show_issues
 
 EDITABLE = ["name", "traeger", "strasse", "plz", "ort", "telefon", "email", "website", "ansprechperson",
             "oeffnungszeiten", "angebote", "sprachen", "geprueft_am"]
@@ -57,8 +57,7 @@ def render(ctx: Ctx) -> None:
             saved = ctx.editor.update_many(edits, quelle="schnellbearbeitung")
         except ValidationError as exc:
             names = dict(zip(raw.index + 2, raw["name"] + " (" + raw["id"] + ")"))
-            st.error("Nichts gespeichert – bitte korrigieren:\n\n" + "\n\n".join(
-                f"- {md_escape(names.get(i.row, ''))} – {label(i.field)}: {md_escape(i.message)}" for i in exc.issues))
+            show_issues(exc.issues, "Nichts gespeichert – bitte korrigieren:", describe=lambda i: names.get(i.row, ""))
             return
         except NetzwerkError as exc:  # conflict of a single row, missing permission
             st.error(md_escape(str(exc)))

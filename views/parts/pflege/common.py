@@ -10,24 +10,14 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from graph.auth import Actor
-from graph.core.model import Issue
-from graph.core.roles import has_role
+from graph.core.roles import Actor, has_role
 from graph.errors import ConflictError, NetzwerkError, ValidationError
 from graph.pflege.editing import Editor
+from graph.pflege.journal import partner_entries
 from graph.pflege.review import review_table
 from graph.services import Directory, Snapshot
-from views.parts.shared import md_escape
+from views.parts.shared import md_escape, show_issues
 
-FIELD_LABELS = {
-    "id": "Kennung", "name": "Name", "traeger": "Träger", "kategorie": "Kategorie", "angebote": "Angebote",
-    "strasse": "Straße und Hausnummer", "plz": "PLZ", "ort": "Ort", "ags": "Gemeinde (AGS)", "lat": "Breite",
-    "lon": "Länge", "einzugsgebiet": "Einzugsgebiet", "alter_von": "Alter von", "alter_bis": "Alter bis",
-    "sprachen": "Sprachen", "barrierefrei": "Barrierefrei", "ebene": "Ebene", "telefon": "Telefon",
-    "email": "E-Mail", "website": "Webseite", "ansprechperson": "Ansprechperson",
-    "oeffnungszeiten": "Öffnungszeiten", "notizen": "Notizen (intern)", "geprueft_am": "Zuletzt geprüft",
-    "aktiv": "Aktiv", "version": "Version", "geaendert_am": "Geändert am", "geaendert_von": "Geändert von",
-}
 FLASH_KEY = "pflege_flash"
 T = TypeVar("T")
 
@@ -51,11 +41,6 @@ class Ctx:
         return has_role(self.actor.rolle, "leitstelle")
 
 
-def label(field: str) -> str:
-    """German label of a partners.csv column."""
-    return FIELD_LABELS.get(field, field)
-
-
 def flash(kind: str, text: str) -> None:
     """Queue a message for the next run (shown by :func:`show_flash`)."""
     st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
@@ -67,18 +52,12 @@ def show_flash() -> None:
         getattr(st, kind)(text)
 
 
-def issue_text(issue: Issue) -> str:
-    """One issue as escaped German text (row only where it means a line of a file)."""
-    where = f"Zeile {issue.row}, " if issue.row > 1 else ""
-    return md_escape(f"{where}{label(issue.field)}: {issue.message}")
-
-
 def attempt(action: Callable[[], T], success: str | None = None) -> T | None:
     """Run a service call; show German errors (validation, permission, conflict) instead of a trace."""
     try:
         result = action()
     except ValidationError as exc:
-        st.error("Nicht gespeichert:\n\n" + "\n\n".join(f"- {issue_text(i)}" for i in exc.issues))
+        show_issues(exc.issues)
         return None
     except ConflictError as exc:
         st.error(md_escape(str(exc)))
@@ -101,10 +80,10 @@ def partner_options(snap: Snapshot, active_only: bool = False) -> dict[str, str]
 
 
 @st.cache_data(show_spinner="Prüfstatus wird berechnet …", max_entries=4)
-def _review(token: str, journal_token: str, today: date, _ctx: Ctx) -> pd.DataFrame:
-    return review_table(_ctx.snap.raw, _ctx.directory.gazetteer, _ctx.editor.journal.entries(), today)
+def _review(token: str, today: date, _ctx: Ctx) -> pd.DataFrame:
+    return review_table(_ctx.snap.raw, _ctx.directory.gazetteer, partner_entries(_ctx.directory.store), today)
 
 
 def review(ctx: Ctx) -> pd.DataFrame:
-    """Review states of all partners (cached per data version, journal version and day)."""
-    return _review(ctx.snap.token, ctx.editor.journal.token(), date.today(), ctx)
+    """Review states of all partners (cached per data and journal version and day)."""
+    return _review(ctx.directory.store.token("partners", "journal"), date.today(), ctx)

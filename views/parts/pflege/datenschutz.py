@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from graph.pflege.personen import KEEP, PersonData
-from views.parts.pflege.common import Ctx, attempt, flash, label
+from views.parts.pflege.common import Ctx, attempt, flash
+from views.parts.shared import label
 
 HOW = {"leeren": "wird geleert", "ersetzen": "wird durch [entfernt] ersetzt", KEEP: "bleibt – bitte von Hand prüfen"}
 

@@ -10,12 +10,14 @@ import streamlit as st
 
 from geo.geocode import Geocoder
 from graph.core.codes import BARRIEREFREI, EBENE_LABELS, EBENEN, ISO_639_1, LANGUAGE_NAMES
-from graph.core.model import Record, empty_record, split_list
+from graph.core.model import Record, empty_record, find_partner
+from graph.core.validation import split_list
 from graph.errors import ConflictError, NetzwerkError, ValidationError
 from graph.pflege.review import BADGES, STATES
-from views.parts.pflege.common import Ctx, attempt, flash, issue_text, label, partner_options, review
+from graph.services import Directory
+from views.parts.pflege.common import Ctx, attempt, flash, partner_options, review
 from views.parts.pflege.history import history_table
-from views.parts.shared import md_escape
+from views.parts.shared import label, md_escape
 
 GROUPS = {
     "Stammdaten": ["name", "traeger", "kategorie", "ebene", "angebote"],
@@ -48,7 +50,7 @@ def render_edit(ctx: Ctx) -> None:
         st.info("Bitte einen Partner wählen – oder unter „Neu anlegen“ einen neuen erfassen.")
         return
     base = _base(ctx, pid)
-    stored = ctx.directory.store.get(pid)
+    stored = find_partner(ctx.snap.raw, pid)
     if stored["version"] != base["version"] and not st.session_state.get(f"{_prefix(pid, base)}_conflict"):
         st.warning(md_escape(f"Dieser Eintrag wurde inzwischen von {stored['geaendert_von'] or 'jemand anderem'} "
                              f"geändert (Version {stored['version']}). Ihre Eingaben werden beim Speichern verglichen."))
@@ -88,7 +90,7 @@ def _form(ctx: Ctx, base: Record, pid: str | None) -> None:
                 with cols[i % 2]:
                     values[f] = field_widget(ctx, f, base, f"{prefix}_{f}")
                     for issue in issues.get(f, []):
-                        (st.error if issue.level == "fehler" else st.warning)(issue_text(issue))
+                        (st.error if issue.level == "fehler" else st.warning)(md_escape(issue.message))
         checked_now = st.checkbox("Angaben sind damit geprüft (Prüfdatum heute)", key=f"{prefix}_checked")
         c1, c2 = st.columns(2)
         save = c1.form_submit_button("Speichern" if pid else "Partner anlegen", type="primary",
@@ -121,7 +123,7 @@ def _save(ctx: Ctx, prefix: str, pid: str | None, base: Record, record: Record, 
         st.rerun()
     else:
         for i in ctx.editor.check(stored, stored["id"]):
-            flash("warning", f"Hinweis – {issue_text(i)}")
+            flash("warning", f"Hinweis – {label(i.field)}: {md_escape(i.message)}")
         if pid:
             flash("success", md_escape(f"Gespeichert: {stored['name']} (Version {stored['version']})."))
             _set_base(pid, stored)
@@ -271,19 +273,19 @@ def _locate(ctx: Ctx, prefix: str) -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def _cached_geocoder(data_dir: str, _ctx_gazetteer) -> Geocoder:
-    return Geocoder.from_settings(_ctx_gazetteer, data_dir)
+def _cached_geocoder(data_dir: str, backend: str, _directory: Directory) -> Geocoder:
+    return Geocoder.from_settings(_directory.gazetteer, _directory.store)
 
 
 def geocoder_for(ctx: Ctx) -> Geocoder:
     """One geocoder per data folder and server process (shares the rate limit and offline pause)."""
-    return _cached_geocoder(str(ctx.directory.data_dir), ctx.directory.gazetteer)
+    return _cached_geocoder(str(ctx.directory.data_dir), ctx.directory.store.name, ctx.directory)
 
 
 def _base(ctx: Ctx, pid: str) -> Record:
     bases = st.session_state.setdefault(BASE_KEY, {})
     if pid not in bases:
-        bases[pid] = ctx.directory.store.get(pid)
+        bases[pid] = find_partner(ctx.snap.raw, pid)
     return bases[pid]
 
 

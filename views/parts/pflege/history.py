@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from graph.pflege.journal import Entry
-from views.parts.pflege.common import Ctx, label, partner_options
+from views.parts.pflege.common import Ctx, partner_options
+from views.parts.shared import label
 
 MAX_SHOWN = 500
 

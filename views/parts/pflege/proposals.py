@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from graph.core.model import empty_record
+from graph.core.model import empty_record, find_partner
 from graph.pflege.proposals import STATUS_LABELS, Proposals
-from views.parts.pflege.common import Ctx, attempt, flash, label, partner_options
+from views.parts.pflege.common import Ctx, attempt, flash, partner_options
 from views.parts.pflege.form import GROUPS_FLAT, field_widget, to_record
-from views.parts.shared import md_escape
+from views.parts.shared import label, md_escape
 
 NEW_PARTNER_FIELDS = ["name", "traeger", "kategorie", "angebote", "strasse", "plz", "ort", "ags", "telefon", "email",
                       "website", "ansprechperson", "oeffnungszeiten"]
@@ -30,7 +30,7 @@ def render_propose(ctx: Ctx) -> None:
                            placeholder="Name oder Ort eingeben …")
         if not pid:
             return
-        base = ctx.directory.store.get(pid)
+        base = find_partner(ctx.snap.raw, pid)
         fields = st.multiselect("Welche Angaben möchten Sie ändern?", CHANGEABLE, format_func=label,
                                 key=f"pflege_vorschlag_felder_{pid}")
         if not fields:
@@ -83,7 +83,7 @@ def _decide_one(ctx: Ctx, proposals: Proposals, p: pd.Series) -> None:
     chosen = st.multiselect("Übernehmen", list(diff["feld"]), default=list(diff["feld"]), format_func=label,
                             key=f"pflege_entscheid_felder_{p['id']}")
     comment = st.text_input("Kommentar (optional)", key=f"pflege_entscheid_kommentar_{p['id']}")
-    version = int(ctx.directory.store.get(p["partner_id"])["version"]) if p["partner_id"] else None
+    version = int(find_partner(ctx.snap.raw, p["partner_id"])["version"]) if p["partner_id"] else None
     c1, c2 = st.columns(2)
     if c1.button("Annehmen" if len(chosen) == len(diff) else f"{len(chosen)} Feld(er) annehmen", type="primary",  # noqa: SIM102
                  key=f"pflege_annehmen_{p['id']}", disabled=not (ctx.can_edit and chosen)):

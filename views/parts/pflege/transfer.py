@@ -11,9 +11,9 @@ import streamlit as st
 from graph.errors import NetzwerkError
 from graph.io.export import FORMATS, export_bytes
 from graph.io.importer import ImportPlan, apply_import, plan_import
-from views.parts.pflege.common import Ctx, attempt, flash, label
+from views.parts.pflege.common import Ctx, attempt, flash
 from views.parts.pflege.form import geocoder_for
-from views.parts.shared import md_escape
+from views.parts.shared import label, md_escape
 
 EXPORTS = {
     "csv": ("CSV für Excel", "Alle Spalten, Semikolon, UTF-8 – nach dem Bearbeiten hier wieder importierbar."),

@@ -1,0 +1,34 @@
+"""The Netzwerkarbeit's data at one version: directory snapshot plus contacts and Zuständigkeiten."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+import pandas as pd
+
+from graph.netzwerk.analysis import partner_table
+from graph.netzwerk.kontaktpflege import contact_status
+from graph.services import Snapshot
+
+
+@dataclass
+class NetzwerkSnapshot:
+    """Directory snapshot plus contacts and Zuständigkeiten at one data version."""
+
+    snap: Snapshot
+    kontakte: pd.DataFrame
+    zustaendigkeiten: pd.DataFrame
+    token: str
+
+    @cached_property
+    def partner_table(self) -> pd.DataFrame:
+        """Active partners with ``name``, ``kategorie``, ``sektor``, ``sozialraum`` (Sitz), ``ebene``."""
+        return partner_table(self.snap.active, self.snap.taxonomy, self.snap.gazetteer)
+
+    def contact_status(self, today: date | None = None) -> pd.DataFrame:
+        """Contact status of every active partner (see :func:`graph.netzwerk.kontaktpflege.contact_status`)."""
+        return contact_status(self.partner_table, self.kontakte, self.zustaendigkeiten,
+                              self.snap.taxonomy.contact_months, today or date.today())
+

@@ -1,0 +1,65 @@
+"""How each table is laid out in the data folder: CSV, or the JSON layouts of users and geocode cache.
+
+``decode`` turns file bytes into a frame of text columns (raising :class:`ValidationError` in
+German, with row and field, for files that are not what the contract says); ``encode`` turns a
+frame back into bytes. Line breaks inside CSV cells are stored as ``\\n`` (a lone ``\\r`` would be
+written unquoted and split the record on the next read).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+
+from graph.core.tables import TableSpec
+from graph.errors import Issue, ValidationError
+from graph.store._csvread import read_csv_bytes
+
+
+def decode(spec: TableSpec, data: bytes | None) -> pd.DataFrame:
+    """The table from its file's bytes (``None`` = the file does not exist: no rows)."""
+    if data is None:
+        frame = pd.DataFrame({c: pd.Series(dtype=str) for c in spec.columns})
+    elif spec.fmt == "csv":
+        frame = read_csv_bytes(data, spec.file.rsplit("/", 1)[-1], spec.required)
+    else:
+        frame = _decode_json(spec, data)
+    return frame.reindex(columns=list(dict.fromkeys(list(spec.columns) + list(frame.columns))), fill_value="")
+
+
+def encode(spec: TableSpec, frame: pd.DataFrame) -> bytes:
+    """The file's bytes for ``frame``."""
+    if spec.fmt == "users":
+        rows = frame.reindex(columns=list(spec.columns), fill_value="").astype(str).to_dict("records")
+        doc = {"format": 1, "users": sorted(rows, key=lambda r: r["name"])}
+        return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+    if spec.fmt == "geocache":
+        doc = {}
+        for r in frame.astype(str).to_dict("records"):
+            hit = [float(r["lat"]), float(r["lon"])] if r["lat"] and r["lon"] else None
+            doc[r["schluessel"]] = {"hit": hit, "t": float(r["zeit"] or 0)}
+        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    text = frame.fillna("").astype(str)
+    broken = [c for c in text.columns if text[c].str.contains("\r", regex=False).any()]
+    for c in broken:
+        text[c] = text[c].str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
+    buf = io.StringIO()
+    text.to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue().encode("utf-8")
+
+
+def _decode_json(spec: TableSpec, data: bytes) -> pd.DataFrame:
+    name = spec.file.rsplit("/", 1)[-1]
+    try:
+        doc = json.loads(data.decode("utf-8"))
+        if spec.fmt == "users":
+            rows = [{c: str(u.get(c, "")) for c in spec.columns} for u in doc["users"]]
+        else:
+            rows = [{"schluessel": k, "lat": str(v["hit"][0]) if v.get("hit") else "",
+                     "lon": str(v["hit"][1]) if v.get("hit") else "", "zeit": str(v.get("t", ""))}
+                    for k, v in doc.items()]
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+        raise ValidationError([Issue(0, "", f"{name} ist beschädigt ({type(exc).__name__}: {exc}).")]) from None
+    return pd.DataFrame(rows, columns=list(spec.columns), dtype=str)
