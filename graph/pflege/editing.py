@@ -52,6 +52,7 @@ class Editor:
         self.directory = directory
         self.actor = actor
         self.store = directory.store
+        self.hints: list[Issue] = []  # non-blocking issues of the last save (e.g. PLZ of another Gemeinde)
 
     # ----------------------------------------------------------------- checks
     def check(self, record: Record, partner_id: str | None = None) -> list[Issue]:
@@ -156,6 +157,7 @@ class Editor:
                 row.update(geaendert_am=stamp, geaendert_von=self.actor.name)
             added = unit.put("partners", fresh, aktion="angelegt")
             changed = unit.put("partners", merged)
+        self.hints = unit.root.hints
         return added, changed
 
     # ---------------------------------------------------------------- helpers

@@ -113,6 +113,7 @@ class Unit:
         self.redactions: list[Callable[[str], str]] = []
         self.journal_replacement: list[dict] | None = None
         self.root: Unit = self  # the outermost unit (a joined inner unit points to it)
+        self.hints: list[Issue] = []  # non-blocking issues of the committed rows (set by validate)
 
     # ------------------------------------------------------------------ reads
     def base(self, table: str) -> pd.DataFrame:
@@ -186,12 +187,13 @@ class Unit:
 
     def validate(self) -> None:
         """Run each changed table's validator once over its new rows; raise ValidationError (with file lines)."""
-        errors: list[Issue] = []
+        found: list[Issue] = []
         for table, changes in self.changes().items():
-            rows = [c.after for c in changes if c.after is not None]
-            errors += [i for i in self.issues(table, rows) if i.level == "fehler"]
+            found += self.issues(table, [c.after for c in changes if c.after is not None])
+        errors = [i for i in found if i.level == "fehler"]
         if errors:
             raise ValidationError(errors)
+        self.hints = [i for i in found if i.level != "fehler"]
 
     def issues(self, table: str, rows: list[Record], lines: list[int] | None = None) -> list[Issue]:
         """Every issue (errors and hints) of ``rows`` as they would be stored.

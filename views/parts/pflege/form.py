@@ -105,15 +105,12 @@ def _form(ctx: Ctx, base: Record, pid: str | None) -> None:
 
 
 def _save(ctx: Ctx, prefix: str, pid: str | None, base: Record, record: Record, version: int | None = None) -> None:
-    found = [i for i in ctx.editor.check(record, pid) if i.level == "fehler"]
-    if found:
-        _store_issues(prefix, found)
-        st.rerun()
+    editor = ctx.editor
     try:
         if pid:
-            stored = ctx.editor.update(pid, record, int(base["version"]) if version is None else version)
+            stored = editor.update(pid, record, int(base["version"]) if version is None else version)
         else:
-            stored = ctx.editor.add(record)
+            stored = editor.add(record)
     except ConflictError as exc:
         mine = {f: v for f, v in record.items() if v != base.get(f, "")}
         st.session_state[f"{prefix}_conflict"] = {"mine": mine, "theirs": exc.current, "base": base}
@@ -122,7 +119,7 @@ def _save(ctx: Ctx, prefix: str, pid: str | None, base: Record, record: Record, 
         _store_issues(prefix, exc.issues)
         st.rerun()
     else:
-        for i in ctx.editor.check(stored, stored["id"]):
+        for i in editor.hints:
             flash("warning", f"Hinweis – {label(i.field)}: {md_escape(i.message)}")
         if pid:
             flash("success", md_escape(f"Gespeichert: {stored['name']} (Version {stored['version']})."))
