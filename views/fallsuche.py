@@ -17,7 +17,7 @@ from graph.core.privacy import personal_data_findings
 from graph.errors import NetzwerkError
 from graph.fallsuche.handout import handout_entries, handout_html, handout_pdf, route_hint
 from graph.fallsuche.query import NeedMatch, build_query
-from graph.verzeichnis.listing import mailto_href, tel_href, web_href
+from graph.verzeichnis.listing import address_text, mailto_href, tel_href, web_href
 from views.parts import hilfe
 from views.parts.shared import attribution_caption, md_escape, md_link, sample_banner, snapshot, static_url
 from views.parts.ui import page_help
@@ -110,8 +110,7 @@ def _card(n: int, r: dict, p, tax, picked: bool = True) -> None:
         st.markdown(" · ".join(md_escape(x) for x in r["reasons"]))
         if r.get("missing"):
             st.markdown(f"⚠️ Es fehlt: {md_escape('; '.join(r['missing']))}")
-        st.caption(f"Weg zum Angebot: {md_escape(route_hint(r['distance_km']))}  \n"
-                   f"{md_escape(p['strasse'])}, {md_escape(p['plz'])} {md_escape(p['ort'])}")
+        st.caption(f"Weg zum Angebot: {md_escape(route_hint(r['distance_km']))}  \n{md_escape(address_text(p))}")
         contact = [md_link(p["telefon"], tel_href(p["telefon"])), md_link(p["email"], mailto_href(p["email"])),
                    md_link(p["website"], web_href(p["website"]))]
         st.markdown(" · ".join(c for c in contact if c) or "keine Kontaktdaten eingetragen")

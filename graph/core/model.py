@@ -260,9 +260,32 @@ def validate_kooperationen(frame: pd.DataFrame, partner_ids: Iterable[str], *,
     return issues
 
 
+#: What every public view shows instead of the street of a partner with ``adresse_vertraulich = ja``.
+CONFIDENTIAL_ADDRESS = "Adresse vertraulich – Kontakt über Telefon"
+#: Fields never shown publicly, never exported for such partners (omitted, not blurred).
+CONFIDENTIAL_FIELDS = ("strasse", "lat", "lon")
+
+
+def confidential(raw: pd.DataFrame) -> pd.Series:
+    """True for rows whose address is confidential (Frauenhaus, Schutzstellen)."""
+    col = raw["adresse_vertraulich"] if "adresse_vertraulich" in raw else pd.Series("", index=raw.index)
+    return col.map(lambda v: v is True or str(v).strip() == "ja").astype(bool)
+
+
+def hide_confidential_addresses(raw: pd.DataFrame) -> pd.DataFrame:
+    """Raw rows with street and coordinates emptied where the address is confidential (a copy)."""
+    out = raw.copy()
+    out.loc[confidential(out), [c for c in CONFIDENTIAL_FIELDS if c in out]] = ""
+    return out
+
+
 def parse_partners(raw: pd.DataFrame) -> pd.DataFrame:
-    """Typed view of raw rows: floats for lat/lon/ages/kapazitaet (NaN = empty), bool ``aktiv``, tuples for list cells."""
-    t = raw.reindex(columns=PARTNER_COLUMNS, fill_value="").fillna("").astype(str).copy()
+    """Typed view of raw rows: floats for lat/lon/ages/kapazitaet (NaN = empty), bool ``aktiv``, tuples for list cells.
+
+    Everything reading typed partners is public (maps, Fallsuche, Verzeichnis, coverage, exports): a
+    confidential address has no street and no coordinates here (distances use the Gemeinde's point).
+    """
+    t = hide_confidential_addresses(raw.reindex(columns=PARTNER_COLUMNS, fill_value="").fillna("").astype(str))
     for c in ("lat", "lon", "alter_von", "alter_bis", "kapazitaet"):
         t[c] = pd.to_numeric(t[c].str.strip(), errors="coerce")
     t["version"] = pd.to_numeric(t["version"], errors="coerce").fillna(0).astype(int)

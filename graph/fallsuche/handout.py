@@ -17,7 +17,7 @@ from graph.core.taxonomy import Taxonomy
 from graph.core.text import km
 from graph.core.validation import split_list
 from graph.io.pdf import Document
-from graph.verzeichnis.listing import mailto_href, offers_text, tel_href, web_href
+from graph.verzeichnis.listing import address_text, mailto_href, offers_text, tel_href, web_href
 
 TITLE = "Hilfe und Beratung für Ihre Familie"
 INTRO = ("Diese Stellen können Ihnen weiterhelfen. Rufen Sie an, schreiben Sie eine E-Mail oder gehen Sie zu den "
@@ -51,8 +51,7 @@ def handout_entries(partners: pd.DataFrame, ids: Iterable[str], taxonomy: Taxono
     for pid in ids:
         p = partners.loc[pid]
         tags = p["angebote"] if isinstance(p["angebote"], tuple) else tuple(split_list(p["angebote"]))
-        address = ", ".join(x for x in (str(p["strasse"]).strip(), f"{p['plz']} {p['ort']}".strip()) if x)
-        out.append({"name": str(p["name"]), "traeger": str(p["traeger"]), "adresse": address,
+        out.append({"name": str(p["name"]), "traeger": str(p["traeger"]), "adresse": address_text(p),
                     "telefon": str(p["telefon"]), "email": str(p["email"]), "website": str(p["website"]),
                     "oeffnungszeiten": str(p["oeffnungszeiten"]), "ansprechperson": str(p["ansprechperson"]),
                     "angebote": offers_text(tags, taxonomy)})

@@ -114,7 +114,8 @@ FIELD_LABELS = {
     "sprachen": "Sprachen", "barrierefrei": "Barrierefrei", "ebene": "Ebene", "telefon": "Telefon",
     "email": "E-Mail", "website": "Webseite", "ansprechperson": "Ansprechperson",
     "oeffnungszeiten": "Öffnungszeiten", "notizen": "Notizen (intern)", "geprueft_am": "Zuletzt geprüft",
-    "aktiv": "Aktiv", "version": "Version", "geaendert_am": "Geändert am", "geaendert_von": "Geändert von",
+    "aktiv": "Aktiv", "adresse_vertraulich": "Adresse vertraulich", "version": "Version", "geaendert_am": "Geändert am",
+    "geaendert_von": "Geändert von",
     # other tables
     "partner": "Partner", "partner_a": "Partner A", "partner_b": "Partner B", "art": "Art", "seit": "Seit",
     "bis": "Bis", "intensitaet": "Intensität", "datum": "Datum", "sozialraum": "Sozialraum",
