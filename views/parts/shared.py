@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import streamlit as st
 
@@ -91,6 +91,23 @@ def remember_sozialraum(value: str | list | tuple | None) -> None:
             return
         value = value[0] if value else None
     st.session_state[SOZIALRAUM_KEY] = value or None
+
+
+def widget_key(prefix: str, name: str) -> str:
+    """Key of a page's widget in the current generation of its inputs (see :func:`reset_inputs`)."""
+    generation = st.session_state.get(f"_generation_{prefix}", 0)
+    return f"{prefix}_{name}" if not generation else f"{prefix}_{name}_g{generation}"
+
+
+def reset_inputs(prefix: str, names: Iterable[str]) -> None:
+    """Forget a page's inputs ``names`` and give their widgets new identities (callback of a reset button).
+
+    Deleting the values alone is not enough: the browser keeps showing – and sends back with the next
+    run – what the old widgets held. New keys make it draw fresh, empty widgets.
+    """
+    for name in names:
+        st.session_state.pop(widget_key(prefix, name), None)
+    st.session_state[f"_generation_{prefix}"] = st.session_state.get(f"_generation_{prefix}", 0) + 1
 
 
 def static_url() -> str:
