@@ -260,3 +260,15 @@ def test_results_carry_german_reasons(gazetteer, taxonomy):
     assert r["reasons"][1] == "zuständig für Sozialraum Konz"
     assert r["reasons"][2].endswith(" km entfernt") and "," in r["reasons"][2]
     assert r["reasons"][3:] == ["0–27 Jahre", "spricht Arabisch", "barrierefrei"]
+
+
+def test_one_distance_and_one_rounding_in_every_text(directory):
+    """The reason ("… km entfernt"), the way hint ("Luftlinie …") and the JSON use the same number."""
+    from graph.core.text import km
+    from graph.fallsuche.handout import route_hint
+
+    snap = directory.snapshot()
+    for ags in list(snap.gazetteer.gemeinden.index)[::7]:
+        for r in snap.matcher.find(Query(ags, ("erziehungsberatung", "familienhilfe"), limit=20)).results:
+            shown = km(r["distance_km"])
+            assert f"{shown} entfernt" in r["reasons"] and f"Luftlinie {shown}" in route_hint(r["distance_km"])

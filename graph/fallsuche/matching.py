@@ -182,8 +182,9 @@ class Matcher:
 
     def _result(self, i: int, dist: float, zust: np.ndarray, q: Query, path: list[Area]) -> dict:
         matched = [t for t in q.tags if t in self.tag_pos and self.offers[i, self.tag_pos[t]]]
+        dist = round(float(dist), 2)  # the one distance every text shows (card, map, handout, CLI)
         return {"id": self.ids[i], "name": self.names[i], "kategorie": self.kategorien[i],
-                "distance_km": None if np.isnan(dist) else round(dist, 2), ZUSTAENDIG_KEY: bool(zust[i]),
+                "distance_km": None if np.isnan(dist) else dist, ZUSTAENDIG_KEY: bool(zust[i]),
                 "matched": matched, "reasons": self._reasons(i, dist, bool(zust[i]), matched, q, path)}
 
     def _reasons(self, i: int, dist: float, zust: bool, matched: list[str], q: Query, path: list[Area]) -> list[str]:
