@@ -181,8 +181,8 @@ def test_distances_match_independent_haversine(directory):
         for r in snap.matcher.find(Query(ags, ("erziehungsberatung", "sport", "kinderbetreuung"), limit=None)).results:
             p = raw.loc[r["id"]]
             expected = haversine(ref["lat"], ref["lon"], float(p["lat"]), float(p["lon"]))
-            assert abs(r["distance_km"] - expected) <= 0.01, r["id"]
-            assert f"{expected:.1f}".replace(".", ",") + " km entfernt" in r["reasons"]
+            assert abs(r["distance_km"] - expected) <= 0.05 + 1e-9, r["id"]  # rounded once, to 0.1 km
+            assert f"{r['distance_km']:.1f}".replace(".", ",") + " km entfernt" in r["reasons"]
             checked += 1
     assert checked > 20
 
@@ -191,7 +191,7 @@ def test_partner_without_coordinates_sits_at_its_gemeinde(gazetteer, taxonomy):
     m = matcher(gazetteer, taxonomy, make_partner(id="p-1", ags=KONZ, lat="", lon=""))
     r = m.find(Query(TAWERN, EB)).results[0]
     k, t = gazetteer.orte.loc[KONZ], gazetteer.orte.loc[TAWERN]
-    assert abs(r["distance_km"] - haversine(t["lat"], t["lon"], k["lat"], k["lon"])) <= 0.01
+    assert abs(r["distance_km"] - haversine(t["lat"], t["lon"], k["lat"], k["lon"])) <= 0.05 + 1e-9  # shown to 0.1 km
 
 
 # ------------------------------------------------------------ empty results

@@ -12,15 +12,20 @@ from streamlit_folium import st_folium
 
 from geo.maps.kit import html_text
 from geo.maps.partners import case_map, partner_points
+from graph.abdeckung.meldungen import WRITE_ROLE
 from graph.core.codes import LANGUAGE_NAMES
 from graph.core.privacy import personal_data_findings
+from graph.core.roles import has_role
 from graph.errors import NetzwerkError
+from graph.fallsuche.cards import CardFacts, facts_for, missing_text, needs_without_offer
 from graph.fallsuche.handout import handout_entries, handout_html, handout_pdf, route_hint
 from graph.fallsuche.query import NeedMatch, build_query
 from graph.verzeichnis.listing import address_text, mailto_href, tel_href, web_href
 from views.parts import hilfe
 from views.parts.shared import (
     attribution_caption,
+    current_actor,
+    directory,
     md_escape,
     md_link,
     reset_inputs,
@@ -119,8 +124,8 @@ def _needs(snap) -> NeedMatch:
     return NeedMatch(tuple(dict.fromkeys(tags + list(parsed.tags))), parsed.recognised, ())
 
 
-def _card(n: int, r: dict, p, tax, picked: bool = True) -> None:
-    """One result or suggestion: name, Träger, reasons, what is missing, way, contact links, handout choice."""
+def _card(n: int, r: dict, p, tax, facts: CardFacts, picked: bool = True) -> None:
+    """One result or suggestion: who, why, how to reach, what to check, whom to ask for a warm handover."""
     with st.container(border=True):
         badge = "✅ zuständig" if r["zustaendig"] else "📍 in der Nähe"
         st.subheader(f"{n}. {md_escape(r['name'])}", anchor=False)  # h3: screen readers jump from card to card
@@ -132,7 +137,40 @@ def _card(n: int, r: dict, p, tax, picked: bool = True) -> None:
         contact = [md_link(p["telefon"], tel_href(p["telefon"])), md_link(p["email"], mailto_href(p["email"])),
                    md_link(p["website"], web_href(p["website"]))]
         st.markdown(" · ".join(c for c in contact if c) or "keine Kontaktdaten eingetragen")
+        lines = [f"**Ansprechperson:** {md_escape(facts.ansprechperson)}"] if facts.ansprechperson else []
+        lines += [f"**Öffnungszeiten:** {md_escape(facts.oeffnungszeiten)}",
+                  f"**Sprachen:** {md_escape(facts.sprachen)} · **Barrierefrei:** {md_escape(facts.barrierefrei)}",
+                  f"**Zuletzt geprüft:** {md_escape(facts.geprueft)}"
+                  + (" ⚠️ vor mehr als 12 Monaten – Angaben bitte vorher telefonisch bestätigen" if facts.veraltet
+                     else "")]
+        if facts.netzwerkfachkraft:
+            lines.append(f"**Zuständig im Netzwerk:** {md_escape(facts.netzwerkfachkraft)} (für eine Übergabe "
+                         "mit persönlichem Kontakt)")
+        if facts.kooperation:
+            lines.append(f"**Sozialraumzentrum:** {md_escape(facts.kooperation)}")
+        st.markdown("  \n".join(lines))
         st.checkbox("auf den Handzettel", value=picked, key=f"{KEY}wahl_{r['id']}")
+
+
+def _report_gap(g: dict, missing: list[str], query) -> None:
+    """„Lücke melden“: record an anonymous Bedarfsmeldung per need without an offer (role Netzwerk and above)."""
+    if not missing or not has_role(current_actor().rolle, WRITE_ROLE):
+        return
+    signature = f"{KEY}gemeldet_{g['ags']}_{'_'.join(missing)}_{query.sprache or ''}"
+    if st.session_state.get(signature):
+        st.success("Lücke gemeldet – sie steht unter Abdeckung → Bedarfsmeldungen.", icon="✅")
+        return
+    language = LANGUAGE_NAMES.get(query.sprache, query.sprache) if query.sprache else ""
+    if st.button("Lücke melden", key=f"{KEY}luecke", icon="📣",
+                 help="Hält anonym fest, dass es hier für diesen Bedarf kein Angebot gibt: nur Gemeinde, Bedarf, Datum "
+                      "und Quelle „Fallsuche“ – nichts über die Familie, auch nicht der Freitext."):
+        try:
+            directory().bedarfe.report_gap(current_actor(), g["ags"], missing, language)
+        except NetzwerkError as exc:
+            st.error(md_escape(str(exc)))
+            return
+        st.session_state[signature] = True
+        st.rerun()
 
 
 def _map(snap, ags: str, shown: list[dict]) -> None:
@@ -202,11 +240,16 @@ if not found.results:
     if found.suggestions:
         st.markdown("**Am nächsten dran** – erfüllen nicht alle Angaben; bei Bedarf für den Handzettel anhaken:")
     shown, picked = found.suggestions, False
+missing = needs_without_offer(snap.matcher, query) if found.results else list(query.tags)
+if found.results and missing:
+    st.warning(md_escape(missing_text(missing, query, snap.taxonomy)), icon="🕳️")
+_report_gap(g, missing, query)
 if shown:
+    facts = facts_for(directory(), snap, g["ags"], [r["id"] for r in shown], with_person=bool(current_actor().name))
     cards, where = st.columns([3, 2], gap="medium")
     with cards:
         for n, r in enumerate(shown, 1):
-            _card(n, r, snap.partners.loc[r["id"]], snap.taxonomy, picked)
+            _card(n, r, snap.partners.loc[r["id"]], snap.taxonomy, facts[r["id"]], picked)
     with where:
         _map(snap, g["ags"], shown)
     _handout(snap, [r["id"] for r in shown if state.get(f"{KEY}wahl_{r['id']}", picked)])
