@@ -127,3 +127,10 @@ class Directory:
             "zustaendigkeiten.csv": validate_zustaendigkeiten(read("zustaendigkeiten"), partners["id"]),
             "bedarfe.csv": validate_bedarfe(read("bedarfe"), self.gazetteer, self.taxonomy),
         }
+
+
+def folder_errors(folder: Path) -> list[Issue]:
+    """Every error of the tables in a data folder (e.g. a restored backup before it is switched in), file named."""
+    found = Directory(folder, backend="files").validate()
+    return [Issue(i.row, i.field, f"{name}: {i.message}") for name, issues in found.items() for i in issues
+            if i.level == "fehler"]
