@@ -30,6 +30,7 @@ class ColumnStep:
 #: Every column added after the first release, oldest first (version 0 = a folder without marker).
 STEPS: tuple[ColumnStep, ...] = (
     ColumnStep(1, "partners", "kapazitaet", ""),
+    ColumnStep(2, "partners", "adresse_vertraulich", "nein"),
 )
 #: The data format this release reads and writes.
 DATA_FORMAT = max(s.version for s in STEPS)

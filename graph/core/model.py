@@ -28,7 +28,7 @@ PARTNER_COLUMNS = [
     "id", "name", "traeger", "kategorie", "angebote", "strasse", "plz", "ort", "ags", "lat", "lon",
     "einzugsgebiet", "alter_von", "alter_bis", "sprachen", "barrierefrei", "ebene", "telefon", "email",
     "website", "ansprechperson", "oeffnungszeiten", "notizen", "geprueft_am", "aktiv", "version",
-    "geaendert_am", "geaendert_von", "kapazitaet",
+    "geaendert_am", "geaendert_von", "kapazitaet", "adresse_vertraulich",
 ]
 #: Columns a file may lack (older exports); they read as their default (graph/core/formats.py).
 OPTIONAL_COLUMNS = added_columns("partners")
@@ -102,6 +102,7 @@ def validate_partners(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxon
     checker.enum("barrierefrei", BARRIEREFREI, "Ungültiger Wert", allow_empty=True)
     checker.enum("ebene", EBENEN, "Ungültige Ebene", allow_empty=True)
     checker.enum("aktiv", JA_NEIN, "Muss „ja“ oder „nein“ sein")
+    checker.enum("adresse_vertraulich", JA_NEIN, "Muss „ja“ oder „nein“ sein (leer = nein)", allow_empty=True)
     checker.pattern("plz", _PLZ, "PLZ muss fünfstellig sein")
     checker.pattern("telefon", _PHONE, "Telefonnummer enthält unzulässige Zeichen")
     checker.phone_digits()
@@ -270,6 +271,7 @@ def parse_partners(raw: pd.DataFrame) -> pd.DataFrame:
         t[c] = pd.to_numeric(t[c].str.strip(), errors="coerce")
     t["version"] = pd.to_numeric(t["version"], errors="coerce").fillna(0).astype(int)
     t["aktiv"] = t["aktiv"].str.strip().eq("ja")
+    t["adresse_vertraulich"] = t["adresse_vertraulich"].str.strip().eq("ja")
     for c in LIST_COLUMNS:
         t[c] = t[c].map(lambda v: tuple(split_list(v)))
     t["barrierefrei"] = t["barrierefrei"].replace("", "unbekannt")
