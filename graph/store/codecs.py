@@ -32,8 +32,11 @@ def decode(spec: TableSpec, data: bytes | None) -> pd.DataFrame:
 
 def with_defaults(spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
     """Every contract column first (extra columns kept); columns an older format lacked filled with their default."""
-    out = frame.reindex(columns=list(dict.fromkeys(list(spec.columns) + list(frame.columns))))
-    return out.fillna(defaults(spec.name)).fillna("")
+    out = frame.reindex(columns=list(dict.fromkeys(list(spec.columns) + list(frame.columns))), fill_value="")
+    for column, default in defaults(spec.name).items():
+        if column not in frame.columns:
+            out[column] = default
+    return out
 
 
 def encode(spec: TableSpec, frame: pd.DataFrame) -> bytes:
@@ -83,7 +86,8 @@ def _decode_json(spec: TableSpec, data: bytes) -> pd.DataFrame:
     try:
         doc = json.loads(data.decode("utf-8"))
         if spec.fmt == "users":
-            rows = [{c: str(u[c]) for c in spec.columns if c in u} for u in doc["users"]]
+            fill = defaults(spec.name)
+            rows = [{c: str(u.get(c, fill.get(c, ""))) for c in spec.columns} for u in doc["users"]]
         else:
             rows = [{"schluessel": k, "lat": str(v["hit"][0]) if v.get("hit") else "",
                      "lon": str(v["hit"][1]) if v.get("hit") else "", "zeit": str(v.get("t", ""))}
