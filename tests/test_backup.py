@@ -194,3 +194,44 @@ def test_manifest_lists_the_store_time_and_format(lived_in, tmp_path):
     with zipfile.ZipFile(io.BytesIO(archive.read_bytes())) as zf:
         assert json.loads(zf.read(MANIFEST)) == manifest
     assert manifest["speicher"] == "files" and manifest["erstellt_am"] == "2026-12-04T03:00:05"
+
+
+# ------------------------------------------------------------------------------- Neo4j
+def _rows(frame, table: str) -> list[tuple]:
+    columns = list(TABLES[table].columns)
+    return sorted(tuple(r) for r in frame[columns].astype(str).itertuples(index=False))
+
+
+def _entries(journal: list[dict]) -> list[dict]:
+    return [{k: v for k, v in e.items() if k != "txn"} for e in journal]
+
+
+@pytest.mark.slow
+def test_neo4j_backup_restores_row_identical_into_a_folder_and_into_the_database(neo4j_directory, tmp_path,
+                                                                                  monkeypatch, capsys):
+    from graph.store.files import FileStore
+
+    graph = neo4j_directory.store
+    rec = get_partner(neo4j_directory, "p-000010")
+    Editor(neo4j_directory, ANNA).update("p-000010", {"notizen": "in der Datenbank"}, int(rec["version"]))
+    monkeypatch.setenv("NETZWERK_STORE", "neo4j")
+    code, doc = run_cli(capsys, "health")
+    assert code == 0 and doc["ok"]
+    code, doc = run_cli(capsys, "backup", "--out", str(tmp_path / "db.zip"))
+    assert code == 0 and doc["speicher"] == "neo4j"
+    expected = {t: _rows(graph.read(t), t) for t in TABLES}
+    journal = _entries(graph.journal())
+    assert journal and any(e["kennung"] == "p-000010" for e in journal)
+
+    code, _ = run_cli(capsys, "restore", str(tmp_path / "db.zip"), "--data", str(tmp_path / "neu"))
+    assert code == 0
+    files = FileStore(tmp_path / "neu")
+    assert {t: _rows(files.read(t), t) for t in TABLES} == expected
+    assert _entries(files.journal()) == journal
+
+    rec = get_partner(neo4j_directory, "p-000010")
+    Editor(neo4j_directory, ANNA).update("p-000010", {"notizen": "nach der Sicherung"}, int(rec["version"]))
+    code, doc = run_cli(capsys, "restore", str(tmp_path / "db.zip"), "--store", "neo4j")
+    assert code == 0, doc
+    assert {t: _rows(graph.read(t), t) for t in TABLES} == expected
+    assert _entries(graph.journal()) == journal

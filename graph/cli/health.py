@@ -12,22 +12,24 @@ def register(sub, common) -> None:
 
 
 def run(args) -> Result:
+    from graph import settings
     from graph.services import Directory
-    from graph.store.health import store_checks, timed
+    from graph.store.health import folder_check, store_checks
 
-    found = {}
-    checks = [timed("Datenordner und Referenzdaten", lambda: _open(Directory, args.data, found))]
-    if checks[0].ok:
-        try:
-            checks += store_checks(found["directory"].store)
-        finally:
-            found["directory"].store.close()
+    opened = []
+
+    def open_store():
+        opened.append(Directory(args.data).store)
+        return opened[-1]
+
+    checks = [folder_check(settings.data_dir(args.data))]
+    try:
+        if checks[0].ok:
+            checks += store_checks(open_store)
+    finally:
+        for store in opened:
+            store.close()
     ok = all(c.ok for c in checks)
     lines = [f"{'OK    ' if c.ok else 'FEHLER'} {c.name}: {c.detail} ({c.ms:.0f} ms)" for c in checks]
     lines.append("Alles in Ordnung." if ok else "Mindestens eine Prüfung ist fehlgeschlagen.")
     return Result(0 if ok else 1, {"ok": ok, "checks": [c.as_dict() for c in checks]}, "\n".join(lines))
-
-
-def _open(directory_class, data, found: dict) -> str:
-    found["directory"] = d = directory_class(data)
-    return f"{d.data_dir} ({len(d.gazetteer.gemeinden)} Gemeinden, {len(d.taxonomy.category_ids)} Kategorien)"

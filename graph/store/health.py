@@ -10,11 +10,13 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from graph.core.formats import DATA_FORMAT
 from graph.core.tables import TABLES
 from graph.store.base import Store
 from graph.store.files import FileStore
+from graph.store.reference import load_gazetteer, load_taxonomy
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,25 @@ def timed(name: str, probe: Callable[[], str]) -> Check:
     return Check(name, ok, detail, round((time.perf_counter() - t0) * 1000.0, 1))
 
 
-def store_checks(store: Store) -> list[Check]:
+def folder_check(data_dir: Path) -> Check:
+    """The data folder exists and its reference data (areas, taxonomy) loads."""
+    def probe() -> str:
+        gazetteer, taxonomy = load_gazetteer(data_dir), load_taxonomy(data_dir)
+        return f"{data_dir} ({len(gazetteer.gemeinden)} Gemeinden, {len(taxonomy.category_ids)} Kategorien)"
+
+    if not Path(data_dir).is_dir():
+        return Check("Datenordner", False, f"Datenordner „{data_dir}“ nicht gefunden (--data oder NETZWERK_DATA "
+                                           "prüfen).", 0.0)
+    return timed("Datenordner", probe)
+
+
+def store_checks(open_store: Callable[[], Store]) -> list[Check]:
     """Reachable (files: folder writable; Neo4j: answers), every table and the journal readable, data format known."""
-    out = [timed("Speicher erreichbar", lambda: _reachable(store))]
+    found: list[Store] = []
+    out = [timed("Speicher erreichbar", lambda: reachable(found, open_store))]
     if not out[0].ok:
         return out
+    store = found[0]
     for table in TABLES:
         out.append(timed(f"Tabelle {table} lesbar", lambda t=table: _rows(len(store.read(t)))))
     out.append(timed("Änderungsprotokoll lesbar", lambda: _rows(len(store.journal()), "Einträge")))
@@ -53,7 +69,9 @@ def store_checks(store: Store) -> list[Check]:
     return out
 
 
-def _reachable(store: Store) -> str:
+def reachable(found: list[Store], open_store: Callable[[], Store]) -> str:
+    """Open the store (appended to ``found``) and make sure it answers; its description."""
+    found.append(store := open_store())
     if isinstance(store, FileStore):
         folder = store.data_dir
         if not folder.is_dir():
