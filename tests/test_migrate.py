@@ -115,3 +115,28 @@ def test_data_of_a_newer_version_is_never_overwritten(data_dir, capsys):
     code, doc = run_cli(capsys, "migrate")
     assert code == 1 and "neuere Programmversion" in doc["error"]
     assert (data_dir / "partners.csv").read_bytes() == before
+
+
+@pytest.mark.slow
+def test_migrate_on_neo4j_fills_properties_older_rows_lack(neo4j_directory, graph_db, monkeypatch, capsys):
+    import neo4j
+
+    from tools.neo4j_server import auth
+
+    step = STEPS[-1]
+    label = TABLES[step.table].label
+    with neo4j.GraphDatabase.driver(graph_db, auth=auth()) as driver:  # rows written before the step existed
+        driver.execute_query(f"MATCH (n:{label}) REMOVE n.{step.column}")
+    store = neo4j_directory.store
+    assert set(store.read(step.table)[step.column]) == {step.default}  # read as the default
+    monkeypatch.setenv("NETZWERK_STORE", "neo4j")
+    code, doc = run_cli(capsys, "migrate")
+    rows = len(store.read(step.table))
+    assert code == 0 and doc["datenformat"] == DATA_FORMAT
+    assert {"tabelle": step.table, "datei": label, "zeilen": rows,
+            "spalten": [{"spalte": step.column, "standard": step.default}]} in doc["tabellen"]
+    with neo4j.GraphDatabase.driver(graph_db, auth=auth()) as driver:
+        records, _, _ = driver.execute_query(f"MATCH (n:{label}) WHERE n.{step.column} IS NULL RETURN count(n) AS n")
+    assert records[0]["n"] == 0
+    code, again = run_cli(capsys, "migrate")
+    assert code == 0 and not again["geaendert"]
