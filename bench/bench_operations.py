@@ -67,6 +67,8 @@ def _wait_idle(page) -> None:
 
 def _folder_with(partners: int, root: Path) -> Path:
     folder = root / f"daten-{partners}"
+    if folder.exists():
+        return folder
     shutil.copytree(DEFAULT_DATA_DIR, folder)
     if partners:
         synthetic_partners(partners).to_csv(folder / "partners.csv", index=False)
@@ -104,3 +106,35 @@ def bench_app_server(quick: bool) -> list[dict]:
             ]
     return rows
 
+
+
+def _save_and_backup_ms(folder: Path, out: Path) -> tuple[float, float]:
+    """Best time of one Pflege save (a note on one partner) and of one backup archive, on ``folder``."""
+    from bench.run import timed
+    from graph.core.roles import Actor
+    from graph.pflege.editing import Editor
+    from graph.services import Directory
+    from graph.store.backup import build_archive
+
+    d = Directory(folder)
+    editor = Editor(d, Actor("bench", "leitstelle"))
+    pid = str(d.store.read("partners")["id"].iloc[-1])
+    n = [0]
+
+    def save() -> None:
+        n[0] += 1
+        version = int(d.store.read("partners").set_index("id").at[pid, "version"])
+        editor.update(pid, {"notizen": f"Messung {n[0]}"}, version)
+
+    return timed(save), timed(lambda: build_archive(d.store))
+
+
+def bench_files_store_size(quick: bool) -> list[dict]:
+    """Files store: one save and one backup with 10,000 partners (quick: 2,000); baseline the sample data."""
+    n = 2_000 if quick else 10_000
+    with tempfile.TemporaryDirectory(prefix="bench-dateien-") as tmp:
+        root = Path(tmp)
+        base_save, base_backup = _save_and_backup_ms(_folder_with(0, root), root)
+        save, backup = _save_and_backup_ms(_folder_with(n, root), root)
+    return [_row(f"speichern_dateispeicher_{n}_partner", save, "ms", 2_000.0, base_save),
+            _row(f"sicherung_dateispeicher_{n}_partner", backup, "ms", 10_000.0, base_backup)]

@@ -194,6 +194,7 @@ def test_manifest_lists_the_store_time_and_format(lived_in, tmp_path):
     with zipfile.ZipFile(io.BytesIO(archive.read_bytes())) as zf:
         assert json.loads(zf.read(MANIFEST)) == manifest
     assert manifest["speicher"] == "files" and manifest["erstellt_am"] == "2026-12-04T03:00:05"
+    assert archive.stat().st_mode & 0o077 == 0  # password hashes inside: only the service account reads it
 
 
 # ------------------------------------------------------------------------------- Neo4j
@@ -235,3 +236,14 @@ def test_neo4j_backup_restores_row_identical_into_a_folder_and_into_the_database
     assert code == 0, doc
     assert {t: _rows(graph.read(t), t) for t in TABLES} == expected
     assert _entries(graph.journal()) == journal
+
+
+def test_backup_auto_for_a_timer_writes_todays_once(lived_in, tmp_path, monkeypatch, capsys):
+    code, doc = run_cli(capsys, "backup", "--auto")
+    assert code == 2 and "NETZWERK_BACKUP_DIR" in doc["error"]
+    monkeypatch.setenv("NETZWERK_BACKUP_DIR", str(tmp_path / "sicherungen"))
+    code, doc = run_cli(capsys, "backup", "--auto")
+    assert code == 0 and doc["neu"] and Path(doc["datei"]).parent == tmp_path / "sicherungen"
+    code, doc = run_cli(capsys, "backup", "--auto")
+    assert code == 0 and not doc["neu"]
+    assert len(backups_in(tmp_path / "sicherungen")) == 1

@@ -30,10 +30,10 @@ from graph.core.formats import MARKER_FILE
 from graph.core.tables import JOURNAL_FILE, TABLES, spec
 from graph.errors import Issue, NetzwerkError, UsageError, ValidationError
 from graph.store import _journal, codecs
-from graph.store._atomic import exclusive
+from graph.store._atomic import atomic_write_bytes, exclusive
 from graph.store.base import Store
-from graph.store.files import LOCK_FILE, FileStore
-from graph.store.outputs import check_output, write_output
+from graph.store.files import LOCK_FILE, PRIVATE_MODE, FileStore
+from graph.store.outputs import check_output
 
 ARCHIVE_FORMAT = 1
 MANIFEST = "manifest.json"
@@ -143,9 +143,11 @@ def write_backup(store: Store, out: str | Path, now: datetime | None = None) -> 
     target = Path(out).expanduser()
     if target.is_dir():
         target = target / archive_name(now)
-    check_output(target, store.data_dir)
+    target = check_output(target, store.data_dir)
     data, manifest = build_archive(store, now)
-    return write_output(target, data, store.data_dir), manifest
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(target, data, PRIVATE_MODE)  # holds password hashes and internal notes
+    return target, manifest
 
 
 # ----------------------------------------------------------------------------- check
