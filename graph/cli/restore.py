@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from graph.cli import Result
 
 
@@ -27,6 +29,9 @@ def run(args) -> Result:
 
     done = restore_archive(args.archive, settings.data_dir(args.data), force=args.force, validate=folder_errors)
     kept = f" Der bisherige Inhalt liegt in {done.kept}." if done.kept else ""
+    if os.environ.get(settings.ENV_USERS) and (done.target / "users.json").is_file():
+        kept += (f" Hinweis: {settings.ENV_USERS} zeigt auf {settings.users_path(done.target)}; die Zugänge der "
+                 f"Sicherung liegen in {done.target / 'users.json'} – bei Bedarf dorthin kopieren.")
     doc = {"ok": True, "ordner": str(done.target), "alter_ordner": str(done.kept) if done.kept else None,
            "erstellt_am": done.manifest["erstellt_am"], "dateien": len(done.manifest["dateien"])}
     return Result(0, doc, f"Sicherung vom {done.manifest['erstellt_am']} nach {done.target} zurückgespielt.{kept}")
