@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from graph import settings
+from graph.errors import NetzwerkError
 from graph.store import Store
 from graph.store.backup import daily_backup, is_stale, last_backup
 
@@ -85,5 +86,5 @@ class DailyBackups:
             if made:
                 LOG.info("Tägliche Sicherung geschrieben: %s", made)
         except Exception as exc:  # noqa: BLE001 - a failed backup must not end the app; the Pflege page shows it
-            self.error = f"{type(exc).__name__}: {exc}"
+            self.error = str(exc) if isinstance(exc, NetzwerkError) else f"{type(exc).__name__}: {exc}"
             LOG.error("Tägliche Sicherung fehlgeschlagen: %s", self.error)
