@@ -140,3 +140,10 @@ class Directory:
             "bedarfe.csv": validate_bedarfe(read("bedarfe"), self.gazetteer, self.taxonomy),
             "geo/ortsteile.csv": validate_ortsteile(read("ortsteile"), self.gazetteer),
         }
+
+
+def folder_errors(folder: Path) -> list[Issue]:
+    """Every error of the tables in a data folder (e.g. a restored backup before it is switched in), file named."""
+    found = Directory(folder, backend="files").validate()
+    return [Issue(i.row, i.field, f"{name}: {i.message}") for name, issues in found.items() for i in issues
+            if i.level == "fehler"]

@@ -21,7 +21,7 @@ from graph.errors import NetzwerkError, NotFoundError, UsageError, ValidationErr
 
 #: Command modules in graph.cli, in help order.
 COMMANDS = ["validate", "stats", "find", "coverage", "bericht", "import", "export", "user", "person", "neo4j-sync",
-            "neo4j-export"]
+            "neo4j-export", "backup", "restore", "migrate", "health"]
 
 
 @dataclass

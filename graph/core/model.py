@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from graph.core.codes import BARRIEREFREI, EBENEN, ISO_639_1, JA_NEIN
+from graph.core.formats import added_columns, defaults
 from graph.core.text import km, number
 from graph.core.validation import CONTROL, Checker, short, split_list
 from graph.errors import Issue, NotFoundError
@@ -29,8 +30,8 @@ PARTNER_COLUMNS = [
     "website", "ansprechperson", "oeffnungszeiten", "notizen", "geprueft_am", "aktiv", "version",
     "geaendert_am", "geaendert_von", "kapazitaet", "adresse_vertraulich",
 ]
-#: Columns a file may lack (older exports); they read as empty.
-OPTIONAL_COLUMNS = ("kapazitaet", "adresse_vertraulich")
+#: Columns a file may lack (older exports); they read as their default (graph/core/formats.py).
+OPTIONAL_COLUMNS = added_columns("partners")
 LIST_COLUMNS = ("angebote", "sprachen", "einzugsgebiet")
 KOOPERATION_COLUMNS = ["id", "partner_a", "partner_b", "art", "seit", "bis", "intensitaet", "notizen"]
 KOOPERATION_ARTEN = ("Kooperationsvertrag", "Arbeitskreis", "Fallberatung", "Projekt", "informell")
@@ -87,6 +88,9 @@ def validate_partners(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxon
     if missing and any(c in missing for c in REQUIRED):
         return issues
     f = frame.reindex(columns=PARTNER_COLUMNS, fill_value="").fillna("").astype(str)
+    for column, default in defaults("partners").items():  # an older file: its rows read as the default
+        if column not in frame.columns:
+            f[column] = default
     rows = np.arange(len(f)) + first_row
     checker = _PartnerChecker(f, rows, issues)
     checker.text_fields()
@@ -241,7 +245,7 @@ class _PartnerChecker(Checker):
 def validate_kooperationen(frame: pd.DataFrame, partner_ids: Iterable[str], *,
                            first_row: int = FIRST_DATA_ROW) -> list[Issue]:
     """Check kooperationen.csv: known partners, no self-links, kind, dates (end ≥ start), intensity 1–3."""
-    missing = [c for c in KOOPERATION_COLUMNS if c not in frame.columns]
+    missing = [c for c in KOOPERATION_COLUMNS if c not in frame.columns and c not in added_columns("kooperationen")]
     if missing:
         return [Issue(1, c, f"Spalte „{c}“ fehlt") for c in missing]
     ids = set(map(str, partner_ids))

@@ -12,6 +12,7 @@ from graph import settings
 from graph.auth import UserStore
 from graph.core.roles import ANONYMOUS, ROLE_LABELS, Actor
 from graph.errors import AuthenticationError, Issue, NetzwerkError, ValidationError
+from graph.pflege.sicherung import DailyBackups
 from graph.services import SNAPSHOT_TABLES, Directory, Snapshot
 from graph.verzeichnis import stats
 
@@ -40,6 +41,25 @@ def _readable(load):
     except NetzwerkError as exc:
         st.error(md_escape(str(exc)), icon="🚫")
         st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _daily_backups(data_dir: str, backend: str) -> DailyBackups:
+    return DailyBackups(_directory(data_dir, backend).store)
+
+
+def daily_backups() -> DailyBackups:
+    """The daily backups of this server process (``NETZWERK_BACKUP_DIR``; one object per process)."""
+    return _daily_backups(str(settings.data_dir()), settings.store_backend())
+
+
+def show_backup_status() -> None:
+    """The newest backup for the Leitstelle; a warning if there is none, it is too old or none is configured."""
+    kind, text = daily_backups().status().message()
+    if kind == "warning":
+        st.warning(md_escape(text), icon="💾")
+    else:
+        st.caption(md_escape(text))
 
 
 @st.cache_resource(show_spinner="Daten werden geladen …", max_entries=4)
