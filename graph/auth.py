@@ -26,6 +26,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from graph.core.roles import ANONYMOUS, Actor, check_role_name, require_role
+from graph.core.text import count
 from graph.errors import AuthenticationError, Issue, NotFoundError, UsageError, ValidationError
 from graph.store import Store, now_iso
 
@@ -132,7 +133,7 @@ class UserStore:
         recent = self.throttle.recent(pair)
         if len(recent) >= MAX_FAILURES:
             wait = max(1, int((recent[-MAX_FAILURES] + LOCK_MINUTES * 60 - self.clock()) // 60) + 1)
-            raise AuthenticationError(f"Zu viele Fehlversuche. Anmeldung von hier in {wait} Minuten wieder möglich.")
+            raise AuthenticationError(f"Zu viele Fehlversuche. Anmeldung von hier in {count(wait, 'Minute', 'Minuten')} wieder möglich.")
         user = self._users().get(key) if len(raw) <= 200 and len(password or "") <= MAX_PASSWORD_LENGTH else None
         valid = _verify(user["hash"] if user else _dummy_hash(), str(password or "")[:MAX_PASSWORD_LENGTH])
         if user is None or not valid:

@@ -103,7 +103,7 @@ def test_network_levels(net):
     assert lv.loc["lokal", ["partner", "mit_kooperation", "innerhalb", "mit_anderen_ebenen"]].tolist() == [3, 2, 1, 2]
     assert lv.loc["Kreisebene", ["partner", "mit_kooperation", "innerhalb", "mit_anderen_ebenen"]].tolist() == [2, 2, 0, 3]
     assert lv.loc["ohne Angabe", "mit_kooperation"] == 0
-    assert lv.loc["überregional", "erklaerung"] == "überregional: 1 von 1 Partnern kooperieren; Verbindungen zu: Kreisebene."
+    assert lv.loc["überregional", "erklaerung"] == "überregional: 1 von 1 Partner kooperiert; Verbindungen zu: Kreisebene."
 
 
 def test_regional_ego_and_sector_views(net):

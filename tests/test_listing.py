@@ -7,13 +7,15 @@ import io
 import pytest
 
 from graph.core.model import parse_partners
+from graph.core.text import age_text
 from graph.io.tabular import to_csv_bytes, to_xlsx_bytes
-from graph.verzeichnis.listing import TABLE_COLUMNS, age_text, date_text, mailto_href, partner_table, tel_href, web_href
+from graph.verzeichnis.listing import TABLE_COLUMNS, date_text, mailto_href, partner_table, tel_href, web_href
 from tests.conftest import frame_of, make_partner
 
 
 @pytest.mark.parametrize("von,bis,text", [(3, 10, "3–10 Jahre"), (14, None, "ab 14 Jahren"), (None, 3, "bis 3 Jahre"),
-                                          (None, None, "jedes Alter"), (float("nan"), float("nan"), "jedes Alter")])
+                                          (None, None, "jedes Alter"), (float("nan"), float("nan"), "jedes Alter"),
+                                          (1, None, "ab 1 Jahr"), (None, 1, "bis 1 Jahr"), (0, 1, "0–1 Jahr")])
 def test_age_text(von, bis, text):
     assert age_text(von, bis) == text
 
@@ -66,3 +68,11 @@ def test_partner_table_is_readable_and_its_export_neutralised(gazetteer, taxonom
     values = [c.value for row in ws.iter_rows() for c in row]
     assert "'=HYPERLINK(\"http://x.example\")" in values
     assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
+
+
+@pytest.mark.parametrize("n,text", [(0, "0 Verbindungen"), (1, "1 Verbindung"), (2, "2 Verbindungen"),
+                                    (12345, "12.345 Verbindungen")])
+def test_count_uses_the_singular_for_one(n, text):
+    from graph.core.text import count
+
+    assert count(n, "Verbindung", "Verbindungen") == text

@@ -4,6 +4,7 @@
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from graph.core.text import count
 from tests.apptest import open_page
 
 
@@ -51,7 +52,7 @@ def test_ego_network_caption_matches_the_cooperations(data_dir):
     at = _page()
     at.selectbox(key="netzwerk_ego").set_value(srz)
     at.run()
-    assert any(c.value.replace("\\", "") == f"Sozialraumzentrum Schweich: {len(partners)} direkte Kooperationspartner."
+    assert any(c.value.replace("\\", "") == f"Sozialraumzentrum Schweich: {count(len(partners), 'direkter Kooperationspartner', 'direkte Kooperationspartner')}."
                for c in at.caption)
 
 

@@ -144,7 +144,7 @@ def test_cli_export_and_erase(case, capsys, tmp_path):
     assert main(["person", "erase", PERSON, "--dry-run", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["probelauf"] is True and get_partner(d, ids[2])["ansprechperson"] == PERSON
     assert main(["person", "erase", PERSON]) == 0
-    assert "11 Fundstelle(n) gelöscht" in capsys.readouterr().out and get_partner(d, ids[2])["ansprechperson"] == ""
+    assert "11 Fundstellen gelöscht" in capsys.readouterr().out and get_partner(d, ids[2])["ansprechperson"] == ""
     assert main(["person", "erase", "Hoffmann", "--json"]) == 2
     assert "vollständigen Namen" in json.loads(capsys.readouterr().out)["error"]
 
@@ -163,5 +163,5 @@ def test_pflege_section_lists_exports_and_erases(case, users):
     assert at.button(key="pflege_dsgvo_loeschen").disabled
     at.checkbox(key="pflege_dsgvo_sicher").check().run()
     at.button(key="pflege_dsgvo_loeschen").click().run()
-    assert not at.exception and "11 Fundstelle(n) gelöscht" in at.success[0].value
+    assert not at.exception and "11 Fundstellen gelöscht" in at.success[0].value
     assert get_partner(d, ids[2])["ansprechperson"] == "" and _traces(d.data_dir) == {"partners.csv": 1}

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import sys
+import types
 
 import pytest
 
@@ -54,7 +56,9 @@ def _app_process(data_dir: str, user: str, password: str, barrier, out) -> None:
 
 
 @pytest.mark.slow
-def test_two_app_processes_on_one_folder_lose_no_update_and_report_the_conflict(data_dir, users):
+def test_two_app_processes_on_one_folder_lose_no_update_and_report_the_conflict(data_dir, users, monkeypatch):
+    # An AppTest earlier in this worker leaves app.py as __main__; spawn would re-run it in the child.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     UserStore(Directory(data_dir).store).add(Actor("cli:test", "admin"), BERTA[0], "leitstelle", BERTA[1])
     before = {pid: int(get_partner(Directory(data_dir), pid)["version"]) for pid in PARTNERS}
     barrier, out = SPAWN.Barrier(2), SPAWN.Queue()

@@ -92,8 +92,8 @@ def pflege(page: Page, url: str) -> None:
     """Pflege as Leitstelle: the Prüfliste."""
     open_page(page, url, "pflege")
     page.get_by_text("Anmelden").first.click()
-    page.get_by_label("Benutzername").fill(USER)
-    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_label("Benutzername", exact=True).fill(USER)
+    page.get_by_label("Passwort", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
     expect(page.locator('[data-testid="stSidebar"]').get_by_text("Angemeldet:")).to_be_visible(timeout=TIMEOUT_MS)
 

@@ -24,6 +24,7 @@ from views.parts.shared import (
     show_issues,
     snapshot,
 )
+from views.parts.tables import show_table
 from views.parts.ui import page_help, presentation_mode
 
 STATUS_COLOUR = {"versorgt": "#c6dbef", "erreichbar": "#fdd0a2", "nicht_versorgt": "#fb6a4a"}
@@ -96,7 +97,7 @@ def _summary_table(summary: pd.DataFrame) -> pd.DataFrame:
 
 def _sozialraum_tab(report: CoverageReport, key: Key) -> None:
     part = report.summary[(report.summary["key"] == key.id) & (report.summary["typ"] == key.typ)]
-    st.dataframe(_summary_table(part), hide_index=True, width="stretch")
+    show_table(_summary_table(part), hide_index=True, width="stretch")
     st.caption("Einwohner insgesamt nach Zensus 2022 – Altersgruppen liegen für die Gemeinden nicht vor. "
                "„Ohne zuständiges Angebot“ = erreichbar + nicht versorgt.")
 
@@ -108,7 +109,7 @@ def _gap_tab(report: CoverageReport, key: Key, bedarfe: pd.DataFrame) -> None:
     if gaps.empty:
         st.success("Keine Lücken: jede Gemeinde hat ein zuständiges Angebot.")
         return
-    st.dataframe(_gap_table(gaps), hide_index=True, width="stretch", height=420)
+    show_table(_gap_table(gaps), hide_index=True, width="stretch", height=420)
     st.caption("Reihenfolge: zuerst nicht versorgte Gemeinden, dann nach Einwohnerzahl. Zugangsindex: Kapazität je "
                "1.000 Einwohner mit Entfernungsabschlag (2SFCA, siehe README).")
     sheets = {"Lücken": _gap_table(gaps), "Sozialräume": _summary_table(report.summary if everything else
@@ -130,7 +131,7 @@ def _matrix_tab(report: CoverageReport) -> None:
     table.index = pd.Index([name for _ags, name in table.index], name="Gemeinde")
     styled = table.style.map(lambda s: f"background-color: {STATUS_COLOUR.get(s, '#ffffff')}; color: #000000") \
         .format(lambda s: STATUS_TEXT.get(s, s)[0])
-    st.dataframe(styled, width="stretch", height=560)
+    show_table(styled, width="stretch", height=560)
     st.caption("✓ versorgt · ◐ erreichbar, aber nicht zuständig · ✗ nicht versorgt (Symbol und Farbe)")
 
 
@@ -199,7 +200,7 @@ def _whatif_tab(report: CoverageReport, key: Key) -> None:
     else:
         ch = result.changes.assign(status_vorher=result.changes["status_vorher"].map(STATUS_TEXT),
                                    status_nachher=result.changes["status_nachher"].map(STATUS_TEXT))
-        st.dataframe(ch[["gemeinde", "label", "einwohner", "status_vorher", "status_nachher", "serving_vorher",
+        show_table(ch[["gemeinde", "label", "einwohner", "status_vorher", "status_nachher", "serving_vorher",
                          "serving_nachher"]].rename(columns={
                              "gemeinde": "Gemeinde", "label": "Kategorie / Bedarf", "einwohner": "Einwohner insgesamt",
                              "status_vorher": "vorher", "status_nachher": "nachher",
@@ -221,7 +222,7 @@ def _bedarf_tab(key: Key, bedarfe: pd.DataFrame) -> None:
     if shown.empty:
         st.info("Keine Bedarfsmeldungen" + (f" zu „{key.label}“." if only else "."))
     else:
-        st.dataframe(_bedarf_table(shown.sort_values("datum", ascending=False)), hide_index=True, width="stretch")
+        show_table(_bedarf_table(shown.sort_values("datum", ascending=False)), hide_index=True, width="stretch")
     role = current_role()
     st.markdown("**Neue Bedarfsmeldung**")
     if not has_role(role, WRITE_ROLE):

@@ -35,10 +35,11 @@ LIMITS = [
      "HTML-Tabelle) sowie die Downloads als CSV und Excel. Die Schnellbearbeitung in der Pflege ist mit "
      "Screenreadern kaum nutzbar; dafür gibt es das Formular „Bearbeiten“."),
     ("Englische Texte der Bedienelemente",
-     "Einige Bedienelemente des verwendeten Programmgerüsts (Streamlit) sind englisch beschriftet, z. B. "
-     "„Browse files“ beim Hochladen einer Importdatei, die Monatsnamen im Kalender, der Sprunglink „Skip to "
-     "main content“ und die für Screenreader unsichtbaren Namen „Help for …“ (Hilfe-Symbol) und „Clear "
-     "value“ (Auswahl leeren)."),
+     "Das verwendete Programmgerüst (Streamlit) beschriftet einige Bedienelemente nur englisch (z. B. die Meldung "
+     "einer Auswahlliste ohne Treffer, das Hochladen von Dateien und die für Screenreader unsichtbaren Namen der "
+     "Hilfe-Symbole). Die App übersetzt diese Texte im Browser ins Deutsche; "
+     "für einen Augenblick beim Laden und bei ausgeschaltetem JavaScript kann noch die englische Fassung "
+     "erscheinen. Der Kalender der Datumsfelder folgt der Spracheinstellung des Browsers."),
     ("PDF-Dateien",
      "Handzettel und Jahresbericht als PDF sind nicht für Screenreader strukturiert (kein getaggtes PDF). "
      "**Alternative:** beide gibt es mit demselben Inhalt als barrierearme HTML-Datei."),

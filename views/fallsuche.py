@@ -16,6 +16,7 @@ from graph.abdeckung.meldungen import WRITE_ROLE
 from graph.core.codes import LANGUAGE_NAMES
 from graph.core.privacy import personal_data_findings
 from graph.core.roles import has_role
+from graph.core.text import count
 from graph.errors import NetzwerkError
 from graph.fallsuche.cards import CardFacts, facts_for, missing_text, needs_without_offer
 from graph.fallsuche.handout import handout_entries, handout_html, handout_pdf, route_hint
@@ -233,7 +234,7 @@ except NetzwerkError as exc:
 
 g = found.gemeinde
 more = f" (die ersten {len(found.results)})" if len(found.results) < found.total else ""
-st.header(f"{found.total} passende Angebote für {md_escape(g['name'])}{more}")
+st.header(f"{count(found.total, 'passendes Angebot', 'passende Angebote')} für {md_escape(g['name'])}{more}")
 shown, picked = found.results, True
 if not found.results:
     st.warning(md_escape(found.explanation or "Keine Treffer."), icon="🔎")

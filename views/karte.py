@@ -11,6 +11,7 @@ from graph.verzeichnis.listing import TABLE_COLUMNS, partner_table
 from views.parts import hilfe
 from views.parts.filters import filtered_page, show_empty_state
 from views.parts.shared import attribution_caption, directory, md_escape, snapshot, static_url
+from views.parts.tables import show_table
 from views.parts.ui import presentation_mode
 
 TILES = {"none": NO_TILES, "osm": OSM_TILES}
@@ -65,8 +66,8 @@ if not on_map.empty:  # the same information without the map (keyboard, screen r
     with st.expander(f"Partner auf der Karte als Liste ({len(on_map)})"):
         table = partner_table(on_map, tax, index.gazetteer)
         table.insert(0, "Kürzel", on_map["kategorie"].map(tax.kuerzel).to_numpy())
-        st.dataframe(table[LIST_COLUMNS].sort_values([C["ort"], C["name"]]), hide_index=True, width="stretch")
+        show_table(table[LIST_COLUMNS].sort_values([C["ort"], C["name"]]), hide_index=True, width="stretch")
     with st.expander("Legende als Tabelle (Partner je Kategorie)"):
         legend = pd.DataFrame({"Kürzel": tax.kategorien["kuerzel"], "Kategorie": tax.kategorien["label"],
                                "Anzahl": [int(counts.get(k, 0)) for k in tax.kategorien.index]})
-        st.dataframe(legend[legend["Anzahl"] > 0], hide_index=True, width="content")
+        show_table(legend[legend["Anzahl"] > 0], hide_index=True, width="content")

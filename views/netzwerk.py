@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from graph.core.roles import ROLE_LABELS, has_role
+from graph.core.text import count
 from graph.io.bericht import to_html, to_pdf
 from graph.io.tabular import to_csv_bytes
 from graph.netzwerk import queries as q
@@ -26,6 +27,7 @@ from views.parts.shared import (
     sample_banner,
     sozialraum_default,
 )
+from views.parts.tables import show_table
 from views.parts.ui import page_help
 
 for key, value in {"netzwerk_ego": "", "netzwerk_klick": ""}.items():
@@ -108,7 +110,7 @@ with tab_graph:
                        format_func=lambda p: labels.get(p, "– ganzes Netzwerk –"),
                        help="Oder einen Partner in der Zeichnung anklicken")
     # only the controls that apply are shown (greyed-out ones are hard to read, WCAG 1.4.3)
-    radius = g2.radio("Umkreis", [1, 2], horizontal=True, format_func=lambda r: f"{r} Schritt" + ("e" if r > 1 else ""),
+    radius = g2.radio("Umkreis", [1, 2], horizontal=True, format_func=lambda r: count(r, "Schritt", "Schritte"),
                       key="netzwerk_radius") if ego else 1
     iso = False if ego else g3.checkbox("auch Partner ohne Kooperation", key="netzwerk_iso")
     view = _graph(token, day, sr, tuple(sektoren), ego, radius, iso, _ns=ns)
@@ -121,13 +123,13 @@ with tab_graph:
         st.caption("Linien = laufende Kooperationen (dicker = engere Zusammenarbeit), Symbolgröße = Zahl der "
                    "Kooperationspartner, Farbe und Form = Sektor. Mausrad: zoomen, ziehen: verschieben.")
         with st.expander(f"Partner dieser Ansicht als Tabelle ({len(view['nodes'])})"):
-            st.dataframe(view["nodes"].sort_values("name")[["name", "kategorie_label", "sektor_label",
+            show_table(view["nodes"].sort_values("name")[["name", "kategorie_label", "sektor_label",
                                                             "sozialraum_name", "kooperationen"]].rename(columns={
                 "name": "Partner", "kategorie_label": "Kategorie", "sektor_label": "Sektor (Farbe und Form)",
                 "sozialraum_name": "Sozialraum", "kooperationen": "Kooperationen"}), hide_index=True, width="stretch")
         if len(view["edges"]):
             with st.expander(f"Kooperationen dieser Ansicht als Tabelle ({len(view['edges'])})"):
-                st.dataframe(view["edges"][["name_a", "name_b", "arten", "intensitaet"]].rename(columns={
+                show_table(view["edges"][["name_a", "name_b", "arten", "intensitaet"]].rename(columns={
                     "name_a": "Partner", "name_b": "mit", "arten": "Art", "intensitaet": "Intensität"}),
                     hide_index=True, width="stretch")
 
@@ -145,7 +147,7 @@ with tab_kontakt:
     if liste.empty:
         st.success("Keine überfälligen Kontakte für diese Auswahl.")
     else:
-        st.dataframe(liste.drop(columns="id"), hide_index=True, width="stretch")
+        show_table(liste.drop(columns="id"), hide_index=True, width="stretch")
         st.download_button("Liste als CSV (Excel)", to_csv_bytes(liste.drop(columns="id")),
                            file_name="kontakte_ueberfaellig.csv", mime="text/csv", on_click="ignore")
     st.header("Kontakt erfassen")
@@ -161,7 +163,7 @@ with tab_kontakt:
         if recent.empty:
             st.caption("Für diese Auswahl sind noch keine Kontakte erfasst.")
         else:
-            st.dataframe(recent.drop(columns="id"), hide_index=True, width="stretch")
+            show_table(recent.drop(columns="id"), hide_index=True, width="stretch")
         if may_write and not recent.empty:
             forms.kontakt_loeschen(nw, recent, ns, actor)
 
@@ -170,7 +172,7 @@ with tab_koop:
     if kliste.empty:
         st.info("Für diese Auswahl sind am Stichtag keine Kooperationen erfasst.")
     else:
-        st.dataframe(kliste.drop(columns="id"), hide_index=True, width="stretch")
+        show_table(kliste.drop(columns="id"), hide_index=True, width="stretch")
     if not may_write:
         st.info(f"Kooperationen anlegen und bearbeiten: Rolle {ROLE_LABELS['netzwerk']} nötig.")
     else:
@@ -187,7 +189,7 @@ with tab_analyse:
     if t["zentral"].empty:
         st.info("Ohne laufende Kooperationen gibt es keine zentralen Partner.")
     else:
-        st.dataframe(t["zentral"].head(25), hide_index=True, width="stretch",
+        show_table(t["zentral"].head(25), hide_index=True, width="stretch",
                      column_order=["name", "erklaerung", "kategorie_label", "sozialraum_name", "kooperationen",
                                    "zwischen"],
                      column_config={"name": "Partner",
@@ -204,8 +206,9 @@ with tab_analyse:
         st.info("Keine Verbindungen zwischen verschiedenen Sektoren.")
     else:
         if fragile:
-            st.warning(f"{fragile} Verbindungen zwischen Sektoren hängen an einem einzigen Partner.")
-        st.dataframe(b, hide_index=True, width="stretch",
+            st.warning(f"{count(fragile, 'Verbindung', 'Verbindungen')} zwischen Sektoren "
+                       + ("hängt" if fragile == 1 else "hängen") + " an einem einzigen Partner.")
+        show_table(b, hide_index=True, width="stretch",
                      column_order=["erklaerung", "sektor_a", "sektor_b", "anzahl", "vermittelnd", "partner"],
                      column_config={"erklaerung": st.column_config.TextColumn("Erklärung", width="large"),
                                     "sektor_a": "Sektor", "sektor_b": "und Sektor", "anzahl": "Partner",
@@ -215,24 +218,24 @@ with tab_analyse:
     if t["matrix"].empty:
         st.info("Keine laufenden Kooperationen für diese Auswahl.")
     else:
-        st.dataframe(t["matrix"].rename_axis("Sektor"), width="stretch")  # named index column (screen readers)
+        show_table(t["matrix"].rename_axis("Sektor"), width="stretch")  # named index column (screen readers)
     for text in t["fehlend"]["erklaerung"]:  # sector labels only, no user text
         st.markdown(f"- {text}")
     st.header("Nicht vernetzte Partner und Kategorien")
     cats = t["isolierte_kategorien"]
     if len(cats):
-        st.dataframe(cats[["erklaerung"]], hide_index=True, width="stretch",
+        show_table(cats[["erklaerung"]], hide_index=True, width="stretch",
                      column_config={"erklaerung": st.column_config.TextColumn("Erklärung", width="large")})
     iso_table = t["isoliert"]
     st.caption(f"{len(iso_table)} Partner ohne laufende Kooperation.")
     if len(iso_table):
-        st.dataframe(iso_table[["name", "kategorie_label", "sozialraum_name"]].rename(columns={
+        show_table(iso_table[["name", "kategorie_label", "sozialraum_name"]].rename(columns={
             "name": "Partner", "kategorie_label": "Kategorie", "sozialraum_name": "Sozialraum"}), hide_index=True,
             width="stretch")
     st.header("Netzwerkebenen")
     st.caption("lokal, Kreisebene, überregional und Entscheidungsebene (Spalte „ebene“ der Partner).")
     if len(t["ebenen"]):
-        st.dataframe(t["ebenen"], hide_index=True, width="stretch",
+        show_table(t["ebenen"], hide_index=True, width="stretch",
                      column_order=["erklaerung", "ebene", "partner", "mit_kooperation", "innerhalb", "mit_anderen_ebenen"],
                      column_config={"erklaerung": st.column_config.TextColumn("Erklärung", width="large"),
                                     "ebene": "Ebene", "partner": "Partner", "mit_kooperation": "mit Kooperation",
@@ -257,7 +260,7 @@ with tab_bericht:
         m3.metric("Netzwerktreffen", k["nach_art"].get("Netzwerktreffen", 0))
         m4.metric("Neue / beendete Kooperationen",
                   f"{len(report['kooperationen']['neu'])} / {len(report['kooperationen']['beendet'])}")
-        st.dataframe(pd.DataFrame(p["kategorien"]).drop(columns="kategorie").rename(columns={
+        show_table(pd.DataFrame(p["kategorien"]).drop(columns="kategorie").rename(columns={
             "label": "Kategorie", "vorjahr": f"Ende {jahr - 1}", "jahr": f"Ende {jahr}", "veraenderung": "Veränderung"}),
             hide_index=True)
         a, b = report["abdeckung"], report["bedarfsmeldungen"]

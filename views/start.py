@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from graph.core.text import when_text
 from graph.verzeichnis.stats import directory_stats
 from views.parts.filters import EMPTY_DIRECTORY
 from views.parts.shared import (
@@ -15,6 +16,7 @@ from views.parts.shared import (
     sample_banner,
     snapshot,
 )
+from views.parts.tables import show_table
 
 #: Where to begin, per role: (heading, sentence, [(page, link text, icon)]).
 ROLES = [
@@ -93,12 +95,12 @@ st.header("Partner je Kategorie und Sozialraum")
 labels = {k["id"]: k["label"] for k in stats["kategorien"]}
 table = pd.DataFrame({sr["name"]: sr["kategorien"] for sr in stats["sozialraeume"]}).rename(index=labels)
 table["Gesamt"] = table.sum(axis=1)
-st.dataframe(table.rename_axis("Kategorie"), width="stretch")
+show_table(table.rename_axis("Kategorie"), width="stretch")
 
 st.header("Aktualität der Daten")
 f1, f2, f3 = st.columns(3)
 f1.metric("Aktive Partner", f"{stats['partner_aktiv']} von {stats['partner_gesamt']}")
-f2.metric("Zuletzt geprüft", stats["zuletzt_geprueft"] or "–")
+f2.metric("Zuletzt geprüft", when_text(stats["zuletzt_geprueft"]) or "–")
 f3.metric("Ohne Prüfdatum", stats["ohne_pruefdatum"])
 d = directory()
 st.caption(f"Datenquelle: {d.store.describe()}")

@@ -27,6 +27,7 @@ from graph.verzeichnis.listing import (
 from views.parts import hilfe
 from views.parts.filters import filtered_page, show_empty_state
 from views.parts.shared import md_escape, md_link
+from views.parts.tables import show_table
 from views.parts.ui import screen_only
 
 C = TABLE_COLUMNS
@@ -96,7 +97,7 @@ def _detail(pid: str) -> None:
         if coop.empty:
             st.caption("Keine Kooperationen erfasst.")
         else:
-            st.dataframe(coop.rename(columns={"name": "Partner", "art": "Art", "seit": "seit", "bis": "bis",
+            show_table(coop.rename(columns={"name": "Partner", "art": "Art", "seit": "seit", "bis": "bis",
                                               "intensitaet": "Intensität"}), hide_index=True)
 
 
@@ -121,9 +122,7 @@ printing = st.toggle("Druckansicht", key="verzeichnis_druck",
 if printing:
     st.html(print_block(_print_table(table), caption=f"{len(table)} Partner, sortiert nach {how}"))
 else:
-    st.dataframe(table[SHOWN], hide_index=True, key=TABLE_KEY, on_select=_pick_from_table,
-                 selection_mode="single-row",
-                 column_config={C["geprueft_am"]: st.column_config.TextColumn(C["geprueft_am"], help="JJJJ-MM-TT")})
+    show_table(table[SHOWN], hide_index=True, key=TABLE_KEY, on_select=_pick_from_table, selection_mode="single-row")
     st.caption("Spaltenköpfe anklicken sortiert; eine Zeile anklicken zeigt unten die Details.")
 
 d1, d2, _ = st.columns([1, 1, 3])

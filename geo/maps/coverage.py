@@ -16,6 +16,7 @@ import pandas as pd
 from geo.gazetteer import Gazetteer
 from geo.maps.partners import Script, add_layer_control, base_map, enlarge_for_projector, html_text
 from graph import settings
+from graph.core.text import count
 
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {  # colour (colour-blind safe), symbol, legend text
     "versorgt": ("#2c7bb6", "✓", "versorgt – ein zuständiges Angebot"),
@@ -45,7 +46,7 @@ def access_classes(values: pd.Series, n: int = 5) -> tuple[np.ndarray, list[floa
 def _tooltip(r: Mapping, meldungen: int) -> str:
     _colour, symbol, _ = STATUS_STYLE[r["status"]]
     lines = [f"<b>{html_text(r['gemeinde'])}</b> ({html_text(r['sozialraum_name'])})",
-             f"{symbol} {html_text(r['status'].replace('_', ' '))}: {int(r['serving'])} zuständige Partner",
+             f"{symbol} {html_text(r['status'].replace('_', ' '))}: {count(r['serving'], 'zuständiger Partner', 'zuständige Partner')}",
              f"Nächstes Angebot: {html_text(r['nearest_name'] or '–')} ({_km(r['nearest_km'])})",
              f"Einwohner insgesamt: {int(r['einwohner']):,}".replace(",", "."),
              f"Zugangsindex: {r['zugang']:.2f} je 1.000 Einwohner".replace(".", ",", 1)]
@@ -120,7 +121,7 @@ def add_need_markers(m: folium.Map, gazetteer: Gazetteer, bedarfe: pd.DataFrame)
         items = "".join(f"<li>{html_text(r.datum)} ({html_text(r.quelle)}): {html_text(r.text[:160])}</li>"
                         for r in part.sort_values("datum").itertuples())
         tip = f"<b>Bedarfsmeldungen {html_text(gazetteer.orte.at[ags, 'name'])}</b><ul>{items}</ul>"
-        icon = folium.DivIcon(html=f'<div role="img" aria-label="{len(part)} Bedarfsmeldungen" style="width:20px;'
+        icon = folium.DivIcon(html=f'<div role="img" aria-label="{count(len(part), "Bedarfsmeldung", "Bedarfsmeldungen")}" style="width:20px;'
                                    'height:20px;border-radius:50%;background:#6a1b9a;color:#fff;border:2px solid #fff;'
                                    f'font:bold 13px/20px sans-serif;text-align:center">!</div>',
                               icon_size=(20, 20), icon_anchor=(-2, 22))
@@ -138,7 +139,7 @@ def legend_html(rows: pd.DataFrame, label: str, threshold_km: float, mode: str, 
         swatch = (f'<span style="display:inline-block;width:14px;height:14px;background:{colour};'
                   f'border:1px solid #37474f;margin-right:4px"></span>' if mode == "status" else "")
         items.append(f"<li>{swatch}<b>{symbol}</b> {html_text(text.format(km=f'{threshold_km:g}'))} "
-                     f"({int(counts.get(status, 0))} Gemeinden)</li>")
+                     f"({count(counts.get(status, 0), 'Gemeinde', 'Gemeinden')})</li>")
     if mode == "zugang":
         items.append(f'<li><span style="display:inline-block;width:14px;height:14px;background:{NO_ACCESS}"></span> '
                      "0 – kein Angebot im Einzugsradius</li>")
@@ -149,7 +150,7 @@ def legend_html(rows: pd.DataFrame, label: str, threshold_km: float, mode: str, 
     items.append('<li><span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:#fff;'
                  'border:2px solid #000"></span> Angebot (aktiver Partner)</li>')
     if meldungen:
-        items.append('<li><b style="color:#6a1b9a">!</b> Bedarfsmeldung(en)</li>')
+        items.append('<li><b style="color:#6a1b9a">!</b> Bedarfsmeldungen</li>')
     return (f'<h2 class="nk-legend-titel">{html_text(label)}</h2><ul style="list-style:none;padding-left:0;margin:0">{"".join(items)}</ul>')
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from graph.cli import Result
+from graph.core.text import count
 from graph.errors import ValidationError
 
 
@@ -32,7 +33,7 @@ def report(plan, store, dry_run: bool, direction: str) -> Result:
                        for t, k in counts["tabellen"].items() if k["geschrieben"] or k["entfernt"])
     text = (f"{direction}: {counts['added']} Partner neu, {counts['updated']} geändert, "
             f"{counts['deactivated']} deaktiviert" + (f"; {others}" if others else "")
-            + (f"; Journal mit {counts['journal']} Einträgen" if counts["journal"] is not None else "")
+            + (f"; Journal mit {count(counts['journal'], 'Eintrag', 'Einträgen')}" if counts["journal"] is not None else "")
             + f" ({verb} übertragen; {store.describe()}).")
     if not plan.changed:
         text = f"{direction}: keine Änderungen ({store.describe()})."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graph.cli import Result, directory_from
+from graph.core.text import count
 from graph.errors import UsageError
 
 
@@ -37,7 +38,7 @@ def run(args) -> Result:
             raise UsageError("--out DATEI fehlt (oder --auto).")
     finally:
         d.store.close()
-    rows = [f"  {f['name']}: " + (f"{f['zeilen']} Zeilen, " if f["zeilen"] is not None else "")
+    rows = [f"  {f['name']}: " + (f"{count(f['zeilen'], 'Zeile', 'Zeilen')}, " if f["zeilen"] is not None else "")
             + f"SHA-256 {f['sha256'][:16]}…" for f in manifest["dateien"]]
     text = f"Sicherung geschrieben: {path} ({manifest['quelle']}, {manifest['erstellt_am']})\n" + "\n".join(rows)
     return Result(0, {"ok": True, "neu": True, "datei": str(path), **manifest}, text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from graph.cli import Result, directory_from
+from graph.core.text import count
 from graph.errors import UsageError
 
 
@@ -32,6 +33,7 @@ def run(args) -> Result:
     report = Netzwerkarbeit(directory).annual_report(args.sozialraum, args.jahr, today=today)
     fmt = write_report(report, args.out, directory.data_dir)
     text = (f"Jahresbericht {args.jahr} für {report['sozialraum_name']} geschrieben: {args.out} ({fmt.upper()}). "
-            f"{report['kontakte']['anzahl']} Kontakte, {report['kooperationen']['laufend']} laufende Kooperationen, "
-            f"{report['bedarfsmeldungen']['anzahl']} Bedarfsmeldungen.")
+            f"{count(report['kontakte']['anzahl'], 'Kontakt', 'Kontakte')}, "
+            f"{count(report['kooperationen']['laufend'], 'laufende Kooperation', 'laufende Kooperationen')}, "
+            f"{count(report['bedarfsmeldungen']['anzahl'], 'Bedarfsmeldung', 'Bedarfsmeldungen')}.")
     return Result(0, {"ok": True, "out": str(args.out), "format": fmt, "bericht": report}, text)

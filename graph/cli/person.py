@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from graph.cli import Result, directory_from
+from graph.core.text import count
 
 
 def register(sub, common) -> None:
@@ -32,10 +33,10 @@ def run(args) -> Result:
         if args.out:
             write_output(args.out, json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"), d.data_dir)
         lines = [f"{f['datei']}, Zeile {f['zeile']}, {f['feld']}: {f['wert']}" for f in doc["fundstellen"]]
-        return Result(0, doc, "\n".join(lines + [f"{doc['anzahl']} Fundstelle(n)."]))
+        return Result(0, doc, "\n".join(lines + [f"{count(doc['anzahl'], 'Fundstelle', 'Fundstellen')}."]))
     doc = people.erase(args.name, dry_run=args.dry_run)
-    verb = "würden gelöscht" if args.dry_run else "gelöscht"
-    lines = [f"{doc['geloescht']} Fundstelle(n) {verb}: " + ", ".join(f"{k} {v}" for k, v in doc["dateien"].items())]
+    verb = ("würde gelöscht" if doc["geloescht"] == 1 else "würden gelöscht") if args.dry_run else "gelöscht"
+    lines = [f"{count(doc['geloescht'], 'Fundstelle', 'Fundstellen')} {verb}: " + ", ".join(f"{k} {v}" for k, v in doc["dateien"].items())]
     lines += [f"Nicht gelöscht (bitte von Hand prüfen): {f['datei']}, Zeile {f['zeile']}, {f['feld']}"
               for f in doc["nicht_geloescht"]]
     return Result(0, doc, "\n".join(lines))

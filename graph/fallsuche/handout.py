@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 from graph.core.taxonomy import Taxonomy
-from graph.core.text import km
+from graph.core.text import count, km
 from graph.core.validation import split_list
 from graph.io.pdf import Document
 from graph.verzeichnis.listing import address_text, languages_text, mailto_href, offers_text, tel_href, web_href
@@ -39,8 +39,8 @@ def route_hint(distance_km: float | None) -> str:
         return "Entfernung unbekannt"
     road = distance_km * _DETOUR
     if distance_km <= 2.0:
-        return f"Luftlinie {km(distance_km)} · zu Fuß etwa {_minutes(road, _WALK_KMH)} Minuten"
-    return f"Luftlinie {km(distance_km)} · mit dem Auto etwa {_minutes(road, _CAR_KMH)} Minuten · {TRANSIT}"
+        return f"Luftlinie {km(distance_km)} · zu Fuß etwa {count(_minutes(road, _WALK_KMH), 'Minute', 'Minuten')}"
+    return f"Luftlinie {km(distance_km)} · mit dem Auto etwa {count(_minutes(road, _CAR_KMH), 'Minute', 'Minuten')} · {TRANSIT}"
 
 
 def _minutes(road_km: float, speed_kmh: float) -> int:

@@ -36,8 +36,7 @@ from geo.gazetteer import TRIER_AGS, Area, Gazetteer
 from graph.core.areas import coordinates, one_hot, served_matrix
 from graph.core.codes import LANGUAGE_NAMES
 from graph.core.taxonomy import Taxonomy
-from graph.core.text import join_de, km, years
-from graph.verzeichnis.listing import age_text
+from graph.core.text import age_text, join_de, km, years
 
 #: Filters in the order the empty-result explanation applies them.
 STAGES = ("aktiv", "bedarf", "erreichbar", "alter", "sprache", "barrierefrei")

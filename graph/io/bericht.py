@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from graph.abdeckung.coverage import KEY_TYPE_LABELS
-from graph.core.text import km, number
+from graph.core.text import count, km, number
 from graph.errors import UsageError
 from graph.io.pdf import Document
 from graph.store.outputs import check_output, write_output
@@ -66,8 +66,10 @@ def blocks(report: dict) -> list[Block]:
             Block("p", f"Im Jahr {y} erstmals belegt: " + (", ".join(p["neu"]) if p["neu"] else "keine") + "."),
             Block("p", f"Im Jahr {y} deaktiviert: " + (", ".join(p["beendet"]) if p["beendet"] else "keine") + ".")]
     out += [Block("h2", "2. Kontaktpflege"),
-            Block("p", f"{k['anzahl']} Kontakte mit {k['partner_erreicht']} verschiedenen Partnern "
-                       f"(Vorjahr: {k['anzahl_vorjahr']} Kontakte). Zusätzlich {k['kreisweit']} kreisweite Termine "
+            Block("p", f"{count(k['anzahl'], 'Kontakt', 'Kontakte')} mit "
+                       f"{count(k['partner_erreicht'], 'Partner', 'verschiedenen Partnern')} "
+                       f"(Vorjahr: {count(k['anzahl_vorjahr'], 'Kontakt', 'Kontakte')}). "
+                       f"Zusätzlich {count(k['kreisweit'], 'kreisweiter Termin', 'kreisweite Termine')} "
                        "(Arbeitskreise und Treffen für alle Sozialräume)."),
             Block("table", header=("Art", "Anzahl"), items=tuple((a, v) for a, v in k["nach_art"].items()))]
     if k["anzahl"]:
@@ -76,14 +78,17 @@ def blocks(report: dict) -> list[Block]:
                      items=tuple((_de(t["datum"]), t["thema"], t["partner"]) for t in k["netzwerktreffen"]))
                if k["netzwerktreffen"] else Block("p", f"Im Jahr {y} wurde kein Netzwerktreffen erfasst."))
     out += [Block("h2", "3. Kooperationen"),
-            Block("p", f"Zum Jahresende laufen {c['laufend']} Kooperationen (Vorjahr: {c['laufend_vorjahr']}), "
-                       f"{len(c['neu'])} kamen im Jahr {y} hinzu, {len(c['beendet'])} endeten.")]
+            Block("p", "Zum Jahresende " + ("läuft " if c['laufend'] == 1 else "laufen ")
+                       + f"{count(c['laufend'], 'Kooperation', 'Kooperationen')} (Vorjahr: {c['laufend_vorjahr']}), "
+                       f"{len(c['neu'])} " + ("kam" if len(c["neu"]) == 1 else "kamen") + f" im Jahr {y} hinzu, "
+                       f"{len(c['beendet'])} " + ("endete." if len(c["beendet"]) == 1 else "endeten."))]
     for key, label in (("neu", "Neue Kooperationen"), ("beendet", "Beendete Kooperationen")):
         if c[key]:
             out.append(Block("table", header=(label, "mit", "Art", "Datum"),
                              items=tuple((r["partner_a"], r["partner_b"], r["art"], _de(r["datum"])) for r in c[key])))
     out += [Block("h2", "4. Vernetzung im Sozialraum"),
-            Block("p", f"{n['ohne_kooperation']} Partner mit Sitz im Sozialraum haben am Stichtag keine laufende "
+            Block("p", f"{n['ohne_kooperation']} Partner mit Sitz im Sozialraum "
+                       + ("hat" if n["ohne_kooperation"] == 1 else "haben") + " am Stichtag keine laufende "
                        "Kooperation.")]
     for key, label in (("isolierte_kategorien", "Nicht vernetzte Kategorien"),
                        ("fehlende_verbindungen", "Bereiche ohne Kooperation miteinander"),
@@ -105,7 +110,8 @@ def needs_blocks(report: dict) -> list[Block]:
     if report["erstellt"] != report["stichtag"]:
         stand += " (heutiger Stand, nicht der am Stichtag: das Verzeichnis speichert keine Historie der Angebote)"
     out = [Block("h2", "5. Abdeckungslücken und Bedarfsmeldungen"),
-           Block("p", f"{stand}. Der Sozialraum hat {a['gemeinden']} Gemeinden mit {number(a['einwohner'])} Einwohnern. "
+           Block("p", f"{stand}. Der Sozialraum hat {count(a['gemeinden'], 'Gemeinde', 'Gemeinden')} mit "
+                      f"{count(a['einwohner'], 'Einwohner', 'Einwohnern')}. "
                       f"Von {a['schluessel']} Kategorien und Bedarfen der Taxonomie haben {a['ohne_luecke']} in jeder "
                       f"Gemeinde ein zuständiges Angebot, {len(a['luecken'])} nicht überall.")]
     if a["luecken"]:
@@ -128,8 +134,10 @@ def needs_blocks(report: dict) -> list[Block]:
         out.append(Block("p", f"Im Jahr {y} wurde keine Bedarfsmeldung für Gemeinden des Sozialraums erfasst "
                               f"(Vorjahr: {b['anzahl_vorjahr']})."))
         return out
-    out.append(Block("p", f"Im Jahr {y} wurden {b['anzahl']} Bedarfsmeldungen für Gemeinden des Sozialraums erfasst "
-                          f"(Vorjahr: {b['anzahl_vorjahr']}); {b['in_luecke']} davon betreffen eine Gemeinde, die "
+    out.append(Block("p", f"Im Jahr {y} " + ("wurde " if b["anzahl"] == 1 else "wurden ")
+                          + f"{count(b['anzahl'], 'Bedarfsmeldung', 'Bedarfsmeldungen')} für Gemeinden des Sozialraums erfasst "
+                          f"(Vorjahr: {b['anzahl_vorjahr']}); {b['in_luecke']} davon "
+                          + ("betrifft" if b["in_luecke"] == 1 else "betreffen") + " eine Gemeinde, die "
                           "heute kein zuständiges Angebot für den gemeldeten Bedarf hat."))
     if b["beispiel"]:
         out.append(Block("note", f"{b['beispiel']} dieser Meldungen sind Beispieldaten."))

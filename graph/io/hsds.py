@@ -21,6 +21,7 @@ from geo.gazetteer import Gazetteer
 from graph.core.codes import LANGUAGE_NAMES
 from graph.core.model import parse_partners
 from graph.core.taxonomy import Taxonomy
+from graph.core.text import age_text
 from graph.errors import NotFoundError
 
 NAMESPACE = uuid.UUID("5b0c1f0e-6a57-4c1e-9f0b-7472696572a1")
@@ -90,9 +91,7 @@ def _service(p: pd.Series, r: pd.Series, service_id: str, terms: dict[str, dict]
         if pd.notna(p[col]):
             s[key] = int(p[col])
     if "minimum_age" in s or "maximum_age" in s:
-        lo, hi = s.get("minimum_age"), s.get("maximum_age")
-        s["eligibility_description"] = (f"Alter {lo}–{hi} Jahre" if lo is not None and hi is not None
-                                         else f"ab {lo} Jahren" if lo is not None else f"bis {hi} Jahre")
+        s["eligibility_description"] = f"Alter {age_text(s.get('minimum_age'), s.get('maximum_age'))}"
     if r["geprueft_am"]:
         s["assured_date"] = r["geprueft_am"]
     if r["geaendert_am"]:

@@ -20,7 +20,7 @@ import pandas as pd
 from geo.names import normalize_name
 from graph.core.codes import LANGUAGE_NAMES
 from graph.core.csvtext import csv_records
-from graph.core.text import number
+from graph.core.text import count, number
 from graph.errors import Issue, ValidationError
 from graph.io.tabular import FORMULA_PREFIXES
 
@@ -233,7 +233,7 @@ def _width_issues(records: list[list[str]], lines: list[int], width: int) -> lis
     """Rows with more cells than the header – unless every row has the same empty surplus (an Excel habit)."""
     common = max(set(map(len, records)), key=[len(r) for r in records].count) if records else width
     tolerated = common if common > width and 2 * sum(len(r) == common for r in records) >= len(records) else width
-    return [Issue(n, "", f"Zeile hat {len(r)} Spalten, die Kopfzeile nur {width} "
+    return [Issue(n, "", f"Zeile hat {count(len(r), 'Spalte', 'Spalten')}, die Kopfzeile nur {width} "
                          "(Trennzeichen im Text? Dann den Text in Anführungszeichen setzen).")
             for r, n in zip(records, lines)
             if len(r) > width and (len(r) > tolerated or any(c.strip() for c in r[width:]))]

@@ -16,6 +16,7 @@ import networkx as nx
 import pandas as pd
 
 from graph.core.codes import EBENE_LABELS, EBENEN, SEKTOREN, SONSTIGER_SEKTOR
+from graph.core.text import count
 from graph.verzeichnis.stats import area_names, sitz_sozialraum
 
 SEKTOR_LABELS = {**SEKTOREN, SONSTIGER_SEKTOR: "Sonstige"}
@@ -196,7 +197,8 @@ def levels(g: nx.Graph) -> pd.DataFrame:
         label = EBENE_LABELS.get(e, e)
         rows.append({"ebene": label, "partner": len(members), "mit_kooperation": linked,
                      "innerhalb": int(matrix.at[e, e]), "mit_anderen_ebenen": int(matrix.loc[e].sum() - matrix.at[e, e]),
-                     "erklaerung": f"{label}: {linked} von {len(members)} Partnern kooperieren"
+                     "erklaerung": f"{label}: {linked} von {count(len(members), 'Partner', 'Partnern')} "
+                                   + ("kooperiert" if linked == 1 else "kooperieren")
                                    + (f"; Verbindungen zu: {', '.join(partners)}." if partners
                                       else "; keine Verbindung zu anderen Ebenen.")})
     return pd.DataFrame(rows)

@@ -6,6 +6,7 @@ from datetime import date
 
 import pandas as pd
 
+from graph.core.text import count
 from graph.netzwerk import analysis
 from graph.netzwerk.kontaktpflege import NIE, UEBERFAELLIG
 from graph.netzwerk.snapshot import NetzwerkSnapshot
@@ -38,7 +39,7 @@ def graph_view(ns: NetzwerkSnapshot, day: date, sozialraum: str = ALLE, sektoren
         nodes["rolle"] = ["ausgewählt" if n == ego else "Partner" for n in nodes["id"]]
     edges = analysis.edge_table(g, nodes)
     if ego and ego in g:
-        text = (f"{g.nodes[ego]['name']}: {g.degree(ego)} direkte Kooperationspartner"
+        text = (f"{g.nodes[ego]['name']}: {count(g.degree(ego), 'direkter Kooperationspartner', 'direkte Kooperationspartner')}"
                 + (f", {g.number_of_nodes() - 1} Partner im Umkreis von 2 Schritten." if radius > 1 else "."))
     else:
         text = f"{g.number_of_nodes()} Partner und {g.number_of_edges()} Kooperationsbeziehungen am {day:%d.%m.%Y}."

@@ -8,7 +8,6 @@ otherwise ``None`` – callers then show the value as text.
 
 from __future__ import annotations
 
-import math
 import re
 from urllib.parse import quote, urlsplit
 
@@ -18,6 +17,7 @@ from geo.gazetteer import Gazetteer
 from graph.core.codes import LANGUAGE_NAMES
 from graph.core.model import CONFIDENTIAL_ADDRESS
 from graph.core.taxonomy import Taxonomy
+from graph.core.text import age_text
 
 BARRIEREFREI_LABELS = {"ja": "ja", "teilweise": "teilweise", "nein": "nein", "unbekannt": "unbekannt"}
 _PHONE = re.compile(r"\+?[0-9 ()/.\-]+")  # the characters the validator allows (graph.core.model)
@@ -31,19 +31,6 @@ TABLE_COLUMNS = {
     "website": "Website", "ansprechperson": "Ansprechperson", "oeffnungszeiten": "Öffnungszeiten",
     "geprueft_am": "Geprüft am", "aktiv": "Aktiv",
 }
-
-
-def age_text(von: float | None, bis: float | None) -> str:
-    """``6–12 Jahre``, ``ab 14 Jahren``, ``bis 3 Jahre`` or ``jedes Alter``."""
-    has_von = von is not None and not math.isnan(von)
-    has_bis = bis is not None and not math.isnan(bis)
-    if has_von and has_bis:
-        return f"{int(von)}–{int(bis)} Jahre"
-    if has_von:
-        return f"ab {int(von)} Jahren"
-    if has_bis:
-        return f"bis {int(bis)} Jahre"
-    return "jedes Alter"
 
 
 def date_text(iso: str) -> str:

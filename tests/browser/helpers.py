@@ -22,6 +22,32 @@ def open_page(page: Page, base_url: str, path: str) -> Page:
     return page
 
 
+def login(page: Page, name: str, password: str) -> None:
+    """Log in through the sidebar form (exact labels: „Passwort anzeigen“ is a button beside the field)."""
+    page.get_by_text("Anmelden").first.click()
+    page.get_by_label("Benutzername", exact=True).fill(name)
+    page.get_by_label("Passwort", exact=True).fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    page.locator('[data-testid="stSidebar"]').get_by_text("Angemeldet").first.wait_for(timeout=TIMEOUT_MS)
+
+
+def pick(page: Page, label: str, typed: str, option: str | None = None) -> None:
+    """Choose in a selectbox by typing (the list filters) and clicking the option."""
+    wait_idle(page)
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(typed)
+    if option:
+        page.get_by_role("option", name=option, exact=True).click()
+    else:
+        page.get_by_role("option", name=f"{typed} ·", exact=False).first.click()
+
+
+def pick_gemeinde(page: Page, name: str) -> None:
+    """Choose the family's Gemeinde on the Fallsuche page."""
+    pick(page, "Wohnort der Familie (Gemeinde)", name)
+
+
 def metric(page: Page, label: str):
     """Locator of the value of the ``st.metric`` with this label."""
     return page.locator('[data-testid="stMetric"]', has_text=label).locator('[data-testid="stMetricValue"]')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -26,7 +27,7 @@ def test_search_shows_cards_map_and_pdf_without_leaving_traces_in_urls(web, samp
     choose(page, "Bedarfe", "Erziehungsberatung")
     page.get_by_role("textbox", name="Bedarf in eigenen Worten (optional)", exact=True).fill(FREE_TEXT)
     page.get_by_role("button", name="Suchen").click()
-    expect(page.get_by_text("passende Angebote für Tawern")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_text(re.compile(r"passendes? Angebote? für Tawern"))).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.get_by_text(f"1. {expected[0]['name']}", exact=True)).to_be_visible()
     frame = wait_for_markers(page, len(expected))
     assert frame.locator("path[stroke='#d50000']").count() == 1  # the family's Gemeinde, outlined

@@ -19,7 +19,7 @@ from graph.core.roles import Actor
 from graph.pflege.editing import Editor
 from graph.pflege.proposals import Proposals
 from graph.services import Directory
-from tests.browser.helpers import TIMEOUT_MS, choose, download, map_frame, open_page
+from tests.browser.helpers import TIMEOUT_MS, choose, download, login, map_frame, open_page
 from tests.browser.test_abdeckung_browser import OPEN_ALL_TOOLTIPS_JS
 from tests.payloads import FORMULAS, HTML_PARTNER, RAN_JS, RawCsv, formula_cells, html_payload
 from tests.test_injection import cells_of
@@ -106,7 +106,7 @@ def test_fallsuche_netzwerk_and_abdeckung_show_payloads_as_text(web, start_app, 
     values, _ = cells_of(download(page, "Liste als CSV (Excel)"), "csv")
     assert formula_cells(values) == [] and "'" + FORMULAS["name"] in values
     page.get_by_role("tab", name="Jahresbericht").click()
-    year = page.get_by_role("spinbutton", name="Jahr")
+    year = page.get_by_role("spinbutton", name="Jahr", exact=True)
     year.fill("2026")
     year.press("Enter")
     page.get_by_role("combobox", name="Sozialraum").last.click()
@@ -134,11 +134,7 @@ def test_pflege_views_show_payloads_as_text(web, start_app, attacked):
     page = web.page
     page.goto(f"{url}/pflege")
     page.wait_for_selector("text=Pflege des Verzeichnisses", timeout=TIMEOUT_MS)
-    page.get_by_text("Anmelden").first.click()
-    page.get_by_label("Benutzername").fill("anna")
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_selector("text=Angemeldet", timeout=TIMEOUT_MS)
+    login(page, "anna", PASSWORD)
     section = page.locator('[data-testid="stButtonGroup"]').first
     section.get_by_text("Bearbeiten", exact=True).click()
     partner = page.get_by_role("combobox", name="Partner", exact=True)

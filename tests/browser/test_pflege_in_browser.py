@@ -6,6 +6,7 @@ from graph.auth import UserStore
 from graph.core.roles import Actor
 from graph.pflege.journal import partner_entries
 from graph.services import Directory
+from tests.browser.helpers import login
 from tests.conftest import get_partner
 
 PASSWORD = "browser-passwort-1"
@@ -49,11 +50,7 @@ def test_login_and_quick_edit_in_the_table(server, data_dir, web):
     page.goto(f"{server}/pflege")
     page.wait_for_selector("text=Pflege des Verzeichnisses", timeout=60_000)
     assert page.locator('[data-testid="stButtonGroup"]').first.get_by_text("Schnellbearbeitung").count() == 0
-    page.get_by_text("Anmelden").first.click()
-    page.get_by_label("Benutzername").fill("anna")
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_selector("text=Angemeldet", timeout=30_000)
+    login(page, "anna", PASSWORD)
     page.locator('[data-testid="stButtonGroup"]').first.get_by_text("Schnellbearbeitung", exact=True).click()
     page.get_by_label("Name enthält").fill("Löwenzahn Beuren")
     page.get_by_label("Name enthält").press("Enter")
@@ -63,7 +60,7 @@ def test_login_and_quick_edit_in_the_table(server, data_dir, web):
     editor = _open_cell_editor(page, column=6, value="030 23125 109")  # Telefon
     editor.fill("030 23125 4711")
     editor.press("Enter")
-    page.get_by_role("button", name="1 geänderte Zeile(n) prüfen und speichern").click()
+    page.get_by_role("button", name="1 geänderte Zeile prüfen und speichern").click()
     page.wait_for_selector("text=1 Partner gespeichert.", timeout=30_000)
     assert web.blocked == [] and web.dialogs == []
     entries = partner_entries(Directory(data_dir).store)

@@ -14,18 +14,19 @@ import streamlit as st
 
 STYLE_DIR = Path(__file__).resolve().parents[2] / "static" / "app"
 PRESENTATION_PARAM = "praesentation"
-#: Streamlit's page shell says ``<html lang="en">``; screen readers would read German text with
-#: English pronunciation (WCAG 3.1.1). Fixed, trusted script without any user data.
-_LANG_SCRIPT = "<script>document.documentElement.lang = 'de';</script>"
+#: Streamlit's page shell says ``<html lang="en">`` (screen readers would read German text with English
+#: pronunciation, WCAG 3.1.1) and its widgets have fixed English texts ("No results", "Select all",
+#: "Press Enter to apply", "Browse files" …): this fixed, trusted script sets the language and translates them.
+GERMAN_SCRIPT = STYLE_DIR / "deutsch.html"
 #: Container keys starting with this are hidden when printing (see ``app.css``).
 SCREEN_ONLY = "nk-nur-bildschirm"
 
 
 def apply_app_style() -> None:
-    """App-wide CSS and the German page language; called once per run by ``app.py``."""
+    """App-wide CSS, the German page language and German widget texts; called once per run by ``app.py``."""
     st.html(STYLE_DIR / "app.css")
     with st.container(key="nk-sprache"):  # hidden by app.css; the script still runs
-        st.html(_LANG_SCRIPT, unsafe_allow_javascript=True)
+        st.html(GERMAN_SCRIPT, unsafe_allow_javascript=True)
 
 
 def page_help(text: str, expanded: bool = False) -> None:

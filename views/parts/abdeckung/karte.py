@@ -11,6 +11,7 @@ from geo.maps.export import standalone_html
 from geo.maps.partners import NO_TILES, OSM_TILES
 from graph.abdeckung.coverage import Key
 from views.parts.shared import directory, snapshot, static_url
+from views.parts.tables import show_table
 
 TILES = {"none": NO_TILES, "osm": OSM_TILES}
 STATUS_TEXT = {"versorgt": "✓ versorgt", "erreichbar": "◐ erreichbar", "nicht_versorgt": "✗ nicht versorgt"}
@@ -54,7 +55,7 @@ def map_section(rows: pd.DataFrame, key: Key, bedarfe: pd.DataFrame, large: bool
     st.caption("Symbole: ✓ versorgt · ◐ erreichbar, aber nicht zuständig · ✗ nicht versorgt. Ein Klick in die Karte "
                "merkt den Punkt für „Was wäre wenn?“ vor.")
     with st.expander(f"Alle {len(rows)} Gemeinden als Tabelle (dieselben Angaben wie die Karte)"):
-        st.dataframe(map_table(rows, bedarfe), hide_index=True, width="stretch")
+        show_table(map_table(rows, bedarfe), hide_index=True, width="stretch")
     st.download_button("Karte als HTML herunterladen (offline lesbar)", lambda: standalone_html(fmap, static_url=url),
                        file_name=f"abdeckung_{key.id}.html", mime="text/html", key="abdeckung_html", on_click="ignore",
                        help="Eine Datei mit allen Kartenbausteinen – öffnet sich ohne Internet, z. B. für Folien")

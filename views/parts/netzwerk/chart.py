@@ -23,10 +23,16 @@ def graph_chart(view: dict) -> alt.LayerChart:
     base = alt.Chart(nodes)
     sectors = [s for s in SECTOR_COLOURS if s in set(nodes["sektor"])]
     domain = [SEKTOR_LABELS[s] for s in sectors]
-    dots = base.mark_point(filled=True, opacity=1, stroke="#212121").encode(
+    # screen readers read the description, not the drawing's raw fields (x, y, intensitaet …)
+    dots = base.transform_calculate(
+        beschreibung="datum.name + ' (' + datum.kategorie_label + ', ' + datum.sozialraum_name + '): '"
+                     " + datum.kooperationen + (datum.kooperationen == 1 ? ' Kooperation' : ' Kooperationen')",
+    ).mark_point(filled=True, opacity=1, stroke="#212121").encode(
+        description="beschreibung:N",
         x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis),
         size=alt.Size("kooperationen:Q", scale=alt.Scale(range=[40, 700]), legend=None),
         color=alt.Color("sektor_label:N", title="Sektor",
+                        legend=alt.Legend(description=f"Legende Sektor (Farbe und Form): {', '.join(domain)}"),
                         scale=alt.Scale(domain=domain, range=[SECTOR_COLOURS[s] for s in sectors])),
         shape=alt.Shape("sektor_label:N", title="Sektor",
                         scale=alt.Scale(domain=domain, range=[SECTOR_SHAPES[s] for s in sectors])),
@@ -37,8 +43,10 @@ def graph_chart(view: dict) -> alt.LayerChart:
     ).add_params(pick)
     layers = [dots]
     if len(edges):
-        lines = alt.Chart(edges).mark_rule(color="#90a4ae", opacity=0.7).encode(
-            x="x:Q", y="y:Q", x2="x2:Q", y2="y2:Q",
+        lines = alt.Chart(edges).transform_calculate(
+            beschreibung="'Kooperation ' + datum.name_a + ' mit ' + datum.name_b + ': ' + datum.arten",
+        ).mark_rule(color="#90a4ae", opacity=0.7).encode(
+            x="x:Q", y="y:Q", x2="x2:Q", y2="y2:Q", description="beschreibung:N",
             strokeWidth=alt.StrokeWidth("intensitaet:Q", scale=alt.Scale(domain=[1, 3], range=[0.8, 3]), legend=None),
             tooltip=[alt.Tooltip("name_a:N", title="Partner"), alt.Tooltip("name_b:N", title="mit"),
                      alt.Tooltip("arten:N", title="Art")])

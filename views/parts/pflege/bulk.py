@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
 import streamlit as st
 
+from graph.core.text import count
 from graph.errors import NetzwerkError, ValidationError
 from graph.pflege.editing import Edit
 from views.parts.pflege.common import Ctx, flash
 from views.parts.shared import label, md_escape, show_issues
+from views.parts.tables import DATE_FORMAT
 
 EDITABLE = ["name", "traeger", "strasse", "plz", "ort", "telefon", "email", "website", "ansprechperson",
             "oeffnungszeiten", "angebote", "sprachen", "geprueft_am"]
-HELP = {"angebote": "Kennungen mit ; getrennt, z. B. sport;musik-kultur", "sprachen": "ISO-Codes mit ; getrennt, z. B. de;tr",
-        "geprueft_am": "JJJJ-MM-TT"}
+HELP = {"angebote": "Kennungen mit ; getrennt, z. B. sport;musik-kultur", "sprachen": "ISO-Codes mit ; getrennt, z. B. de;tr"}
+DATES = {"geprueft_am"}  # edited as dates (shown 01.11.2026), saved as ISO text
+
+
+def _cell(column: str, value: object) -> str:
+    """An edited cell as the text the store keeps (dates as ``2026-11-01``)."""
+    if value is None:
+        return ""
+    return str(value)[:10] if column in DATES else str(value)
 
 
 def render(ctx: Ctx) -> None:
@@ -42,16 +52,19 @@ def render(ctx: Ctx) -> None:
                "Änderungen. Gespeichert wird erst mit dem Knopf unten – alles oder nichts.")
     digest = hashlib.sha1(f"{area}|{kat}|{text}".encode()).hexdigest()[:8]
     key = f"pflege_bulk_{ctx.snap.token}_{digest}"
-    config = {c: st.column_config.TextColumn(label(c), help=HELP.get(c)) for c in EDITABLE}
+    config = {c: st.column_config.DateColumn(label(c), format=DATE_FORMAT) if c in DATES
+              else st.column_config.TextColumn(label(c), help=HELP.get(c)) for c in EDITABLE}
     config["id"] = st.column_config.TextColumn("Kennung", disabled=True)
-    st.data_editor(frame[["id"] + EDITABLE], key=key, hide_index=True, num_rows="fixed", disabled=["id"],
+    shown = frame[["id"] + EDITABLE].assign(**{c: pd.to_datetime(frame[c], format="%Y-%m-%d", errors="coerce").dt.date
+                                               for c in DATES})
+    st.data_editor(shown, key=key, hide_index=True, num_rows="fixed", disabled=["id"],
                    column_config=config, width="stretch", height=min(600, 38 + 35 * len(frame)))
     edited = st.session_state.get(key, {}).get("edited_rows", {})
-    edits = [Edit(frame.at[int(pos), "id"], {c: "" if v is None else str(v) for c, v in changes.items()},
+    edits = [Edit(frame.at[int(pos), "id"], {c: _cell(c, v) for c, v in changes.items()},
                   int(frame.at[int(pos), "version"])) for pos, changes in edited.items() if changes]
     if not edits:
         return
-    if st.button(f"{len(edits)} geänderte Zeile(n) prüfen und speichern", type="primary", key="pflege_bulk_save",
+    if st.button(f"{count(len(edits), 'geänderte Zeile', 'geänderte Zeilen')} prüfen und speichern", type="primary", key="pflege_bulk_save",
                  disabled=not ctx.can_edit):
         try:
             saved = ctx.editor.update_many(edits, quelle="schnellbearbeitung")

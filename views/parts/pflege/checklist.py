@@ -7,10 +7,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from graph.core.text import count
 from graph.pflege.editing import Edit
 from graph.pflege.review import BADGES, STATES, sort_review
 from views.parts.pflege.common import Ctx, attempt, flash, partner_options, review
 from views.parts.pflege.form import geocoder_for
+from views.parts.tables import show_table
 
 SORTS = {"sozialraum": "Sozialraum", "geprueft_am": "am längsten nicht geprüft", "name": "Name"}
 COLUMNS = {"name": "Name", "ort": "Ort", "sozialraum": "Sozialraum", "geprueft_am": "Zuletzt geprüft",
@@ -42,8 +44,8 @@ def render(ctx: Ctx) -> None:
         st.success("Keine Partner mit diesem Prüfstatus. 👍")
         return
     st.caption(f"{len(view)} Partner. Zeilen anklicken, um sie gemeinsam zu bearbeiten.")
-    shown = view[list(COLUMNS)].assign(geprueft_am=view["geprueft_am"].replace("", "nie")).rename(columns=COLUMNS)
-    picked = st.dataframe(shown, hide_index=True, width="stretch", placeholder="–", on_select="rerun",
+    shown = view[list(COLUMNS)].rename(columns=COLUMNS)
+    picked = show_table(shown, hide_index=True, width="stretch", placeholder="nie", on_select="rerun",
                           selection_mode="multi-row", key="pflege_pruef_tabelle")
     ids = list(view.index[picked.selection.rows]) if picked else []
     _actions(ctx, table, ids)
@@ -69,7 +71,7 @@ def _actions(ctx: Ctx, table: pd.DataFrame, ids: list[str]) -> None:
         results = attempt(lambda: ctx.editor.geocode(locate, geocoder_for(ctx), progress))
         if results is not None:
             found = sum(not r.ungefaehr for r in results.values())
-            flash("info", f"{found} von {len(results)} Adressen gefunden; die übrigen bleiben ungefähr.")
+            flash("info", f"{found} von {count(len(results), 'Adresse', 'Adressen')} gefunden; die übrigen bleiben ungefähr.")
             st.rerun()
 
 
@@ -77,8 +79,8 @@ def _duplicates(ctx: Ctx, table: pd.DataFrame) -> None:
     names = partner_options(ctx.snap)
     pairs = sorted({tuple(sorted((a, b.strip()))) for a, others in table["dublette_von"].items() if others
                     for b in others.split(",")})
-    with st.expander(f"👥 {len(pairs)} mögliche Dubletten-Paare", expanded=bool(pairs)):
-        st.dataframe(pd.DataFrame([{"Partner A": names.get(a, a), "Partner B": names.get(b, b)} for a, b in pairs]),
+    with st.expander(f"👥 {count(len(pairs), 'mögliches Dubletten-Paar', 'mögliche Dubletten-Paare')}", expanded=bool(pairs)):
+        show_table(pd.DataFrame([{"Partner A": names.get(a, a), "Partner B": names.get(b, b)} for a, b in pairs]),
                      hide_index=True, width="stretch")
         st.caption("Ist es wirklich derselbe Partner, im Bereich „Bearbeiten“ die Angaben im einen Eintrag "
                    "vervollständigen und den anderen deaktivieren.")

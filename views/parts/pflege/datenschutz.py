@@ -7,9 +7,11 @@ import json
 import pandas as pd
 import streamlit as st
 
+from graph.core.text import count
 from graph.pflege.personen import KEEP, PersonData
 from views.parts.pflege.common import Ctx, attempt, flash
 from views.parts.shared import label
+from views.parts.tables import show_table
 
 HOW = {"leeren": "wird geleert", "ersetzen": "wird durch [entfernt] ersetzt", KEEP: "bleibt – bitte von Hand prüfen"}
 
@@ -32,7 +34,7 @@ def render(ctx: Ctx) -> None:
         st.success("Keine Fundstellen – über diese Person ist nichts gespeichert.")
         return
     table = pd.DataFrame(doc["fundstellen"])
-    st.dataframe(pd.DataFrame({"Datei": table["datei"], "Zeile/Nr.": table["zeile"], "Kennung": table["kennung"],
+    show_table(pd.DataFrame({"Datei": table["datei"], "Zeile/Nr.": table["zeile"], "Kennung": table["kennung"],
                                "Feld": table["feld"].map(label), "Inhalt": table["wert"],
                                "Beim Löschen": table["loeschung"].map(HOW)}), hide_index=True, width="stretch")
     st.download_button("Auskunft als JSON herunterladen", json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"),
@@ -42,6 +44,6 @@ def render(ctx: Ctx) -> None:
         done = attempt(lambda: people.erase(name))
         if done:
             rest = len(done["nicht_geloescht"])
-            flash("success", f"{done['geloescht']} Fundstelle(n) gelöscht; der Änderungsverlauf enthält den Namen nicht "
-                             "mehr." + (f" {rest} Fundstelle(n) bitte von Hand prüfen." if rest else ""))
+            flash("success", f"{count(done['geloescht'], 'Fundstelle', 'Fundstellen')} gelöscht; der Änderungsverlauf enthält den Namen nicht "
+                             "mehr." + (f" {count(rest, 'Fundstelle', 'Fundstellen')} bitte von Hand prüfen." if rest else ""))
             st.rerun()

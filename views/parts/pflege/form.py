@@ -11,6 +11,7 @@ import streamlit as st
 from geo.geocode import Geocoder
 from graph.core.codes import BARRIEREFREI, EBENE_LABELS, EBENEN, ISO_639_1, LANGUAGE_NAMES
 from graph.core.model import Record, empty_record, find_partner
+from graph.core.text import when_text
 from graph.core.validation import split_list
 from graph.errors import ConflictError, NetzwerkError, ValidationError
 from graph.pflege.review import BADGES, STATES
@@ -18,6 +19,7 @@ from graph.services import Directory
 from views.parts.pflege.common import Ctx, attempt, flash, partner_options, review
 from views.parts.pflege.history import history_table
 from views.parts.shared import label, md_escape
+from views.parts.tables import show_table
 
 GROUPS = {
     "Stammdaten": ["name", "traeger", "kategorie", "ebene", "angebote"],
@@ -137,12 +139,12 @@ def _save(ctx: Ctx, prefix: str, pid: str | None, base: Record, record: Record, 
 def _conflict(ctx: Ctx, prefix: str, pid: str | None, conflict: dict) -> None:
     """Both versions side by side; the user's own changes can be applied on top of the stored version."""
     mine, theirs, base = conflict["mine"], conflict["theirs"], conflict["base"]
-    st.error(md_escape(f"Konflikt: {theirs['geaendert_von'] or 'Jemand'} hat diesen Eintrag am {theirs['geaendert_am']} "
+    st.error(md_escape(f"Konflikt: {theirs['geaendert_von'] or 'Jemand'} hat diesen Eintrag am {when_text(theirs['geaendert_am'])} "
                        "gespeichert, während Sie ihn bearbeitet haben. Nichts wurde überschrieben."))
     fields = [f for f in GROUPS_FLAT if f in mine or theirs.get(f, "") != base.get(f, "")]
     rows = [{"Feld": label(f), "Vorher": base.get(f, ""), "Ihre Eingabe": mine.get(f, base.get(f, "")),
              "Jetzt gespeichert": theirs.get(f, "")} for f in fields]
-    st.dataframe(pd.DataFrame(rows, columns=["Feld", "Vorher", "Ihre Eingabe", "Jetzt gespeichert"]), hide_index=True)
+    show_table(pd.DataFrame(rows, columns=["Feld", "Vorher", "Ihre Eingabe", "Jetzt gespeichert"]), hide_index=True)
     c1, c2 = st.columns(2)
     if c1.button("Meine Änderungen auf die gespeicherte Fassung anwenden", key=f"{prefix}_mine",
                  disabled=not ctx.can_edit or not mine):
@@ -161,8 +163,8 @@ def _actions(ctx: Ctx, base: Record) -> None:
         states = [s for s in STATES if table.at[pid, s]]
         st.markdown(" ".join(f":{BADGE_COLOURS[s]}-badge[{BADGES[s]} {STATES[s]}]" for s in states)
                     or ":green-badge[✓ keine offenen Prüfpunkte]")
-    st.caption(md_escape(f"{pid} · Version {version} · zuletzt geändert {base['geaendert_am']} von "
-                         f"{base['geaendert_von'] or '–'} · geprüft am {base['geprueft_am'] or 'nie'}"))
+    st.caption(md_escape(f"{pid} · Version {version} · zuletzt geändert am {when_text(base['geaendert_am']) or '–'} von "
+                         f"{base['geaendert_von'] or '–'} · geprüft am {when_text(base['geprueft_am']) or 'nie'}"))
     c1, c2 = st.columns(2)
     if c1.button("✅ Heute geprüft", key=f"pflege_check_{pid}", disabled=not ctx.can_edit,
                  help="Setzt „zuletzt geprüft“ auf heute, ohne sonst etwas zu ändern."):
@@ -179,7 +181,7 @@ def _history(ctx: Ctx, pid: str, stored: Record) -> None:
     if not entries:
         st.caption("Noch keine Änderungen über die App.")
         return
-    st.dataframe(history_table(entries[::-1]), hide_index=True)
+    show_table(history_table(entries[::-1]), hide_index=True)
     if ctx.can_edit and st.button("↩️ Letzte Änderung rückgängig machen", key=f"pflege_undo_{pid}",
                                   help="Stellt alle Felder wie vor der letzten Änderung wieder her (wird protokolliert)."):
         _apply(ctx, pid, lambda: ctx.editor.undo_last(pid, int(stored["version"])), "Rückgängig gemacht.")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from graph.core.text import count
 from graph.pflege.journal import Entry
 from views.parts.pflege.common import Ctx, partner_options
 from views.parts.shared import label
+from views.parts.tables import show_table
 
 MAX_SHOWN = 500
 
@@ -35,9 +37,9 @@ def render(ctx: Ctx) -> None:
         st.info("Noch keine Änderungen über die App protokolliert.")
         return
     shown = entries[::-1][:MAX_SHOWN]
-    st.caption(f"{len(entries)} Änderungen, die neuesten {len(shown)} zuerst. Rückgängig machen: im Bereich "
+    st.caption(f"{count(len(entries), 'Änderung', 'Änderungen')}, die neuesten {len(shown)} zuerst. Rückgängig machen: im Bereich "
                "„Bearbeiten“ beim jeweiligen Partner.")
     names = dict(zip(ctx.snap.raw["id"], ctx.snap.raw["name"]))
-    st.dataframe(history_table(shown, names), hide_index=True, width="stretch",
+    show_table(history_table(shown, names), hide_index=True, width="stretch",
                  column_config={"Änderungen": st.column_config.TextColumn(width="large")})
 

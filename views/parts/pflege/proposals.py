@@ -6,10 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from graph.core.model import empty_record, find_partner
+from graph.core.text import count
 from graph.pflege.proposals import STATUS_LABELS, Proposals
 from views.parts.pflege.common import Ctx, attempt, flash, partner_options
 from views.parts.pflege.form import GROUPS_FLAT, field_widget, to_record
 from views.parts.shared import label, md_escape
+from views.parts.tables import show_table
 
 NEW_PARTNER_FIELDS = ["name", "traeger", "kategorie", "angebote", "strasse", "plz", "ort", "ags", "telefon", "email",
                       "website", "ansprechperson", "oeffnungszeiten"]
@@ -67,7 +69,7 @@ def render_decide(ctx: Ctx) -> None:
     if not decided.empty:
         with st.expander(f"Entschiedene Vorschläge ({len(decided)})"):
             table = decided[["id", "partner_id", "von", "eingegangen_am", "status", "entschieden_von", "kommentar"]]
-            st.dataframe(table.assign(status=table["status"].map(STATUS_LABELS)), hide_index=True, width="stretch")
+            show_table(table.assign(status=table["status"].map(STATUS_LABELS)), hide_index=True, width="stretch")
 
 
 def _decide_one(ctx: Ctx, proposals: Proposals, p: pd.Series) -> None:
@@ -79,13 +81,13 @@ def _decide_one(ctx: Ctx, proposals: Proposals, p: pd.Series) -> None:
     shown = pd.DataFrame({"Feld": diff["feld"].map(label), "Aktuell": diff["aktuell"],
                           "Vorgeschlagen": diff["vorgeschlagen"],
                           "Hinweis": diff["inzwischen_geaendert"].map({True: "⚠️ seit dem Vorschlag geändert", False: ""})})
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown, hide_index=True, width="stretch")
     chosen = st.multiselect("Übernehmen", list(diff["feld"]), default=list(diff["feld"]), format_func=label,
                             key=f"pflege_entscheid_felder_{p['id']}")
     comment = st.text_input("Kommentar (optional)", key=f"pflege_entscheid_kommentar_{p['id']}")
     version = int(find_partner(ctx.snap.raw, p["partner_id"])["version"]) if p["partner_id"] else None
     c1, c2 = st.columns(2)
-    if c1.button("Annehmen" if len(chosen) == len(diff) else f"{len(chosen)} Feld(er) annehmen", type="primary",  # noqa: SIM102
+    if c1.button("Annehmen" if len(chosen) == len(diff) else f"{count(len(chosen), 'Feld', 'Felder')} annehmen", type="primary",  # noqa: SIM102
                  key=f"pflege_annehmen_{p['id']}", disabled=not (ctx.can_edit and chosen)):
         if attempt(lambda: proposals.decide(ctx.actor, p["id"], True, chosen, version, comment),
                    f"Vorschlag {p['id']} übernommen.") is not None:

@@ -8,12 +8,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from graph.core.text import count
 from graph.errors import NetzwerkError
 from graph.io.export import FORMATS, export_bytes
 from graph.io.importer import ImportPlan, apply_import, plan_import
 from views.parts.pflege.common import Ctx, attempt, flash
 from views.parts.pflege.form import geocoder_for
 from views.parts.shared import label, md_escape
+from views.parts.tables import show_table
 
 EXPORTS = {
     "csv": ("CSV für Excel", "Alle Spalten, Semikolon, UTF-8 – nach dem Bearbeiten hier wieder importierbar."),
@@ -66,7 +68,7 @@ def render_import(ctx: Ctx) -> None:
     except NetzwerkError as exc:
         st.error(md_escape(str(exc)))
         return
-    st.caption(md_escape(f"Erkannt: {plan.dialect}; {len(plan.mapping)} Spalten zugeordnet."))
+    st.caption(md_escape(f"Erkannt: {plan.dialect}; {count(len(plan.mapping), 'Spalte', 'Spalten')} zugeordnet."))
     c = st.columns(4)
     for col, (status, text) in zip(c, [("neu", "neu"), ("geaendert", "geändert"), ("unveraendert", "unverändert"),
                                        ("fehler", "fehlerhaft")]):
@@ -82,14 +84,15 @@ def _errors(plan: ImportPlan) -> None:
     table = lambda issues: pd.DataFrame([{"Zeile": i.row or "–", "Spalte": column.get(i.field, i.field),
                                           "Meldung": i.message} for i in issues])
     if plan.errors:
-        st.error(f"{len(plan.errors)} Fehler in {plan.count('fehler') or 'der Kopfzeile'} "
-                 f"{'Zeile(n)' if plan.count('fehler') else ''}. Ohne Korrektur wird nichts übernommen.")
-        st.dataframe(table(plan.errors), hide_index=True, width="stretch")
+        rows = plan.count("fehler")
+        st.error(f"{len(plan.errors)} Fehler in {count(rows, 'Zeile', 'Zeilen') if rows else 'der Kopfzeile'}. "
+                 "Ohne Korrektur wird nichts übernommen.")
+        show_table(table(plan.errors), hide_index=True, width="stretch")
     if plan.warnings:
-        with st.expander(f"{len(plan.warnings)} Hinweis(e)"):
-            st.dataframe(table(plan.warnings), hide_index=True, width="stretch")
+        with st.expander(count(len(plan.warnings), "Hinweis", "Hinweise")):
+            show_table(table(plan.warnings), hide_index=True, width="stretch")
     with st.expander("Zuordnung der Spalten"):
-        st.dataframe(pd.DataFrame({"Spalte in der Datei": list(plan.mapping),
+        show_table(pd.DataFrame({"Spalte in der Datei": list(plan.mapping),
                                    "Feld": [label(v) for v in plan.mapping.values()]}), hide_index=True)
 
 
@@ -97,7 +100,7 @@ def _duplicates(plan: ImportPlan, merge: dict, merge_key: str) -> None:
     rows = [r for r in plan.rows if r.duplicates or r.match == "zusammengefuehrt"]
     if not rows:
         return
-    st.warning(f"{len(rows)} neue Zeile(n) ähneln vorhandenen Partnern. Zusammenführen aktualisiert den vorhandenen "
+    st.warning(f"{count(len(rows), 'neue Zeile ähnelt', 'neue Zeilen ähneln')} vorhandenen Partnern. Zusammenführen aktualisiert den vorhandenen "
                "Eintrag, statt einen zweiten anzulegen.")
     for r in rows:
         best = r.duplicates[0] if r.duplicates else {"id": r.partner_id, "name": "", "score": ""}
@@ -117,11 +120,11 @@ def _changes(plan: ImportPlan) -> None:
     new = [{"Zeile": r.line, "Kennung": r.partner_id, "Name": r.record["name"], "Ort": r.record["ort"],
             "Koordinaten": "werden bestimmt" if r.geocode else "aus der Datei"} for r in plan.rows if r.status == "neu"]
     if changed:
-        with st.expander(f"Änderungen an {plan.count('geaendert')} vorhandenen Partnern", expanded=len(changed) <= 30):
-            st.dataframe(pd.DataFrame(changed), hide_index=True, width="stretch")
+        with st.expander(f"Änderungen an {count(plan.count('geaendert'), 'vorhandenen Partner', 'vorhandenen Partnern')}", expanded=len(changed) <= 30):
+            show_table(pd.DataFrame(changed), hide_index=True, width="stretch")
     if new:
         with st.expander(f"{len(new)} neue Partner", expanded=len(new) <= 30):
-            st.dataframe(pd.DataFrame(new), hide_index=True, width="stretch")
+            show_table(pd.DataFrame(new), hide_index=True, width="stretch")
 
 
 def _apply(ctx: Ctx, plan: ImportPlan) -> None:
@@ -133,7 +136,7 @@ def _apply(ctx: Ctx, plan: ImportPlan) -> None:
                              "Datei zum Korrigieren.")
         valid_only = mode.startswith("nur")
     blocked = not ctx.can_edit or not todo or (plan.errors and not valid_only)
-    if not st.button(f"Import übernehmen ({todo} Zeilen)", type="primary", disabled=bool(blocked),
+    if not st.button(f"Import übernehmen ({count(todo, 'Zeile', 'Zeilen')})", type="primary", disabled=bool(blocked),
                      key="pflege_import_los"):
         if not todo and not plan.errors:
             st.success("Die Datei enthält keine Änderungen gegenüber dem Verzeichnis.")
@@ -146,7 +149,7 @@ def _apply(ctx: Ctx, plan: ImportPlan) -> None:
         return
     flash("success", f"Übernommen: {result['added']} neu, {result['updated']} geändert.")
     if result["hints"]:
-        flash("info", f"{len(result['hints'])} Adresse(n) nur ungefähr verortet (Gemeindemittelpunkt) – siehe Prüfliste.")
+        flash("info", f"{count(len(result['hints']), 'Adresse', 'Adressen')} nur ungefähr verortet (Gemeindemittelpunkt) – siehe Prüfliste.")
     if result["rejected_file"]:
         st.session_state[REJECTED_KEY] = (f"{Path(plan.filename).stem}-fehlerhaft.csv", result["rejected_file"])
     st.rerun()
