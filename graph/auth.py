@@ -1,7 +1,7 @@
 """Authentication: accounts in the store's ``users`` table (argon2 hashes), login throttling, sessions.
 
 Accounts hold ``name``, ``rolle``, ``hash`` (argon2id) and a ``sitzung`` stamp — never a
-password. Changing a password or a role renews the stamp, which ends every other session of
+password. Passwords are hashed and checked in Unicode form NFC (the same on every keyboard). Changing a password or a role renews the stamp, which ends every other session of
 that user (:meth:`UserStore.current`). Account changes are journaled like every write (without
 the hash). Permissions themselves are checked by :func:`graph.core.roles.require_role`.
 
@@ -26,6 +26,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from graph.core.roles import ANONYMOUS, Actor, check_role_name, require_role
+from graph.core.text import nfc
 from graph.errors import AuthenticationError, Issue, NotFoundError, UsageError, ValidationError
 from graph.store import Store, now_iso
 
@@ -134,13 +135,15 @@ class UserStore:
             wait = max(1, int((recent[-MAX_FAILURES] + LOCK_MINUTES * 60 - self.clock()) // 60) + 1)
             raise AuthenticationError(f"Zu viele Fehlversuche. Anmeldung von hier in {wait} Minuten wieder möglich.")
         user = self._users().get(key) if len(raw) <= 200 and len(password or "") <= MAX_PASSWORD_LENGTH else None
-        valid = _verify(user["hash"] if user else _dummy_hash(), str(password or "")[:MAX_PASSWORD_LENGTH])
+        typed = str(password or "")[:MAX_PASSWORD_LENGTH]
+        hashed = user["hash"] if user else _dummy_hash()
+        valid = _verify(hashed, nfc(typed)) or (typed != nfc(typed) and _verify(hashed, typed))  # older hashes
         if user is None or not valid:
             self.throttle.fail(pair)
             raise AuthenticationError("Benutzername oder Passwort ist falsch.")
         self.throttle.clear(pair)
         if _HASHER.check_needs_rehash(user["hash"]):
-            self._change(Actor(key, user["rolle"]), key, "neuer-hash", renew=False, hash=_HASHER.hash(password))
+            self._change(Actor(key, user["rolle"]), key, "neuer-hash", renew=False, hash=_HASHER.hash(nfc(password)))
         return Actor(key, user["rolle"], user.get("sitzung", ""))
 
     # ---------------------------------------------------------------- changes
@@ -149,6 +152,7 @@ class UserStore:
         require_role(actor.rolle, "admin", "Benutzer anlegen")
         key = normalise_user_name(name)
         check_role_name(rolle)
+        password = nfc(password)
         _raise_if(check_password(password, key))
         hashed = _HASHER.hash(password)  # before the unit: no lock is held while hashing
         with self.store.unit(actor, "angelegt", "zugang") as unit:
@@ -168,6 +172,7 @@ class UserStore:
         key = normalise_user_name(name)
         if actor.name != key:
             require_role(actor.rolle, "admin", "Passwort eines anderen Benutzers ändern")
+        password = nfc(password)
         _raise_if(check_password(password, key))
         stamp = self._change(actor, key, "passwort", hash=_HASHER.hash(password))
         return Actor(actor.name, actor.rolle, stamp) if actor.name == key else actor

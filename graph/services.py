@@ -7,7 +7,7 @@ built once per data version) → the feature services → views and CLI.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 import networkx as nx
@@ -18,6 +18,7 @@ from graph import settings
 from graph.abdeckung.meldungen import BedarfRegister, validate_bedarfe
 from graph.core.model import parse_partners, validate_kooperationen, validate_partners
 from graph.core.network import build_graph
+from graph.core.tables import text_issues
 from graph.core.taxonomy import Taxonomy
 from graph.errors import Issue, NotFoundError
 from graph.fallsuche.matching import Matcher
@@ -29,6 +30,13 @@ from graph.verzeichnis.filters import PartnerIndex
 
 #: Tables of a snapshot (the directory view); other tables have their own tokens.
 SNAPSHOT_TABLES = ("partners", "kooperationen")
+#: Tables whose services check their content themselves; the store still refuses control characters
+#: and over-long cells in them (every table has a validator).
+TEXT_ONLY_TABLES = ("vorschlaege", "ortsteile", "users", "geocache")
+
+
+def _text_only(table: str, rows: pd.DataFrame, unit: Unit) -> list[Issue]:
+    return text_issues(table, rows)
 
 
 @dataclass
@@ -108,6 +116,7 @@ class Directory:
             "zustaendigkeiten": lambda rows, u: validate_zustaendigkeiten(rows, partner_ids(u), first_row=0),
             "bedarfe": lambda rows, u: validate_bedarfe(rows, gaz, tax, first_row=0,
                                                         known_ids=set(others(u, "bedarfe", rows, "id"))),
+            **{table: partial(_text_only, table) for table in TEXT_ONLY_TABLES},
         }
 
     def snapshot(self) -> Snapshot:

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from graph.core.codes import BARRIEREFREI, EBENEN, ISO_639_1, JA_NEIN
-from graph.core.text import km, number
-from graph.core.validation import CONTROL, Checker, short, split_list
+from graph.core.text import km
+from graph.core.validation import Checker, short, split_list
 from graph.errors import Issue, NotFoundError
 
 if TYPE_CHECKING:
@@ -53,6 +53,16 @@ _URL = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?(/[^\s<>\"']*)?
 _INT = re.compile(r"^\d{1,3}$")
 
 
+
+
+def partner_limit(column: str) -> int:
+    """Most characters a partner column may hold."""
+    return MAX_LENGTH.get(column, DEFAULT_MAX_LENGTH)
+
+
+def kooperation_limit(column: str) -> int:
+    """Most characters a cooperation column may hold."""
+    return DEFAULT_MAX_LENGTH
 
 
 def empty_record() -> Record:
@@ -116,11 +126,7 @@ class _PartnerChecker(Checker):
     """The partners.csv checks on top of the shared ones."""
 
     def text_fields(self) -> None:
-        for c in PARTNER_COLUMNS:
-            col = self.f[c]
-            self.add(col.str.contains(CONTROL), c, "Enthält unzulässige Steuerzeichen (z. B. NUL)")
-            limit = MAX_LENGTH.get(c, DEFAULT_MAX_LENGTH)
-            self.add(col.str.len() > limit, c, lambda v, n=limit: f"Zu lang ({number(len(v))} Zeichen, höchstens {number(n)})")
+        self.text(partner_limit, PARTNER_COLUMNS)
 
     def required(self) -> None:
         for c in REQUIRED:
@@ -248,6 +254,7 @@ def validate_kooperationen(frame: pd.DataFrame, partner_ids: Iterable[str], *,
     rows = np.arange(len(f)) + first_row
     issues: list[Issue] = []
     c = Checker(f, rows, issues)
+    c.text(kooperation_limit, KOOPERATION_COLUMNS)
     for col in ("partner_a", "partner_b"):
         c.add(~f[col].isin(ids), col, lambda v: f"Unbekannter Partner „{short(v)}“")
     c.add(f["partner_a"] == f["partner_b"], "partner_b", "Ein Partner kann nicht mit sich selbst kooperieren")

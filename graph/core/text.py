@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 
 
 def km(distance: float | None, decimals: int = 1) -> str:
@@ -29,3 +30,9 @@ def years(n: int) -> str:
     """``1`` → ``"1 Jahr"``, ``7`` → ``"7 Jahre"``."""
     return f"{n} Jahr" if n == 1 else f"{n} Jahre"
 
+
+
+def nfc(value: object) -> str:
+    """Text in Unicode normal form C (``None`` → ``""``): „Jürgen“ typed on a Mac (u + combining
+    diaeresis) becomes the same string as on Windows, so search, matching and erasure find it."""
+    return unicodedata.normalize("NFC", "" if value is None else str(value))

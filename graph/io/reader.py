@@ -23,7 +23,7 @@ import pandas as pd
 from geo.names import normalize_name
 from graph.core.codes import LANGUAGE_NAMES
 from graph.core.csvtext import csv_records, csv_rows
-from graph.core.text import number
+from graph.core.text import nfc, number
 from graph.errors import Issue, ValidationError
 from graph.io.tabular import FORMULA_PREFIXES
 
@@ -105,6 +105,7 @@ def read_table(data: bytes, filename: str) -> RawTable:
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise _unreadable("Die Datei ist leer.")
     text, encoding = _decode(data)
+    text = nfc(text)  # one Unicode form for every cell (surrogates of undecodable bytes pass unchanged)
     delimiter = _sniff(text)
     rows = csv_records(text, delimiter)
     recoded = _recode_cells(rows) if encoding == _PER_CELL else []
@@ -382,6 +383,8 @@ def _xlsx_text(value: object) -> str:
     """A cell as the text a CSV export would hold (dates without a midnight time)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return nfc(value)
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
     if isinstance(value, date):

@@ -17,6 +17,7 @@ import pandas as pd
 
 from graph.core.model import FIRST_DATA_ROW, Record, empty_record, find_partner, next_id
 from graph.core.roles import Actor, require_role
+from graph.core.text import nfc
 from graph.errors import ConflictError, Issue, NetzwerkError, NotFoundError, ValidationError
 from graph.pflege.journal import CONTENT_COLUMNS, Entry, partner_entries
 from graph.store import now_iso
@@ -41,8 +42,8 @@ class Edit:
 
 
 def clean(record: Record) -> Record:
-    """Content fields of a record as trimmed strings (unknown keys and stamps dropped)."""
-    return {k: ("" if v is None else str(v)).strip() for k, v in record.items() if k in CONTENT_COLUMNS}
+    """Content fields of a record as trimmed NFC strings (unknown keys and stamps dropped)."""
+    return {k: nfc(v).strip() for k, v in record.items() if k in CONTENT_COLUMNS}
 
 
 class Editor:

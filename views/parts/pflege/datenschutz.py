@@ -7,11 +7,12 @@ import json
 import pandas as pd
 import streamlit as st
 
-from graph.pflege.personen import KEEP, PersonData
+from graph.pflege.personen import KEEP, NEAR, PersonData
 from views.parts.pflege.common import Ctx, attempt, flash
 from views.parts.shared import label
 
-HOW = {"leeren": "wird geleert", "ersetzen": "wird durch [entfernt] ersetzt", KEEP: "bleibt – bitte von Hand prüfen"}
+HOW = {"leeren": "wird geleert", "ersetzen": "wird durch [entfernt] ersetzt", KEEP: "bleibt – bitte von Hand prüfen",
+       NEAR: "nur wenn unten bestätigt"}
 
 
 def render(ctx: Ctx) -> None:
@@ -28,20 +29,40 @@ def render(ctx: Ctx) -> None:
     doc = attempt(lambda: people.export(name))
     if doc is None:
         return
-    if not doc["fundstellen"]:
-        st.success("Keine Fundstellen – über diese Person ist nichts gespeichert.")
+    if not doc["fundstellen"] and not doc["aehnlich"]:
+        st.success("Keine Fundstellen und keine ähnlichen Schreibweisen – über diese Person ist nichts gespeichert.")
         return
-    table = pd.DataFrame(doc["fundstellen"])
-    st.dataframe(pd.DataFrame({"Datei": table["datei"], "Zeile/Nr.": table["zeile"], "Kennung": table["kennung"],
-                               "Feld": table["feld"].map(label), "Inhalt": table["wert"],
-                               "Beim Löschen": table["loeschung"].map(HOW)}), hide_index=True, width="stretch")
+    if doc["fundstellen"]:
+        _table(doc["fundstellen"])
+    else:
+        st.info("Der Name kommt so nicht vor – aber in ähnlicher Schreibweise:")
+    also = False
+    if doc["aehnlich"]:
+        st.warning(f"{len(doc['aehnlich'])} ähnliche Schreibweise(n) gefunden („Nachname, Vorname“, ae/oe/ue, "
+                   "Initiale). Bitte prüfen, ob dieselbe Person gemeint ist.")
+        _table(doc["aehnlich"], spelling=True)
+        also = st.checkbox("Die ähnlichen Schreibweisen meinen dieselbe Person – ebenfalls löschen.",
+                           key="pflege_dsgvo_aehnliche")
     st.download_button("Auskunft als JSON herunterladen", json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"),
                        file_name="auskunft.json", mime="application/json", key="pflege_dsgvo_json", on_click="ignore")
     sure = st.checkbox("Ich habe die Fundstellen geprüft: Die Person soll gelöscht werden.", key="pflege_dsgvo_sicher")
     if st.button("Löschen", type="primary", disabled=not sure, key="pflege_dsgvo_loeschen"):
-        done = attempt(lambda: people.erase(name))
+        done = attempt(lambda: people.erase(name, auch_aehnliche=also))
         if done:
             rest = len(done["nicht_geloescht"])
-            flash("success", f"{done['geloescht']} Fundstelle(n) gelöscht; der Änderungsverlauf enthält den Namen nicht "
-                             "mehr." + (f" {rest} Fundstelle(n) bitte von Hand prüfen." if rest else ""))
+            near = len(done["aehnlich"])
+            flash("success" if done["vollstaendig"] else "warning",
+                  f"{done['geloescht']} Fundstelle(n) gelöscht; der Änderungsverlauf enthält den Namen nicht mehr."
+                  + (f" {rest} Fundstelle(n) bitte von Hand prüfen." if rest else "")
+                  + (f" {near} ähnliche Schreibweise(n) wurden nicht gelöscht." if near else ""))
             st.rerun()
+
+
+def _table(found: list[dict], spelling: bool = False) -> None:
+    table = pd.DataFrame(found)
+    shown = {"Datei": table["datei"], "Zeile/Nr.": table["zeile"], "Kennung": table["kennung"],
+             "Feld": table["feld"].map(label)}
+    if spelling:
+        shown["Schreibweise"] = table["schreibweise"]
+    shown.update({"Inhalt": table["wert"], "Beim Löschen": table["loeschung"].map(HOW)})
+    st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch")
