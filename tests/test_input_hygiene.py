@@ -135,3 +135,15 @@ def test_the_cli_erasure_finds_a_name_typed_in_the_other_form(directory, data_di
     capsys.readouterr()
     assert get_partner(directory, PARTNER)["ansprechperson"] == ""
     assert NFC_NAME not in (data_dir / "journal.jsonl").read_text(encoding="utf-8")
+
+
+def test_search_texts_have_a_limit(directory):
+    from graph.errors import UsageError
+    from graph.fallsuche.query import MAX_NEED_TEXT, NeedVocabulary
+    from graph.verzeichnis.filters import MAX_SEARCH, PartnerFilter
+
+    with pytest.raises(UsageError, match="Suchtext ist zu lang"):
+        PartnerFilter(suche="kita " * (MAX_SEARCH // 5 + 1))
+    assert PartnerFilter(suche="k" * MAX_SEARCH).suche
+    with pytest.raises(UsageError, match=f"höchstens {MAX_NEED_TEXT} Zeichen"):
+        NeedVocabulary(directory.taxonomy).parse(["Hausaufgaben"] * (MAX_NEED_TEXT // 12 + 1))

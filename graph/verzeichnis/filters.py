@@ -35,6 +35,9 @@ from graph.core.codes import BARRIEREFREI, ISO_639_1, LANGUAGE_NAMES
 from graph.core.taxonomy import Taxonomy
 from graph.errors import UsageError
 
+#: Longest free-text search (characters); longer input is refused, not searched.
+MAX_SEARCH = 200
+
 GEBIET_MODI = {
     "sitz": "Sitz im Gebiet",
     "versorgt": "versorgt das Gebiet (Einzugsgebiet)",
@@ -72,6 +75,8 @@ class PartnerFilter:
             raise UsageError(f"Alter von ({self.alter_von}) ist größer als Alter bis ({self.alter_bis})")
         if self.geprueft_monate is not None and self.geprueft_monate < 0:
             raise UsageError("Die Anzahl der Monate darf nicht negativ sein")
+        if len(self.suche) > MAX_SEARCH:
+            raise UsageError(f"Der Suchtext ist zu lang (höchstens {MAX_SEARCH} Zeichen).")
 
     @property
     def has_area(self) -> bool:
