@@ -109,7 +109,8 @@ class Directory:
 
         return {
             "partners": lambda rows, u: validate_partners(rows, gaz, tax, first_row=0,
-                                                          known_ids=others(u, "partners", rows, "id")),
+                                                          known_ids=others(u, "partners", rows, "id"),
+                                                          ortsteile=u.read("ortsteile")),
             "kooperationen": lambda rows, u: validate_kooperationen(rows, partner_ids(u), first_row=0),
             "kontakte": lambda rows, u: validate_kontakte(rows, partner_ids(u),
                                                           gaz.sozialraeume.index, first_row=0),
@@ -130,7 +131,7 @@ class Directory:
         read = self.store.read
         partners = read("partners")
         return {
-            "partners.csv": validate_partners(partners, self.gazetteer, self.taxonomy),
+            "partners.csv": validate_partners(partners, self.gazetteer, self.taxonomy, ortsteile=read("ortsteile")),
             "kooperationen.csv": validate_kooperationen(read("kooperationen"), partners["id"]),
             "kontakte.csv": validate_kontakte(read("kontakte"), partners["id"], self.gazetteer.sozialraeume.index),
             "zustaendigkeiten.csv": validate_zustaendigkeiten(read("zustaendigkeiten"), partners["id"]),

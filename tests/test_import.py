@@ -198,3 +198,24 @@ def test_import_requires_the_leitstelle_role(directory, data_dir):
     with pytest.raises(Exception, match="Leitstelle"):
         apply_import(plan, Editor(directory, Actor("nina", "netzwerk")))
     assert (data_dir / "partners.csv").read_bytes() == before
+
+
+def test_ort_that_does_not_fit_plz_and_gemeinde_is_a_row_error_and_never_replaces_a_correct_one(directory, data_dir,
+                                                                                               capsys):
+    """„Atlantis“ with PLZ 54427 (Kell am See) – new or as an update – is refused with a German row error."""
+    kell = directory.gazetteer.resolve("Kell am See")
+    raw = directory.store.read("partners")
+    existing = raw[raw["ags"] == kell].iloc[0]
+    path = data_dir.parent / "atlantis.csv"
+    path.write_text("id;name;kategorie;strasse;plz;ort\n"
+                    ";Neuer Treff;jugendarbeit;Hauptstraße 1;54427;Atlantis\n"
+                    f"{existing['id']};{existing['name']};{existing['kategorie']};{existing['strasse']};54427;Atlantis\n",
+                    encoding="utf-8")
+    before = (data_dir / "partners.csv").read_bytes()
+    code = main(["import", str(path), "--valid-only", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1 and doc["written"] is False
+    assert [(e["row"], e["field"]) for e in doc["errors"]] == [(2, "ort"), (3, "ort")]
+    assert all("Atlantis" in e["message"] and "Kell am See" in e["message"] for e in doc["errors"])
+    assert (data_dir / "partners.csv").read_bytes() == before
+    assert get_partner(directory, existing["id"])["ort"] == existing["ort"]
