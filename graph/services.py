@@ -16,10 +16,12 @@ import pandas as pd
 from geo.gazetteer import Gazetteer
 from graph import settings
 from graph.abdeckung.meldungen import BedarfRegister, validate_bedarfe
-from graph.core.model import parse_partners, validate_kooperationen, validate_partners
+from graph.core.model import is_sample_data, parse_partners, validate_kooperationen, validate_partners
 from graph.core.network import build_graph
+from graph.core.roles import Actor
 from graph.core.tables import text_issues
 from graph.core.taxonomy import Taxonomy
+from graph.core.visibility import INTERNAL, audience, visible
 from graph.errors import Issue, NotFoundError
 from graph.fallsuche.matching import Matcher
 from graph.fallsuche.query import NeedVocabulary
@@ -41,17 +43,39 @@ def _text_only(table: str, rows: pd.DataFrame, unit: Unit) -> list[Issue]:
 
 @dataclass
 class Snapshot:
-    """The directory at one data version (``token``) with every index built at most once."""
+    """The directory at one data version (``token``) with every index built at most once.
+
+    A snapshot read from the store holds every field (``audience`` ``intern``). What a person may
+    see is its :meth:`for_reader` view: the same rows without the fields their audience may not see
+    (:mod:`graph.core.visibility`), sharing the indexes of the full snapshot. Pages get only such
+    views; every export path takes one too.
+    """
 
     raw: pd.DataFrame
     kooperationen: pd.DataFrame
     token: str
     gazetteer: Gazetteer = field(repr=False)
     taxonomy: Taxonomy = field(repr=False)
+    audience: str = INTERNAL
+    source: Snapshot | None = field(default=None, repr=False)  # the full snapshot a reader's view comes from
+
+    def for_reader(self, actor: Actor) -> Snapshot:
+        """The snapshot as ``actor`` may see it (built once per audience and data version)."""
+        who = audience(actor)
+        full = self.source or self
+        if who == full.audience:
+            return full
+        views = full.__dict__.setdefault("_views", {})
+        if who not in views:
+            views[who] = Snapshot(visible(full.raw, "partners", who), visible(full.kooperationen, "kooperationen", who),
+                                  full.token, full.gazetteer, full.taxonomy, who, full)
+        return views[who]
 
     @cached_property
     def partners(self) -> pd.DataFrame:
-        """Typed partners (all, active and inactive), index = id."""
+        """Typed partners (all, active and inactive), index = id; only the columns the audience may see."""
+        if self.source is not None:
+            return visible(self.source.partners, "partners", self.audience)
         return parse_partners(self.raw)
 
     @cached_property
@@ -60,24 +84,36 @@ class Snapshot:
         return self.partners[self.partners["aktiv"]]
 
     @cached_property
+    def is_sample(self) -> bool:
+        """True while the directory still holds the shipped fictional sample."""
+        return is_sample_data(self.source.raw if self.source is not None else self.raw)
+
+    @cached_property
     def graph(self) -> nx.MultiDiGraph:
-        """The networkx graph of areas, partners, Träger, categories, offers and cooperations (built on first use)."""
+        """The networkx graph of areas, partners, Träger, categories, offers and cooperations (built on first use).
+
+        Its nodes and edges carry names, categories and cooperation kinds only – the same for every audience.
+        """
+        if self.source is not None:
+            return self.source.graph
         return build_graph(self.partners, self.gazetteer, self.taxonomy, self.kooperationen)
 
     @cached_property
     def matcher(self) -> Matcher:
-        """The Fallsuche index over all partners."""
-        return Matcher(self.partners, self.gazetteer, self.taxonomy)
+        """The Fallsuche index over all partners (positions and ids only; results are read from ``partners``)."""
+        return self.source.matcher if self.source is not None else Matcher(self.partners, self.gazetteer, self.taxonomy)
 
     @cached_property
     def index(self) -> PartnerIndex:
-        """The filter index of Karte and Verzeichnis."""
+        """The filter index of Karte and Verzeichnis (its rows are this snapshot's ``partners``)."""
+        if self.source is not None:
+            return self.source.index.with_partners(self.partners)
         return PartnerIndex(self.partners, self.gazetteer, self.taxonomy)
 
     @cached_property
     def vocabulary(self) -> NeedVocabulary:
         """Free-text needs → tags (synonyms, typos)."""
-        return NeedVocabulary(self.taxonomy)
+        return self.source.vocabulary if self.source is not None else NeedVocabulary(self.taxonomy)
 
 
 class Directory:

@@ -113,7 +113,7 @@ def test_valid_only_imports_the_rest_and_returns_the_rejected_rows_to_fix(direct
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_reimporting_an_edited_export_updates_instead_of_duplicating(directory, fmt):
-    data, name, _ = export_bytes(directory.snapshot(), fmt)
+    data, name, _ = export_bytes(directory.snapshot(), fmt, "intern")
     frame = (pd.read_csv(io.BytesIO(data), sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
              if fmt == "csv" else pd.read_excel(io.BytesIO(data), sheet_name="Partner", dtype=str).fillna(""))
     frame.loc[frame["id"] == "p-000010", "telefon"] = "030 23125 999"
@@ -128,6 +128,16 @@ def test_reimporting_an_edited_export_updates_instead_of_duplicating(directory, 
     n = len(directory.store.read("partners"))
     apply_import(plan, _editor(directory))
     assert len(directory.store.read("partners")) == n and get_partner(directory, "p-000010")["telefon"] == "030 23125 999"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_publishing_export_reimports_without_touching_the_fields_it_leaves_out(directory, fmt):
+    """No Ansprechperson, notes or login names in the file – and importing it keeps the stored ones."""
+    data, name, _ = export_bytes(directory.snapshot(), fmt)
+    assert "veroeffentlichung" in name
+    plan = plan_import(data, name, directory)
+    assert plan.ok and plan.count("unveraendert") == len(directory.store.read("partners"))
+    assert not {"ansprechperson", "notizen", "geaendert_von"} & set(plan.mapping.values())
 
 
 def test_export_reimport_conflicts_when_the_partner_changed_meanwhile(directory):

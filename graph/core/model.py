@@ -56,6 +56,15 @@ _INT = re.compile(r"^\d{1,3}$")
 
 
 
+#: ``geaendert_von`` of the shipped fictional sample rows.
+SAMPLE_USER = "beispieldaten"
+
+
+def is_sample_data(raw: pd.DataFrame) -> bool:
+    """True while the directory still holds mostly the shipped fictional sample."""
+    return bool(len(raw)) and (raw["geaendert_von"] == SAMPLE_USER).mean() > 0.5
+
+
 def partner_limit(column: str) -> int:
     """Most characters a partner column may hold."""
     return MAX_LENGTH.get(column, DEFAULT_MAX_LENGTH)

@@ -46,7 +46,11 @@ def _minutes(road_km: float, speed_kmh: float) -> int:
 
 
 def handout_entries(partners: pd.DataFrame, ids: Iterable[str], taxonomy: Taxonomy) -> list[dict[str, str]]:
-    """Contact blocks (plain strings) for the chosen partners, in the given order."""
+    """Contact blocks (plain strings) for the chosen partners, in the given order.
+
+    ``partners`` is the reader's view (:meth:`graph.services.Snapshot.for_reader`): a field it does
+    not hold (the Ansprechperson without login) is not on the handout.
+    """
     out = []
     for pid in ids:
         p = partners.loc[pid]
@@ -54,7 +58,7 @@ def handout_entries(partners: pd.DataFrame, ids: Iterable[str], taxonomy: Taxono
         address = ", ".join(x for x in (str(p["strasse"]).strip(), f"{p['plz']} {p['ort']}".strip()) if x)
         out.append({"name": str(p["name"]), "traeger": str(p["traeger"]), "adresse": address,
                     "telefon": str(p["telefon"]), "email": str(p["email"]), "website": str(p["website"]),
-                    "oeffnungszeiten": str(p["oeffnungszeiten"]), "ansprechperson": str(p["ansprechperson"]),
+                    "oeffnungszeiten": str(p["oeffnungszeiten"]), "ansprechperson": str(p.get("ansprechperson", "")),
                     "angebote": offers_text(tags, taxonomy)})
     return out
 

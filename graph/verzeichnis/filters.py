@@ -21,6 +21,7 @@ matches partners whose range overlaps it (missing bounds = any age).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
@@ -109,6 +110,14 @@ class PartnerIndex:
 
     def __len__(self) -> int:
         return len(self.partners)
+
+    def with_partners(self, partners: pd.DataFrame) -> PartnerIndex:
+        """The same index whose results are rows of ``partners`` (same rows, e.g. a reader's view with fewer columns)."""
+        if not partners.index.equals(self.partners.index):
+            raise ValueError("with_partners needs the same rows in the same order")
+        twin = copy.copy(self)
+        twin.partners = partners
+        return twin
 
     @property
     def languages(self) -> list[str]:

@@ -30,7 +30,7 @@ def render_propose(ctx: Ctx) -> None:
                            placeholder="Name oder Ort eingeben …")
         if not pid:
             return
-        base = find_partner(ctx.snap.raw, pid)
+        base = {**empty_record(), **find_partner(ctx.snap.raw, pid)}  # fields the reader may not see stay empty
         fields = st.multiselect("Welche Angaben möchten Sie ändern?", CHANGEABLE, format_func=label,
                                 key=f"pflege_vorschlag_felder_{pid}")
         if not fields:
