@@ -60,9 +60,8 @@ def _set_column(path: Path, values: dict[str, str]) -> None:
     frame.to_csv(path, index=False)
 
 
-@pytest.fixture
-def marked(data_dir) -> Path:
-    """The sample with a marker in every restricted field of every row."""
+def mark_restricted_fields(data_dir: Path) -> Path:
+    """Put a marker into every restricted field of every row of the data folder."""
     _set_column(data_dir / "partners.csv", {"ansprechperson": ANSPRECH, "notizen": NOTIZ, "geaendert_von": LOGIN})
     _set_column(data_dir / "kooperationen.csv", {"notizen": KOOPNOTIZ})
     _set_column(data_dir / "kontakte.csv", {"erfasst_von": ERFASSER})
@@ -72,6 +71,12 @@ def marked(data_dir) -> Path:
         frame["netzwerker"] = f"{NETZWERKER} Thiel"
         frame.to_csv(data_dir / f"{table}.csv", index=False)
     return data_dir
+
+
+@pytest.fixture
+def marked(data_dir) -> Path:
+    """The sample with a marker in every restricted field of every row."""
+    return mark_restricted_fields(data_dir)
 
 
 def test_the_rule_is_the_one_the_issue_asks_for():

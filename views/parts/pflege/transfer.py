@@ -36,11 +36,11 @@ def render_export(ctx: Ctx) -> None:
     """One download button per format and kind; files are built only when clicked."""
     st.markdown("Exporte enthalten alle Partner (auch inaktive, Spalte „aktiv“). Tabellenzellen, die Excel als Formel "
                 "lesen würde, werden mit `'` entschärft.")
-    st.subheader("Zur Veröffentlichung")
+    st.header("Zur Veröffentlichung")
     st.caption("Ohne Ansprechpersonen, interne Notizen und Benutzernamen – für Webseiten, Partner und Open Data.")
     _downloads(ctx, EXPORTS, PUBLISHING)
     if ctx.snap.audience == INTERNAL:
-        st.subheader("Intern (Leitstelle Familie)")
+        st.header("Intern (Leitstelle Familie)")
         _downloads(ctx, INTERNAL_EXPORTS, INTERNAL_KIND)
 
 
