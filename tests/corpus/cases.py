@@ -308,12 +308,13 @@ def megabyte_cell() -> bytes:
     return contract(rec(1), rec(2, notizen="A" * 1_000_000))
 
 
-def excel_rows(n: int) -> bytes:
-    """An .xlsx workbook (sheet „Partner“, contract columns) with ``n`` valid records, written by hand.
+def excel_rows(n: int, columns: list[str] | None = None) -> bytes:
+    """An .xlsx workbook (sheet „Partner“, contract columns or the given ones) with ``n`` valid records, by hand.
 
     Inline strings, compressed: 400,000 rows give a file of a few MB that unpacks to hundreds of MB
-    of XML – the "Excel bomb" of the attack run.
+    of XML – the "Excel bomb" of the attack run (with few ``columns``: a few dozen MB).
     """
+    columns = columns or PARTNER_COLUMNS
     import io
     import zipfile
     from xml.sax.saxutils import escape
@@ -322,8 +323,8 @@ def excel_rows(n: int) -> bytes:
         return f'<row r="{r}">' + "".join(f'<c t="inlineStr"><is><t>{escape(v)}</t></is></c>' for v in cells) + "</row>"
 
     template = rec(0)
-    body = [row(1, PARTNER_COLUMNS)]
-    body += [row(i + 2, [{**template, "id": f"x-{i:06d}", "name": f"Angebot {i}"}[c] for c in PARTNER_COLUMNS])
+    body = [row(1, columns)]
+    body += [row(i + 2, [{**template, "id": f"x-{i:06d}", "name": f"Angebot {i}"}[c] for c in columns])
              for i in range(n)]
     ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
