@@ -14,12 +14,16 @@ is added to the user agent as the Nominatim usage policy asks.
 Reading: ``NETZWERK_LESEN`` = ``offen`` (default: without login the public fields can be read,
 see ``graph/core/visibility.py``) or ``anmeldung`` (every page needs a login). Any other value
 counts as ``anmeldung`` – a typo closes the app rather than opening it.
+Backups: ``NETZWERK_BACKUP_DIR`` (folder for the daily automatic backups; unset = none) and
+``NETZWERK_BACKUP_KEEP`` (how many of them to keep, default 14).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from graph.errors import UsageError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
@@ -31,6 +35,9 @@ ENV_NOMINATIM_URL = "NETZWERK_NOMINATIM_URL"
 ENV_GEOCODER_CONTACT = "NETZWERK_GEOCODER_KONTAKT"
 ENV_READING = "NETZWERK_LESEN"
 DEFAULT_NOMINATIM_URL = "https://nominatim.openstreetmap.org"
+ENV_BACKUP_DIR = "NETZWERK_BACKUP_DIR"
+ENV_BACKUP_KEEP = "NETZWERK_BACKUP_KEEP"
+DEFAULT_BACKUP_KEEP = 14
 
 #: Attribution lines that must accompany maps and exports of the reference data.
 ATTRIBUTION_BKG = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
@@ -73,3 +80,17 @@ def reading_mode() -> str:
     """``offen`` or ``anmeldung`` (``NETZWERK_LESEN``; unknown values count as ``anmeldung``)."""
     value = (os.environ.get(ENV_READING) or "offen").strip().lower()
     return "offen" if value == "offen" else "anmeldung"
+
+
+def backup_dir() -> Path | None:
+    """Folder of the daily automatic backups (``NETZWERK_BACKUP_DIR``), ``None`` if not configured."""
+    raw = (os.environ.get(ENV_BACKUP_DIR) or "").strip()
+    return Path(raw).expanduser().resolve() if raw else None
+
+
+def backup_keep() -> int:
+    """How many daily backups to keep (``NETZWERK_BACKUP_KEEP``, default 14); a German error if it is no number ≥ 1."""
+    raw = (os.environ.get(ENV_BACKUP_KEEP) or "").strip() or str(DEFAULT_BACKUP_KEEP)
+    if not raw.isdigit() or int(raw) < 1:
+        raise UsageError(f"{ENV_BACKUP_KEEP} muss eine ganze Zahl ab 1 sein, nicht „{raw}“.")
+    return int(raw)

@@ -12,13 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from graph.core.model import (
-    DEFAULT_MAX_LENGTH,
-    KOOPERATION_COLUMNS,
-    MAX_LENGTH,
-    OPTIONAL_COLUMNS,
-    PARTNER_COLUMNS,
-)
+from graph.core.formats import added_columns
+from graph.core.model import DEFAULT_MAX_LENGTH, KOOPERATION_COLUMNS, MAX_LENGTH, PARTNER_COLUMNS
 from graph.core.validation import Checker
 from graph.errors import Issue, UsageError
 
@@ -80,12 +75,16 @@ def _spec(name: str, file: str, columns: list[str], key: tuple[str, ...], label:
     return TableSpec(name, file, tuple(columns), key, label, what, **kw)
 
 
+def _required(table: str, columns: list[str]) -> tuple[str, ...]:
+    """Every column but those a later format added (older files lack them; graph/core/formats.py)."""
+    return tuple(c for c in columns if c not in added_columns(table))
+
+
 TABLES: dict[str, TableSpec] = {s.name: s for s in (
     _spec("partners", "partners.csv", PARTNER_COLUMNS, ("id",), "Partner", "Das Partnerverzeichnis",
-          required=tuple(c for c in PARTNER_COLUMNS if c not in OPTIONAL_COLUMNS), deletable=False,
-          limits=tuple(MAX_LENGTH.items())),
+          required=_required("partners", PARTNER_COLUMNS), deletable=False, limits=tuple(MAX_LENGTH.items())),
     _spec("kooperationen", "kooperationen.csv", KOOPERATION_COLUMNS, ("id",), "KOOPERIERT_MIT", "Die Kooperationen",
-          required=tuple(KOOPERATION_COLUMNS), deletable=False),
+          required=_required("kooperationen", KOOPERATION_COLUMNS), deletable=False),
     _spec("kontakte", "kontakte.csv", KONTAKT_COLUMNS, ("id",), "Kontakt", "Die Kontaktpflege",
           limits=(("thema", 500), ("netzwerker", NETZWERKER_LIMIT), ("partner", 5000))),
     _spec("zustaendigkeiten", "zustaendigkeiten.csv", ZUSTAENDIGKEIT_COLUMNS, ("partner",), "Zustaendigkeit",
@@ -95,7 +94,7 @@ TABLES: dict[str, TableSpec] = {s.name: s for s in (
     _spec("vorschlaege", "vorschlaege.csv", PROPOSAL_COLUMNS, ("id",), "Vorschlag", "Die Änderungsvorschläge",
           limits=_PROPOSAL_LIMITS),
     _spec("ortsteile", "geo/ortsteile.csv", ORTSTEIL_COLUMNS, ("ortsteil", "ags"), "Ortsteil", "Die Ortsteile",
-          limits=(("ortsteil", 100),)),
+          limits=(("ortsteil", 80), ("quelle", 300))),
     _spec("users", "users.json", USER_COLUMNS, ("name",), "Benutzer", "Die Benutzerdatei", fmt="users",
           secret=("hash", "sitzung")),
     _spec("geocache", ".geocode-cache.json", GEOCACHE_COLUMNS, ("schluessel",), "Geokodierung",

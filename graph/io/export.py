@@ -3,8 +3,9 @@
 Two kinds (:data:`KINDS`), and every file says which it is (file name; Excel also in its first sheet):
 
 * ``veroeffentlichung`` – for publishing, the default for everyone: only the public fields
-  (:mod:`graph.core.visibility`), never Ansprechpersonen, internal notes or login names. GeoJSON
-  and HSDS are always of this kind. The CSV/Excel re-import as updates (absent columns stay as stored).
+  (:mod:`graph.core.visibility`), never Ansprechpersonen, internal notes or login names, and no street
+  or coordinates of a confidential address. GeoJSON and HSDS are always of this kind. The CSV/Excel
+  re-import as updates (absent columns, and a confidential address left empty, stay as stored).
 * ``intern`` – every partners.csv column, CSV/Excel only, and only from a snapshot that holds every
   field (the Leitstelle's view or the command line): a reader's view cannot export what it cannot see.
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from graph import settings
-from graph.core.model import PARTNER_COLUMNS, parse_partners
+from graph.core.model import CONFIDENTIAL_FIELDS, PARTNER_COLUMNS, hide_confidential_addresses, parse_partners
 from graph.core.visibility import INTERNAL, PUBLIC, may_see, visible
 from graph.errors import ForbiddenError, UsageError
 from graph.io.hsds import hsds_documents
@@ -52,7 +53,7 @@ def export_table(snapshot, kind: str = PUBLISHING) -> pd.DataFrame:
     if kind != PUBLISHING:
         raise UsageError(f"Unbekannte Exportart „{kind}“ (erlaubt: {', '.join(KINDS)})")
     public = [c for c in PARTNER_COLUMNS if may_see(PUBLIC, "partners", c)]
-    return snapshot.raw.reindex(columns=public, fill_value="")
+    return hide_confidential_addresses(snapshot.raw.reindex(columns=public, fill_value=""))
 
 
 def export_bytes(snapshot, fmt: str, kind: str = PUBLISHING) -> tuple[bytes, str, str]:
@@ -93,17 +94,22 @@ def write_export(snapshot, fmt: str, out: str | Path, data_dir: str | Path, kind
 
 
 def geojson(raw: pd.DataFrame, taxonomy) -> dict:
-    """FeatureCollection of partners with coordinates (properties: the public columns; for publishing only)."""
-    raw = visible(raw, "partners", PUBLIC)
+    """FeatureCollection of partners (properties: the public columns; for publishing only).
+
+    Partners without coordinates are left out – except those with a confidential address: they
+    stay in, with no geometry and no street (their Gemeinde is in ``ags``/``ort``).
+    """
+    raw = hide_confidential_addresses(visible(raw, "partners", PUBLIC))
     typed = parse_partners(raw)
     features = []
     for rec, (_, p) in zip(raw.to_dict("records"), typed.iterrows()):
-        if pd.isna(p["lat"]) or pd.isna(p["lon"]):
+        hidden = bool(p["adresse_vertraulich"])
+        if not hidden and (pd.isna(p["lat"]) or pd.isna(p["lon"])):
             continue
-        props = {k: v for k, v in rec.items() if k not in ("lat", "lon")}
+        props = {k: v for k, v in rec.items() if k not in ("lat", "lon") and not (hidden and k in CONFIDENTIAL_FIELDS)}
         props["kategorie_label"] = taxonomy.label(rec["kategorie"])
-        features.append({"type": "Feature", "id": rec["id"], "properties": props,
-                         "geometry": {"type": "Point", "coordinates": [float(p["lon"]), float(p["lat"])]}})
+        geometry = None if hidden else {"type": "Point", "coordinates": [float(p["lon"]), float(p["lat"])]}
+        features.append({"type": "Feature", "id": rec["id"], "properties": props, "geometry": geometry})
     return {"type": "FeatureCollection", "name": f"Netzwerkpartner Trier-Saarburg – {KINDS[PUBLISHING]}",
             "features": features}
 
