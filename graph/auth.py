@@ -1,15 +1,20 @@
 """Authentication: accounts in the store's ``users`` table (argon2 hashes), login throttling, sessions.
 
 Accounts hold ``name``, ``rolle``, ``hash`` (argon2id) and a ``sitzung`` stamp — never a
-password. Changing a password or a role renews the stamp, which ends every other session of
+password. Passwords are hashed and checked in Unicode form NFC (the same on every keyboard). Changing a password or a role renews the stamp, which ends every other session of
 that user (:meth:`UserStore.current`). Account changes are journaled like every write (without
 the hash). Permissions themselves are checked by :func:`graph.core.roles.require_role`.
 
 Failed logins are counted in memory per (client, name), in a bounded table: after
 ``MAX_FAILURES`` within ``LOCK_MINUTES`` that client may not try that name for ``LOCK_MINUTES``;
 the same name stays open to every other client, so nobody can lock the office out by guessing
-(a guesser still pays one argon2 check per try). No lock is held while a password is hashed.
-Counters live per app process.
+(a guesser still pays one argon2 check per try). No lock is held while a password is hashed, and
+one client may have at most ``MAX_CONCURRENT_CHECKS`` password checks running at a time (more
+are refused at once with "please wait", without hashing): a burst of parallel guesses from one
+client cannot occupy the server's cores (and argon2's 64 MB each) while a colleague logs in. A
+person logs in once at a time; only behind a proxy that hides the addresses do colleagues share a
+client and may then be asked to try again a moment later. Counters live per
+app process.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from graph.core.roles import ANONYMOUS, Actor, check_role_name, require_role
-from graph.core.text import count
+from graph.core.text import count, nfc
 from graph.errors import AuthenticationError, Issue, NotFoundError, UsageError, ValidationError
 from graph.store import Store, now_iso
 
@@ -36,6 +41,8 @@ MAX_NAME_LENGTH = 32
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 MAX_TRACKED = 5000
+MAX_CONCURRENT_CHECKS = 1
+BUSY = "Von diesem Rechner läuft gerade schon eine Anmeldung. Bitte einen Moment warten und erneut versuchen."
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 _HASHER = PasswordHasher()
 
@@ -66,7 +73,29 @@ class Throttle:
     def __init__(self, clock: Callable[[], float], limit: int = MAX_TRACKED) -> None:
         self.clock, self.limit = clock, limit
         self._failures: OrderedDict[str, list[float]] = OrderedDict()
+        self._running: dict[str, int] = {}  # client → password checks in progress (entries vanish at 0)
         self._lock = threading.Lock()
+
+    def enter(self, client: str) -> bool:
+        """Start a password check for ``client``; False if it already has ``MAX_CONCURRENT_CHECKS`` running."""
+        with self._lock:
+            n = self._running.get(client, 0)
+            if n >= MAX_CONCURRENT_CHECKS:
+                return False
+            self._running[client] = n + 1
+            return True
+
+    def leave(self, client: str) -> None:
+        """A password check of ``client`` has ended."""
+        with self._lock:
+            n = self._running.pop(client, 1) - 1
+            if n > 0:
+                self._running[client] = n
+
+    def tracked(self) -> list[str]:
+        """The tracked (client, name) keys, oldest first."""
+        with self._lock:
+            return list(self._failures)
 
     def recent(self, key: str) -> list[float]:
         """Failure times of ``key`` within the lock window."""
@@ -134,14 +163,21 @@ class UserStore:
         if len(recent) >= MAX_FAILURES:
             wait = max(1, int((recent[-MAX_FAILURES] + LOCK_MINUTES * 60 - self.clock()) // 60) + 1)
             raise AuthenticationError(f"Zu viele Fehlversuche. Anmeldung von hier in {count(wait, 'Minute', 'Minuten')} wieder möglich.")
-        user = self._users().get(key) if len(raw) <= 200 and len(password or "") <= MAX_PASSWORD_LENGTH else None
-        valid = _verify(user["hash"] if user else _dummy_hash(), str(password or "")[:MAX_PASSWORD_LENGTH])
+        if not self.throttle.enter(client):
+            raise AuthenticationError(BUSY)
+        try:
+            user = self._users().get(key) if len(raw) <= 200 and len(password or "") <= MAX_PASSWORD_LENGTH else None
+            typed = str(password or "")[:MAX_PASSWORD_LENGTH]
+            hashed = user["hash"] if user else _dummy_hash()
+            valid = _verify(hashed, nfc(typed)) or (typed != nfc(typed) and _verify(hashed, typed))  # older hashes
+        finally:
+            self.throttle.leave(client)
         if user is None or not valid:
             self.throttle.fail(pair)
             raise AuthenticationError("Benutzername oder Passwort ist falsch.")
         self.throttle.clear(pair)
         if _HASHER.check_needs_rehash(user["hash"]):
-            self._change(Actor(key, user["rolle"]), key, "neuer-hash", renew=False, hash=_HASHER.hash(password))
+            self._change(Actor(key, user["rolle"]), key, "neuer-hash", renew=False, hash=_HASHER.hash(nfc(password)))
         return Actor(key, user["rolle"], user.get("sitzung", ""))
 
     # ---------------------------------------------------------------- changes
@@ -150,6 +186,7 @@ class UserStore:
         require_role(actor.rolle, "admin", "Benutzer anlegen")
         key = normalise_user_name(name)
         check_role_name(rolle)
+        password = nfc(password)
         _raise_if(check_password(password, key))
         hashed = _HASHER.hash(password)  # before the unit: no lock is held while hashing
         with self.store.unit(actor, "angelegt", "zugang") as unit:
@@ -169,6 +206,7 @@ class UserStore:
         key = normalise_user_name(name)
         if actor.name != key:
             require_role(actor.rolle, "admin", "Passwort eines anderen Benutzers ändern")
+        password = nfc(password)
         _raise_if(check_password(password, key))
         stamp = self._change(actor, key, "passwort", hash=_HASHER.hash(password))
         return Actor(actor.name, actor.rolle, stamp) if actor.name == key else actor

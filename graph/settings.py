@@ -11,6 +11,9 @@ Geocoding: ``NETZWERK_GEOCODER`` = ``nominatim`` (default) or ``aus`` (offline: 
 reference points only); ``NETZWERK_NOMINATIM_URL`` points at an own Nominatim instance
 (default ``https://nominatim.openstreetmap.org``); ``NETZWERK_GEOCODER_KONTAKT`` (e-mail)
 is added to the user agent as the Nominatim usage policy asks.
+Reading: ``NETZWERK_LESEN`` = ``offen`` (default: without login the public fields can be read,
+see ``graph/core/visibility.py``) or ``anmeldung`` (every page needs a login). Any other value
+counts as ``anmeldung`` – a typo closes the app rather than opening it.
 Backups: ``NETZWERK_BACKUP_DIR`` (folder for the daily automatic backups; unset = none) and
 ``NETZWERK_BACKUP_KEEP`` (how many of them to keep, default 14).
 """
@@ -30,6 +33,7 @@ ENV_USERS = "NETZWERK_USERS"
 ENV_GEOCODER = "NETZWERK_GEOCODER"
 ENV_NOMINATIM_URL = "NETZWERK_NOMINATIM_URL"
 ENV_GEOCODER_CONTACT = "NETZWERK_GEOCODER_KONTAKT"
+ENV_READING = "NETZWERK_LESEN"
 DEFAULT_NOMINATIM_URL = "https://nominatim.openstreetmap.org"
 ENV_BACKUP_DIR = "NETZWERK_BACKUP_DIR"
 ENV_BACKUP_KEEP = "NETZWERK_BACKUP_KEEP"
@@ -70,6 +74,12 @@ def geocoder_settings() -> dict[str, str]:
     return {"mode": "aus" if mode in ("aus", "off", "0", "nein") else "nominatim",
             "url": (os.environ.get(ENV_NOMINATIM_URL) or DEFAULT_NOMINATIM_URL).strip().rstrip("/"),
             "contact": (os.environ.get(ENV_GEOCODER_CONTACT) or "").strip()}
+
+
+def reading_mode() -> str:
+    """``offen`` or ``anmeldung`` (``NETZWERK_LESEN``; unknown values count as ``anmeldung``)."""
+    value = (os.environ.get(ENV_READING) or "offen").strip().lower()
+    return "offen" if value == "offen" else "anmeldung"
 
 
 def backup_dir() -> Path | None:

@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 #: Accounts created by the ``users`` fixture (tests/conftest.py).
-PASSWORDS = {"anna": "anna-passwort-123", "nina": "nina-passwort-123"}
-ROLES = {"anna": "leitstelle", "nina": "netzwerk"}
+PASSWORDS = {"anna": "anna-passwort-123", "nina": "nina-passwort-123", "lea": "lea-passwort-123"}
+ROLES = {"anna": "leitstelle", "nina": "netzwerk", "lea": "lesen"}
 
 
 def click(where, label: str) -> None:

@@ -20,7 +20,7 @@ def _isolate_env(monkeypatch):
     """Tests never see a store/data configuration of the developer's shell, and never geocode online."""
     for var in ("NETZWERK_DATA", "NETZWERK_STORE", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE",
                 "NEO4J_BATCH_SIZE", "NETZWERK_USERS", "NETZWERK_NOMINATIM_URL", "NETZWERK_GEOCODER_KONTAKT",
-                "NETZWERK_BACKUP_DIR", "NETZWERK_BACKUP_KEEP"):
+                "NETZWERK_BACKUP_DIR", "NETZWERK_BACKUP_KEEP", "NETZWERK_LESEN"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("NETZWERK_GEOCODER", "aus")
 
@@ -135,7 +135,7 @@ def neo4j_directory(data_dir, graph_db):
 
 @pytest.fixture
 def users(data_dir):
-    """Two accounts in the temp data copy: anna (leitstelle) and nina (netzwerk)."""
+    """Accounts in the temp data copy: anna (leitstelle), nina (netzwerk), lea (lesen)."""
     from graph.auth import UserStore
     from graph.core.roles import Actor
     from graph.services import Directory

@@ -25,7 +25,7 @@ STORE_CONSTRUCTORS = {"FileStore", "Neo4jStore", "open_store"}
 ALLOWED = {
     ("geo/maps/export.py", "read_text"): "inlines the app's own static assets (Leaflet, CSS) into a map file",
     ("geo/maps/export.py", "read_bytes"): "inlines the app's own static images into a map file",
-    ("graph/io/reader.py", "read_excel"): "parses the bytes of an import file the user handed over (io.BytesIO)",
+    ("graph/io/reader.py", "load_workbook"): "parses the bytes of an import file the user handed over (io.BytesIO)",
     ("graph/io/tabular.py", "to_csv"): "writes a download into an in-memory buffer",
     ("graph/io/tabular.py", "to_excel"): "writes a download into an in-memory buffer",
 }

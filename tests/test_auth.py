@@ -2,10 +2,12 @@
 
 import io
 import json
+import threading
+import time
 
 import pytest
 
-from graph.auth import MAX_FAILURES, UserStore
+from graph.auth import MAX_FAILURES, MAX_NAME_LENGTH, MAX_TRACKED, Throttle, UserStore
 from graph.cli import main
 from graph.core.roles import ANONYMOUS, Actor, cli_actor
 from graph.errors import AuthenticationError, ForbiddenError, UsageError, ValidationError
@@ -60,6 +62,64 @@ def test_too_many_failures_lock_the_name_even_for_the_right_password(users):
         store.authenticate("anna", "korrekt-pferd-batterie")
     clock.t += 16 * 60  # lock expires
     assert store.authenticate("anna", "korrekt-pferd-batterie").rolle == "leitstelle"
+
+
+def test_a_name_locked_from_one_client_still_logs_in_from_another(users):
+    """Guessing from one computer must not lock the person out of the office (login names are no secret)."""
+    store, _ = users
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(AuthenticationError):
+            store.authenticate("anna", "rate-mal-weiter", client="10.0.0.66")
+    with pytest.raises(AuthenticationError, match="Zu viele Fehlversuche"):
+        store.authenticate("anna", "korrekt-pferd-batterie", client="10.0.0.66")
+    assert store.authenticate("anna", "korrekt-pferd-batterie", client="10.0.0.5").name == "anna"
+
+
+def test_sixteen_concurrent_wrong_logins_leave_the_right_one_through_in_under_two_seconds(tmp_path):
+    """The attack run: 16 parallel wrong logins made the correct login wait 30 s and fail (a lock was held while
+    argon2 hashed, and the name was locked for everyone).
+
+    Now no lock is held while hashing, the name stays open to other clients, and one client runs at most
+    ``MAX_CONCURRENT_CHECKS`` password check at a time – the other guesses are refused without hashing.
+    The 2 s bound is the issue's: one argon2 check takes about 0.1 s on an idle core and up to 0.6 s on the
+    two heavily shared cores of the test machine; the correct login runs beside at most one guess, so it needs
+    about one check's time – serialised behind 16 checks it needed 2–10 s even before the lock-out.
+    """
+    store = UserStore(FileStore(tmp_path))
+    store.add(ADMIN, "anna", "leitstelle", "korrekt-pferd-batterie")
+    start = threading.Barrier(17)
+    answers: list[str] = []
+
+    def guess() -> None:
+        start.wait()
+        try:
+            store.authenticate("anna", "falsch-geraten-123", client="10.0.0.66")
+        except AuthenticationError as exc:
+            answers.append(str(exc))
+
+    threads = [threading.Thread(target=guess) for _ in range(16)]
+    for t in threads:
+        t.start()
+    start.wait()
+    t0 = time.perf_counter()
+    actor = store.authenticate("anna", "korrekt-pferd-batterie", client="10.0.0.5")
+    elapsed = time.perf_counter() - t0
+    for t in threads:
+        t.join()
+    assert actor.name == "anna" and store.current(actor).rolle == "leitstelle"
+    assert elapsed < 2.0, f"correct login took {elapsed:.2f} s"
+    assert len(answers) == 16 and all("falsch" in a or "einen Moment warten" in a for a in answers)
+
+
+def test_the_table_of_failed_logins_stays_bounded_and_stores_no_long_names(users):
+    store, _ = users
+    with pytest.raises(AuthenticationError):
+        store.authenticate("x" * 10_000_000, "egal-egal-egal", client="10.0.0.66")  # a 10 MB login name
+    assert max(len(k) for k in store.throttle.tracked()) <= len("10.0.0.66") + 1 + MAX_NAME_LENGTH + 1
+    throttle = Throttle(lambda: 1_000.0)
+    for i in range(2 * MAX_TRACKED):
+        throttle.fail(f"10.0.{i // 250}.{i % 250}\x00name{i}")
+    assert len(throttle) == MAX_TRACKED and throttle.tracked()[0].endswith(f"name{MAX_TRACKED}")  # oldest dropped
 
 
 def test_success_resets_the_failure_count(users):

@@ -71,3 +71,35 @@ def test_python_m_graph_subprocess(data_dir):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["ok"] is True
+
+
+def test_no_output_path_may_point_into_the_data_folder(capsys, data_dir, tmp_path):
+    """The attack run replaced partners.csv by one row with ``import --dry-run --rejected-out DATA/partners.csv``."""
+    from tests.test_corpus import tree
+
+    bad = tmp_path / "kaputt.csv"
+    bad.write_text("name;kategorie;plz;ort\nKaputt;zirkus;54329;Konz\n", encoding="utf-8")
+    before = tree(data_dir)
+    for argv in (["import", str(bad), "--dry-run", "--rejected-out", str(data_dir / "partners.csv")],
+                 ["import", str(bad), "--valid-only", "--rejected-out", str(data_dir / "geo" / "neu.csv")],
+                 ["export", "--format", "csv", "--out", str(data_dir / "partners.csv")],
+                 ["export", "--format", "hsds", "--out", str(data_dir)],
+                 ["person", "export", "Petra Hoffmann", "--out", str(data_dir / "auskunft.json")],
+                 ["bericht", "--sozialraum", "konz", "--jahr", "2025", "--out", str(data_dir / "bericht.html")]):
+        code, doc = run(capsys, *argv, "--json")
+        assert code == 2 and "Datenordner" in doc["error"], argv
+    assert tree(data_dir) == before
+
+
+def test_import_json_says_written_only_when_something_was_written(capsys, data_dir, tmp_path):
+    from graph.io.export import export_bytes
+    from graph.services import Directory
+
+    unchanged = tmp_path / "unveraendert.csv"
+    unchanged.write_bytes(export_bytes(Directory(data_dir).snapshot(), "csv")[0])
+    code, doc = run(capsys, "import", str(unchanged), "--json")
+    assert code == 0 and doc["written"] is False and doc["unchanged"] > 0 and not (data_dir / "journal.jsonl").exists()
+    bad = tmp_path / "kaputt.csv"
+    bad.write_text("name;kategorie;plz;ort\nKaputt;zirkus;54329;Konz\n", encoding="utf-8")
+    code, doc = run(capsys, "import", str(bad), "--valid-only", "--json")
+    assert code == 1 and doc["written"] is False and doc["rejected"] == 1

@@ -1,6 +1,6 @@
 """Bad-input corpus: ``import`` and ``validate`` on every file of tests/corpus/ (see cases.py there).
 
-Each file must either be accepted safely (payloads stored verbatim) or rejected with German
+Each file must either be accepted safely (payloads stored verbatim, in Unicode form NFC) or rejected with German
 messages naming row and field; no trace or warning reaches the user, the exit code follows the
 CLI contract, and the data folder is byte-identical afterwards unless a valid import wrote to it.
 """
@@ -18,9 +18,12 @@ from pathlib import Path
 import pytest
 
 from graph.cli import main
+from graph.core.text import nfc
+from graph.io import reader
+from graph.io.reader import MAX_IMPORT_ROWS
 from graph.services import Directory
 from tests.conftest import get_partner
-from tests.corpus.cases import ACCEPT, HERE, Case, cases, large_rows, megabyte_cell
+from tests.corpus.cases import ACCEPT, HERE, Case, cases, excel_rows, large_rows, megabyte_cell
 
 CASES = cases()
 OWN_FILES = {"README.md", "cases.py", "__init__.py", "__pycache__", ".gitattributes"}
@@ -97,7 +100,7 @@ def test_import(case: Case, data_dir, capsys):
     d = Directory(data_dir)
     for pid, values in case.stored.items():
         row = get_partner(d, pid)
-        assert {k: row[k] for k in values} == values  # verbatim, payloads included
+        assert {k: row[k] for k in values} == {k: nfc(v) for k, v in values.items()}  # verbatim (in NFC)
     assert run_cli(capsys, "validate")[1]["errors"] == []  # the directory stays valid
 
 
@@ -146,6 +149,47 @@ def test_megabyte_cell(data_dir, tmp_path, capsys):
     (data_dir / "partners.csv").write_bytes(path.read_bytes())
     code, doc = run_cli(capsys, "validate")
     assert code == 1 and [(e["row"], e["field"]) for e in doc["errors"]] == [(3, "notizen")]
+
+
+@pytest.mark.slow
+def test_megabyte_cell_in_a_fresh_process(data_dir, tmp_path):
+    """The real ``python -m graph`` process (nothing has raised the csv module's cell limit before)."""
+    path = tmp_path / "mb.csv"
+    path.write_bytes(megabyte_cell())
+    proc = subprocess.run([sys.executable, "-m", "graph", "import", str(path), "--json", "--data", str(data_dir)],
+                          capture_output=True, text=True, check=False, cwd=Path(__file__).resolve().parent.parent,
+                          timeout=120)
+    doc = json.loads(proc.stdout)
+    assert proc.returncode == 1 and proc.stderr == ""
+    assert [(e["row"], e["field"]) for e in doc["errors"]] == [(3, "notizen")]
+    assert_german(doc["errors"])
+
+
+def test_an_excel_bomb_is_refused_while_its_rows_are_counted(data_dir, tmp_path, capsys, monkeypatch):
+    """Four times the row limit in a small .xlsx: refused with a German message before openpyxl loads it."""
+    rows = 4 * MAX_IMPORT_ROWS
+    path = tmp_path / "bombe.xlsx"
+    path.write_bytes(excel_rows(rows))
+    loaded, counted = [], []
+    count = reader.count_sheet_rows
+    monkeypatch.setattr(reader, "XlsxSheet", lambda data: loaded.append(data))
+    monkeypatch.setattr(reader, "count_sheet_rows", lambda *a, **k: counted.append(count(*a, **k)) or counted[-1])
+    before = tree(data_dir)
+    code, doc = run_cli(capsys, "import", str(path))
+    assert code == 1 and doc["written"] is False
+    (error,) = doc["errors"]
+    assert error["row"] == MAX_IMPORT_ROWS + 2 and "höchstens 10.000" in error["message"]
+    assert_german(doc["errors"])
+    assert loaded == []  # the workbook was never parsed by openpyxl
+    assert MAX_IMPORT_ROWS + 1 < counted[0] < rows // 2  # counting stopped soon after the limit, long before the end
+    assert tree(data_dir) == before
+
+
+@pytest.mark.slow
+def test_a_workbook_with_exactly_the_row_limit_is_read(tmp_path):
+    table = reader.read_table(excel_rows(MAX_IMPORT_ROWS), "grenze.xlsx")
+    assert len(table.frame) == MAX_IMPORT_ROWS and table.lines[-1] == MAX_IMPORT_ROWS + 1
+    assert table.frame.iloc[-1]["name"] == f"Angebot {MAX_IMPORT_ROWS - 1}"
 
 
 @pytest.mark.slow

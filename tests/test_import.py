@@ -113,7 +113,7 @@ def test_valid_only_imports_the_rest_and_returns_the_rejected_rows_to_fix(direct
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_reimporting_an_edited_export_updates_instead_of_duplicating(directory, fmt):
-    data, name, _ = export_bytes(directory.snapshot(), fmt)
+    data, name, _ = export_bytes(directory.snapshot(), fmt, "intern")
     frame = (pd.read_csv(io.BytesIO(data), sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
              if fmt == "csv" else pd.read_excel(io.BytesIO(data), sheet_name="Partner", dtype=str).fillna(""))
     frame.loc[frame["id"] == "p-000010", "telefon"] = "030 23125 999"
@@ -128,6 +128,16 @@ def test_reimporting_an_edited_export_updates_instead_of_duplicating(directory, 
     n = len(directory.store.read("partners"))
     apply_import(plan, _editor(directory))
     assert len(directory.store.read("partners")) == n and get_partner(directory, "p-000010")["telefon"] == "030 23125 999"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_publishing_export_reimports_without_touching_the_fields_it_leaves_out(directory, fmt):
+    """No Ansprechperson, notes or login names in the file – and importing it keeps the stored ones."""
+    data, name, _ = export_bytes(directory.snapshot(), fmt)
+    assert "veroeffentlichung" in name
+    plan = plan_import(data, name, directory)
+    assert plan.ok and plan.count("unveraendert") == len(directory.store.read("partners"))
+    assert not {"ansprechperson", "notizen", "geaendert_von"} & set(plan.mapping.values())
 
 
 def test_export_reimport_conflicts_when_the_partner_changed_meanwhile(directory):
@@ -198,3 +208,24 @@ def test_import_requires_the_leitstelle_role(directory, data_dir):
     with pytest.raises(Exception, match="Leitstelle"):
         apply_import(plan, Editor(directory, Actor("nina", "netzwerk")))
     assert (data_dir / "partners.csv").read_bytes() == before
+
+
+def test_ort_that_does_not_fit_plz_and_gemeinde_is_a_row_error_and_never_replaces_a_correct_one(directory, data_dir,
+                                                                                               capsys):
+    """„Atlantis“ with PLZ 54427 (Kell am See) – new or as an update – is refused with a German row error."""
+    kell = directory.gazetteer.resolve("Kell am See")
+    raw = directory.store.read("partners")
+    existing = raw[raw["ags"] == kell].iloc[0]
+    path = data_dir.parent / "atlantis.csv"
+    path.write_text("id;name;kategorie;strasse;plz;ort\n"
+                    ";Neuer Treff;jugendarbeit;Hauptstraße 1;54427;Atlantis\n"
+                    f"{existing['id']};{existing['name']};{existing['kategorie']};{existing['strasse']};54427;Atlantis\n",
+                    encoding="utf-8")
+    before = (data_dir / "partners.csv").read_bytes()
+    code = main(["import", str(path), "--valid-only", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1 and doc["written"] is False
+    assert [(e["row"], e["field"]) for e in doc["errors"]] == [(2, "ort"), (3, "ort")]
+    assert all("Atlantis" in e["message"] and "Kell am See" in e["message"] for e in doc["errors"])
+    assert (data_dir / "partners.csv").read_bytes() == before
+    assert get_partner(directory, existing["id"])["ort"] == existing["ort"]

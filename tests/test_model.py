@@ -78,10 +78,26 @@ def test_missing_column_reported_on_header_row(gazetteer, taxonomy):
     assert [(i.row, i.field) for i in issues] == [(1, "kategorie")]
 
 
-def test_plz_of_other_gemeinde_is_a_hint_not_an_error(gazetteer, taxonomy):
+def test_plz_of_another_gemeinde_is_an_error_naming_both(gazetteer, taxonomy):
     issues = validate_partners(frame_of(make_partner(plz="54439")), gazetteer, taxonomy)
-    assert [(i.field, i.level) for i in issues] == [("plz", "hinweis")]
-    assert "54329" in issues[0].message
+    assert [(i.field, i.level) for i in issues] == [("plz", "fehler")]
+    assert "54329" in issues[0].message and "Saarburg" in issues[0].message
+
+
+def test_ort_plz_and_gemeinde_must_agree(gazetteer, taxonomy):
+    """„Atlantis“ with the PLZ and AGS of Kell am See is refused; spellings of the Gemeinde and its Ortsteile pass."""
+    kell = gazetteer.resolve("Kell am See")
+    (plz,) = gazetteer.plz_of(kell)[:1]
+    lat, lon = gazetteer.orte.loc[kell, ["lat", "lon"]]
+    row = lambda ort: make_partner(ort=ort, plz=plz, ags=kell, lat=f"{lat:.6f}", lon=f"{lon:.6f}")
+    (issue,) = validate_partners(frame_of(row("Atlantis")), gazetteer, taxonomy)
+    assert (issue.field, issue.level) == ("ort", "fehler")
+    assert "Atlantis" in issue.message and "Kell am See" in issue.message
+    for fine in ("Kell am See", "kell a. See", "KELL AM SEE", "Kell am See-Zentrum"):
+        assert validate_partners(frame_of(row(fine)), gazetteer, taxonomy) == [], fine
+    assert [i.field for i in validate_partners(frame_of(row("Hölzerath")), gazetteer, taxonomy)] == ["ort"]
+    ortsteile = pd.DataFrame({"ortsteil": ["Hölzerath"], "ags": [kell], "quelle": ["Test"]})
+    assert validate_partners(frame_of(row("Hoelzerath")), gazetteer, taxonomy, ortsteile=ortsteile) == []
 
 
 def test_parse_partners_types():

@@ -180,3 +180,32 @@ def test_validate_command_reports_bad_contact_rows(nw, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["kontakte"]["ok"] is False and doc["zustaendigkeiten"]["ok"] is True
     assert [(e["row"], e["field"]) for e in doc["kontakte"]["errors"]] == [(5, "thema")]
+
+
+def test_cooperation_edits_contact_deletions_and_zustaendigkeiten_are_journaled(nw):
+    """Finding of the attack run: these writes left no trace. Now each is a journal entry: who, when, what."""
+    nina = Actor("nina", "netzwerk")
+    koop = nw.directory.store.read("kooperationen").iloc[0].to_dict()
+    nw.update_kooperation(koop["id"], {"intensitaet": "3" if koop["intensitaet"] != "3" else "1"}, koop, nina)
+    kontakt = nw.store.read("kontakte").iloc[0].to_dict()
+    nw.delete_kontakt(kontakt["id"], kontakt, nina)
+    nw.assign(["p-000001"], "Jonas Kremer", nina, today=TODAY)
+    entries = nw.directory.store.journal()[-3:]
+    assert [(e["tabelle"], e["kennung"], e["aktion"]) for e in entries] == [
+        ("kooperationen", koop["id"], "geaendert"), ("kontakte", kontakt["id"], "geloescht"),
+        ("zustaendigkeiten", "p-000001", entries[2]["aktion"])]
+    assert all(e["benutzer"] == "nina" and e["zeit"] for e in entries)
+    assert set(entries[0]["aenderungen"]) == {"intensitaet"}
+    assert entries[1]["vorher"]["thema"] == kontakt["thema"]  # a deleted contact can be looked up
+    assert entries[2]["aenderungen"]["netzwerker"][1] == "Jonas Kremer"
+
+
+def test_the_erasure_redacts_the_journal_of_these_tables_too(nw):
+    from graph.pflege.personen import PersonData
+
+    nina = Actor("nina", "netzwerk")
+    koop = nw.directory.store.read("kooperationen").iloc[0].to_dict()
+    nw.update_kooperation(koop["id"], {"notizen": "Ansprechpartnerin Petra Hoffmann"}, koop, nina)
+    PersonData(nw.directory, Actor("anna", "leitstelle")).erase("Petra Hoffmann")
+    journal = (nw.directory.data_dir / "journal.jsonl").read_text(encoding="utf-8")
+    assert "Hoffmann" not in journal and "[entfernt]" in journal

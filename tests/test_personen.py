@@ -165,3 +165,31 @@ def test_pflege_section_lists_exports_and_erases(case, users):
     at.button(key="pflege_dsgvo_loeschen").click().run()
     assert not at.exception and "11 Fundstellen gelöscht" in at.success[0].value
     assert get_partner(d, ids[2])["ansprechperson"] == "" and _traces(d.data_dir) == {"partners.csv": 1}
+
+
+def test_other_spellings_are_reported_for_confirmation_and_erased_only_when_confirmed(data_dir, capsys):
+    """„Müller, Jürgen“, „Juergen Mueller“, „J. Müller“: listed as ähnlich; NFD is the same name (exact)."""
+    d = Directory(data_dir)
+    ids = list(d.store.read("partners")["id"][:4])
+    ed = Editor(d, ANNA)
+    spellings = ["Müller, Jürgen", "Juergen Mueller", "J. Müller"]
+    for pid, value in zip(ids, [*spellings, "Ju\u0308rgen Mu\u0308ller"]):
+        ed.update(pid, {"ansprechperson": value}, int(get_partner(d, pid)["version"]))
+    doc = PersonData(d, ANNA).export("Jürgen Müller")
+    assert {(f["kennung"], f["feld"]) for f in doc["fundstellen"] if f["datei"] == "partners.csv"} == {
+        (ids[3], "ansprechperson")}  # the Mac spelling is the same name
+    near = [f for f in doc["aehnlich"] if f["datei"] == "partners.csv"]
+    assert sorted(f["schreibweise"] for f in near) == sorted(spellings)
+
+    assert main(["person", "erase", "Jürgen Müller"]) == 1  # not a silent success: other spellings remain
+    out = capsys.readouterr().out
+    assert f"{len(doc['aehnlich'])} ähnliche Schreibweise(n)" in out and "„Müller, Jürgen“" in out
+    assert "--auch-aehnliche" in out
+    assert get_partner(d, ids[3])["ansprechperson"] == "" and get_partner(d, ids[0])["ansprechperson"] == spellings[0]
+
+    assert main(["person", "erase", "Jürgen Müller", "--auch-aehnliche", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["vollstaendig"] is True and result["aehnlich"] == []
+    assert [get_partner(d, pid)["ansprechperson"] for pid in ids[:3]] == ["", "", ""]
+    journal = (data_dir / "journal.jsonl").read_text(encoding="utf-8")
+    assert not any(s in journal for s in spellings) and "Mueller" not in journal

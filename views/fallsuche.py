@@ -246,7 +246,7 @@ if found.results and missing:
     st.warning(md_escape(missing_text(missing, query, snap.taxonomy)), icon="🕳️")
 _report_gap(g, missing, query)
 if shown:
-    facts = facts_for(directory(), snap, g["ags"], [r["id"] for r in shown], with_person=bool(current_actor().name))
+    facts = facts_for(directory(), snap, g["ags"], [r["id"] for r in shown])  # what this reader may see
     cards, where = st.columns([3, 2], gap="medium")
     with cards:
         for n, r in enumerate(shown, 1):

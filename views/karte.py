@@ -20,9 +20,10 @@ C = TABLE_COLUMNS
 LIST_COLUMNS = ["Kürzel", C["name"], C["kategorie"], C["ort"], C["sozialraum"], C["telefon"]]
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _points(data_dir: str, backend: str, token: str) -> dict[str, dict]:
-    """Marker data of every partner, built once per data version (id → point)."""
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _points(data_dir: str, backend: str, token: str, audience: str) -> dict[str, dict]:
+    """Marker data of every partner, built once per data version and audience (id → point; popups hold only
+    what the reader may see)."""
     idx = snapshot().index
     return {p["id"]: p for p in partner_points(idx.partners, idx.taxonomy, idx.gazetteer)}
 
@@ -36,7 +37,7 @@ with st.sidebar:
                           "erscheinen immer.")
 
 d = directory()
-points_by_id = _points(str(d.data_dir), d.store.name, snap.token)
+points_by_id = _points(str(d.data_dir), d.store.name, snap.token, snap.audience)
 points = [points_by_id[i] for i in result.index if i in points_by_id]
 focus = index.area_gemeinden(filt)
 counts = result["kategorie"].value_counts()

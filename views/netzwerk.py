@@ -20,9 +20,9 @@ from views.parts import hilfe
 from views.parts.netzwerk import forms
 from views.parts.netzwerk.chart import graph_chart
 from views.parts.shared import (
-    current_actor,
     directory,
     md_escape,
+    reader,
     remember_sozialraum,
     sample_banner,
     sozialraum_default,
@@ -45,17 +45,17 @@ def _snapshot(data_dir: str, backend: str, token: str) -> NetzwerkSnapshot:
 
 
 @st.cache_data(show_spinner="Netzwerk wird berechnet …", max_entries=32)
-def _graph(token: str, day: date, sr: str, sektoren: tuple, ego: str, radius: int, iso: bool, _ns=None) -> dict:
+def _graph(token: str, audience: str, day: date, sr: str, sektoren: tuple, ego: str, radius: int, iso: bool, _ns=None) -> dict:
     return q.graph_view(_ns, day, sr, list(sektoren), ego, radius, iso)
 
 
 @st.cache_data(show_spinner="Analyse wird berechnet …", max_entries=16)
-def _tables(token: str, day: date, sr: str, sektoren: tuple, _ns=None) -> dict:
+def _tables(token: str, audience: str, day: date, sr: str, sektoren: tuple, _ns=None) -> dict:
     return q.analysis_tables(_ns, day, sr, list(sektoren))
 
 
 @st.cache_data(show_spinner="Bericht wird erstellt …", max_entries=8)
-def _report(token: str, bedarf_token: str, sr: str, jahr: int, today: date, _nw=None,
+def _report(token: str, audience: str, bedarf_token: str, sr: str, jahr: int, today: date, _nw=None,
             _ns=None) -> tuple[dict, bytes, str]:
     """Report with PDF and HTML; the data tokens, Sozialraum, year and day are the cache key."""
     report = _nw.annual_report(sr, jahr, today=today, ns=_ns)
@@ -78,9 +78,9 @@ page_help(hilfe.NETZWERK)
 d = directory()
 nw = _netzwerkarbeit(str(d.data_dir), d.store.name)
 token = nw.token()
-ns = _snapshot(str(d.data_dir), d.store.name, token)
+actor = reader()
+ns = _snapshot(str(d.data_dir), d.store.name, token).for_reader(actor)  # only the fields this reader may see
 sample_banner(ns.snap)
-actor = current_actor()
 role = actor.rolle
 may_write = has_role(role, "netzwerk")
 if message := st.session_state.pop(forms.FLASH, None):
@@ -113,7 +113,7 @@ with tab_graph:
     radius = g2.radio("Umkreis", [1, 2], horizontal=True, format_func=lambda r: count(r, "Schritt", "Schritte"),
                       key="netzwerk_radius") if ego else 1
     iso = False if ego else g3.checkbox("auch Partner ohne Kooperation", key="netzwerk_iso")
-    view = _graph(token, day, sr, tuple(sektoren), ego, radius, iso, _ns=ns)
+    view = _graph(token, ns.audience, day, sr, tuple(sektoren), ego, radius, iso, _ns=ns)
     st.caption(md_escape(view["text"]))
     if view["nodes"].empty:
         st.info("Für diese Auswahl gibt es keine Partner mit laufender Kooperation.")
@@ -137,7 +137,7 @@ with tab_kontakt:
     names = q.netzwerker_namen(ns)
     k1, k2 = st.columns([2, 1])
     who = k1.selectbox("Zuständig", [q.ALLE, "(ohne Zuständigkeit)", *names], key="netzwerk_zustaendig",
-                       format_func=lambda n: n or "alle")
+                       format_func=lambda n: n or "alle") if q.shows_netzwerker(ns) else q.ALLE
     only_due = k2.checkbox("nur überfällige", value=True, key="netzwerk_nur_faellig",
                            help="überfällig = kein Kontakt seit dem in der Kategorie festgelegten Intervall")
     liste = q.kontakt_liste(ns, day, sr, who, only_due)
@@ -182,7 +182,7 @@ with tab_koop:
             forms.kooperation_bearbeiten_form(nw, ns, kliste, actor)
 
 with tab_analyse:
-    t = _tables(token, day, sr, tuple(sektoren), _ns=ns)
+    t = _tables(token, ns.audience, day, sr, tuple(sektoren), _ns=ns)
     st.header("Zentrale Partner")
     st.caption("Wer hat die meisten Kooperationspartner, und über wen laufen die Verbindungen zwischen anderen? "
                "„Zwischen“ = Anteil der kürzesten Wege zwischen anderen Partnern, die über diesen Partner führen.")
@@ -252,7 +252,7 @@ with tab_bericht:
     jahr = int(r2.number_input("Jahr", min_value=2000, max_value=date.today().year, value=date.today().year - 1,
                                step=1, key="netzwerk_bericht_jahr"))
     if st.toggle("Bericht erstellen", key="netzwerk_bericht_an"):
-        report, pdf, html_text = _report(token, d.bedarfe.token(), report_sr, jahr, date.today(), _nw=nw, _ns=ns)
+        report, pdf, html_text = _report(token, ns.audience, d.bedarfe.token(), report_sr, jahr, date.today(), _nw=nw, _ns=ns)
         p, k = report["partner"], report["kontakte"]
         m1, m2, m3, m4 = st.columns(4)
         m1.metric("Partner (Jahresende)", p["summe_jahr"], p["summe_jahr"] - p["summe_vorjahr"])

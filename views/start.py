@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from graph import settings
 from graph.core.text import when_text
 from graph.verzeichnis.stats import directory_stats
 from views.parts.filters import EMPTY_DIRECTORY
@@ -36,9 +37,16 @@ ROLES = [
       ("views/abdeckung.py", "Abdeckung – wo fehlt was?", "📊"),
       ("views/netzwerk.py", "Netzwerk – wer mit wem?", "🕸️")]),
 ]
+READING = {
+    "offen": "- **Lesen geht ohne Anmeldung** – Einrichtungen, Angebote, Adressen, Telefon, E-Mail und Webseite.\n"
+             "  Ansprechpersonen und die zuständigen Netzwerker/innen sehen angemeldete Nutzerinnen und Nutzer,\n"
+             "  interne Notizen nur die Leitstelle Familie.",
+    "anmeldung": "- **Lesen nur nach Anmeldung** (so eingestellt). Ansprechpersonen und die zuständigen\n"
+                 "  Netzwerker/innen sehen alle Angemeldeten, interne Notizen nur die Leitstelle Familie.",
+}
 GOOD_TO_KNOW = """
-- **Lesen geht ohne Anmeldung.** Ändern können angemeldete Nutzerinnen und Nutzer je nach Rolle; alle anderen
-  können Änderungen vorschlagen (Seite Pflege).
+- **Ändern** können angemeldete Nutzerinnen und Nutzer je nach Rolle; alle anderen können Änderungen
+  vorschlagen (Seite Pflege).
 - **Jede Seite erklärt sich selbst:** „So funktioniert diese Seite“ oben aufklappen.
 - **Drucken:** Verzeichnis („Druckansicht“), Handzettel der Fallsuche und Jahresbericht sind für Papier gemacht;
   sonst druckt Strg+P die Seite ohne Seitenleiste und Schaltflächen.
@@ -80,7 +88,7 @@ if st.session_state.get(SOZIALRAUM_KEY):
     st.caption("Der gewählte Sozialraum ist auf den Seiten Karte, Verzeichnis und Netzwerk vorausgewählt.")
 
 st.header("Gut zu wissen")
-st.markdown(GOOD_TO_KNOW)
+st.markdown(READING[settings.reading_mode()] + GOOD_TO_KNOW)
 st.page_link("views/barrierefreiheit.py", label="Erklärung zur Barrierefreiheit", icon="♿")
 
 stats = directory_stats(snap)

@@ -77,11 +77,11 @@ def _detail(pid: str) -> None:
              ("Telefon", md_link(p["telefon"], tel_href(p["telefon"]))),
              ("E-Mail", md_link(p["email"], mailto_href(p["email"]))),
              ("Website", md_link(p["website"], web_href(p["website"]))),
-             ("Ansprechperson", md_escape(p["ansprechperson"])), ("Öffnungszeiten", md_escape(p["oeffnungszeiten"])),
+             ("Ansprechperson", md_escape(p.get("ansprechperson"))), ("Öffnungszeiten", md_escape(p["oeffnungszeiten"])),
              ("Angebote", md_escape(offers_text(p["angebote"], tax))), ("Alter", md_escape(age_text(p["alter_von"], p["alter_bis"]))),
              ("Sprachen", md_escape(languages_text(p["sprachen"]))), ("Barrierefrei", md_escape(p["barrierefrei"])),
              ("Zuletzt geprüft", md_escape(date_text(p["geprueft_am"]))), ("Status", "aktiv" if p["aktiv"] else "**inaktiv**"),
-             ("Notizen", md_escape(p["notizen"]))]
+             ("Notizen (intern)", md_escape(p.get("notizen")))]  # fields the reader may not see are absent
     left.markdown("\n".join(f"- **{k}:** {v}" for k, v in facts if v))
     with right:
         st.markdown("**Im Netzwerk**")

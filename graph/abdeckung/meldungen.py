@@ -19,9 +19,9 @@ from geo.gazetteer import Gazetteer
 from graph.core.model import FIRST_DATA_ROW
 from graph.core.privacy import check_anonymous
 from graph.core.roles import Actor, require_role
-from graph.core.tables import BEDARF_COLUMNS
+from graph.core.tables import BEDARF_COLUMNS, spec
 from graph.core.taxonomy import Taxonomy
-from graph.core.validation import CONTROL, Checker
+from graph.core.validation import Checker
 from graph.errors import Issue
 from graph.store import Store, now_iso
 
@@ -30,7 +30,7 @@ QUELLEN = ("Netzwerk", "ASD", "Workshop", "Sozialraumteam", "Schule", "Kita", "B
 #: Source of gaps reported from a Fallsuche ("Lücke melden"): never anything about the family.
 FALLSUCHE = "Fallsuche"
 WRITE_ROLE = "netzwerk"
-MAX_TEXT = 500
+MAX_TEXT = spec("bedarfe").limit("text")
 _ID = re.compile(r"^b-(\d{6})$")
 
 
@@ -44,6 +44,7 @@ def validate_bedarfe(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxono
     f = frame[BEDARF_COLUMNS].fillna("").astype(str)
     issues: list[Issue] = []
     c = Checker(f, np.arange(len(f)) + first_row, issues)
+    c.text(spec("bedarfe").limit)
     for col in ("id", "ags", "bedarf", "text", "datum", "quelle"):
         c.add(~c.filled[col], col, "Pflichtfeld ist leer")
     c.add(c.filled["id"] & ~f["id"].str.fullmatch(_ID), "id", "Kennung muss die Form b-000001 haben")
@@ -57,8 +58,6 @@ def validate_bedarfe(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxono
           lambda v: f"Unbekannter Bedarf „{v}“ (Angebot oder Kategorie aus taxonomie.csv)")
     c.enum("quelle", QUELLEN, "Unbekannte Quelle")
     c.enum("beispiel", ("ja", "nein"), "Muss „ja“ oder „nein“ sein", allow_empty=True)
-    c.add(f["text"].str.len() > MAX_TEXT, "text", lambda v: f"Text zu lang ({len(v)} Zeichen, höchstens {MAX_TEXT})")
-    c.add(f["text"].str.contains(CONTROL), "text", "Enthält unzulässige Steuerzeichen")
     for i, text in enumerate(f["text"]):
         issues += check_anonymous(text, "text", int(first_row + i))
     parsed = c.iso_dates("datum")

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from geo.names import base_name, normalize_name
 from graph.core.codes import BARRIEREFREI, EBENEN, ISO_639_1, JA_NEIN
 from graph.core.formats import added_columns, defaults
-from graph.core.text import km, number
-from graph.core.validation import CONTROL, Checker, short, split_list
+from graph.core.text import km
+from graph.core.validation import Checker, short, split_list
 from graph.errors import Issue, NotFoundError
 
 if TYPE_CHECKING:
@@ -56,6 +57,25 @@ _INT = re.compile(r"^\d{1,3}$")
 
 
 
+#: ``geaendert_von`` of the shipped fictional sample rows.
+SAMPLE_USER = "beispieldaten"
+
+
+def is_sample_data(raw: pd.DataFrame) -> bool:
+    """True while the directory still holds mostly the shipped fictional sample."""
+    return bool(len(raw)) and (raw["geaendert_von"] == SAMPLE_USER).mean() > 0.5
+
+
+def partner_limit(column: str) -> int:
+    """Most characters a partner column may hold."""
+    return MAX_LENGTH.get(column, DEFAULT_MAX_LENGTH)
+
+
+def kooperation_limit(column: str) -> int:
+    """Most characters a cooperation column may hold."""
+    return DEFAULT_MAX_LENGTH
+
+
 def empty_record() -> Record:
     """A record with every contract column present and empty."""
     return {c: "" for c in PARTNER_COLUMNS}
@@ -77,11 +97,13 @@ def next_id(existing: Iterable[str]) -> str:
 
 def validate_partners(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxonomy, *,
                       first_row: int = FIRST_DATA_ROW, known_ids: Iterable[str] = (),
-                      today: date | None = None) -> list[Issue]:
+                      today: date | None = None, ortsteile: pd.DataFrame | None = None) -> list[Issue]:
     """Check a frame of raw (string) partner rows against the contract; return all issues.
 
     ``first_row`` is the row number reported for the frame's first row; ``known_ids`` are
     ids that already exist elsewhere (e.g. in the directory, when validating new rows).
+    ``ortsteile`` (the store's table: ``ortsteil``, ``ags``) names the Ortsteile a partner's
+    ``ort`` may give instead of its Gemeinde.
     """
     missing = [c for c in PARTNER_COLUMNS if c not in frame.columns and c not in OPTIONAL_COLUMNS]
     issues = [Issue(1, c, f"Spalte „{c}“ fehlt") for c in missing]
@@ -112,7 +134,7 @@ def validate_partners(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxon
     checker.dates(today or date.today())
     checker.version()
     checker.capacity()
-    checker.places(gazetteer)
+    checker.places(gazetteer, ortsteile)
     checker.einzugsgebiet(gazetteer)
     return sorted(issues, key=lambda i: (i.row, PARTNER_COLUMNS.index(i.field) if i.field in PARTNER_COLUMNS else 99))
 
@@ -121,11 +143,7 @@ class _PartnerChecker(Checker):
     """The partners.csv checks on top of the shared ones."""
 
     def text_fields(self) -> None:
-        for c in PARTNER_COLUMNS:
-            col = self.f[c]
-            self.add(col.str.contains(CONTROL), c, "Enthält unzulässige Steuerzeichen (z. B. NUL)")
-            limit = MAX_LENGTH.get(c, DEFAULT_MAX_LENGTH)
-            self.add(col.str.len() > limit, c, lambda v, n=limit: f"Zu lang ({number(len(v))} Zeichen, höchstens {number(n)})")
+        self.text(partner_limit, PARTNER_COLUMNS)
 
     def required(self) -> None:
         for c in REQUIRED:
@@ -181,7 +199,7 @@ class _PartnerChecker(Checker):
                  lambda v: f"Kapazität muss eine ganze Zahl von 0 bis 999.999 sein (Plätze bzw. Fälle pro Jahr; "
                            f"leer = unbekannt): „{short(v)}“")
 
-    def places(self, gaz: Gazetteer) -> None:
+    def places(self, gaz: Gazetteer, ortsteile: pd.DataFrame | None) -> None:
         ags = self.f["ags"].str.strip()
         bad_format = self.filled["ags"] & ~ags.str.fullmatch(_AGS)
         self.add(bad_format, "ags", lambda v: f"AGS muss achtstellig sein: „{short(v)}“")
@@ -189,18 +207,39 @@ class _PartnerChecker(Checker):
         self.add(self.filled["ags"] & ~bad_format & ~known, "ags",
                  lambda v: f"AGS {v} ist keine Gemeinde des Landkreises Trier-Saarburg und nicht die Stadt Trier")
         self._plz_matches(gaz, ags, known)
+        self._ort_matches(gaz, ags, known, ortsteile)
         self._coordinates(gaz, ags, known)
 
     def _plz_matches(self, gaz: Gazetteer, ags: pd.Series, known: pd.Series) -> None:
+        """PLZ, Ort and Gemeinde must agree: the PLZ is one of the Gemeinde's postcodes."""
         plz = self.f["plz"].str.strip()
         pairs = pd.MultiIndex.from_arrays([gaz.plz["plz"], gaz.plz["ags"]])
-        wrong = (known & plz.str.fullmatch(_PLZ) & plz.isin(set(gaz.plz["plz"]))
+        covered = ags.isin(set(gaz.plz["ags"]))  # Gemeinden without postcode data are not judged
+        wrong = (known & covered & plz.str.fullmatch(_PLZ)
                  & ~pd.MultiIndex.from_arrays([plz, ags]).isin(pairs))
         for i in np.flatnonzero(wrong.to_numpy()):
             p, a = plz.iat[i], ags.iat[i]
+            elsewhere = [gaz.orte.at[g, "name"] for g in gaz.by_plz(p)]
+            where = f"; {p} ist die PLZ von {', '.join(elsewhere)}" if elsewhere else ""
             self.issues.append(Issue(int(self.rows[i]), "plz",
-                                     f"PLZ {p} gehört nicht zu {gaz.orte.at[a, 'name']} (dort: {', '.join(gaz.plz_of(a))})",
-                                     "hinweis"))
+                                     f"PLZ {p} gehört nicht zur Gemeinde {gaz.orte.at[a, 'name']} (dort: "
+                                     f"{', '.join(gaz.plz_of(a))}{where}). Bitte PLZ, Ort und Gemeinde prüfen."))
+
+    def _ort_matches(self, gaz: Gazetteer, ags: pd.Series, known: pd.Series, ortsteile: pd.DataFrame | None) -> None:
+        """The Ort is the Gemeinde (any spelling, also „Konz-Könen“) or one of its Ortsteile."""
+        ort = self.f["ort"].str.strip()
+        parts = _ortsteile_by_ags(ortsteile)
+        verdict: dict[tuple[str, str], bool] = {}
+        for i in np.flatnonzero((known & self.filled["ort"]).to_numpy()):
+            pair = (ags.iat[i], ort.iat[i])
+            if pair not in verdict:
+                verdict[pair] = ort_fits(gaz, *pair, parts.get(pair[0], frozenset()))
+            if not verdict[pair]:
+                name = gaz.orte.at[pair[0], "name"]
+                self.issues.append(Issue(int(self.rows[i]), "ort",
+                                         f"Ort „{short(pair[1])}“ liegt nicht in der Gemeinde {name} (AGS {pair[0]}). "
+                                         f"Bitte Ort, PLZ und Gemeinde prüfen – erlaubt sind der Gemeindename oder "
+                                         f"ein Ortsteil von {name}."))
 
     def _coordinates(self, gaz: Gazetteer, ags: pd.Series, known: pd.Series) -> None:
         lat_s, lon_s = self.f["lat"].str.strip(), self.f["lon"].str.strip()
@@ -253,6 +292,7 @@ def validate_kooperationen(frame: pd.DataFrame, partner_ids: Iterable[str], *,
     rows = np.arange(len(f)) + first_row
     issues: list[Issue] = []
     c = Checker(f, rows, issues)
+    c.text(kooperation_limit, KOOPERATION_COLUMNS)
     for col in ("partner_a", "partner_b"):
         c.add(~f[col].isin(ids), col, lambda v: f"Unbekannter Partner „{short(v)}“")
     c.add(f["partner_a"] == f["partner_b"], "partner_b", "Ein Partner kann nicht mit sich selbst kooperieren")
@@ -303,6 +343,26 @@ def parse_partners(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 
+
+
+def ort_fits(gaz: Gazetteer, ags: str, ort: str, ortsteile: frozenset[str] = frozenset()) -> bool:
+    """True if ``ort`` names the Gemeinde ``ags`` (any spelling, also with an Ortsteil: „Konz-Könen“, „Trier-Ehrang“)
+    or one of its ``ortsteile`` (normalised names, see :func:`geo.names.normalize_name`)."""
+    key = normalize_name(ort)
+    if not key or ags in gaz.find(ort) or key in ortsteile:
+        return True
+    name = str(gaz.orte.at[ags, "name"])
+    return any(f" {g} " in f" {key} " for g in {normalize_name(name), normalize_name(base_name(name))} if g)
+
+
+def _ortsteile_by_ags(ortsteile: pd.DataFrame | None) -> dict[str, frozenset[str]]:
+    """Normalised Ortsteil names per AGS."""
+    if ortsteile is None or ortsteile.empty:
+        return {}
+    grouped: dict[str, set[str]] = {}
+    for name, ags in zip(ortsteile["ortsteil"].astype(str), ortsteile["ags"].astype(str)):
+        grouped.setdefault(ags.strip(), set()).add(normalize_name(name))
+    return {a: frozenset(v) for a, v in grouped.items()}
 
 
 def _is_iso_datetime(value: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 
 
 def km(distance: float | None, decimals: int = 1) -> str:
@@ -59,3 +60,9 @@ def when_text(iso: str | None) -> str:
         day = f"{text[8:10]}.{text[5:7]}.{text[:4]}"
         return f"{day}, {text[11:16]}" if len(text) >= 16 and text[10] in "T " else day
     return text
+
+
+def nfc(value: object) -> str:
+    """Text in Unicode normal form C (``None`` → ``""``): „Jürgen“ typed on a Mac (u + combining
+    diaeresis) becomes the same string as on Windows, so search, matching and erasure find it."""
+    return unicodedata.normalize("NFC", "" if value is None else str(value))

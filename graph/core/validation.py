@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from graph.core.text import number
 from graph.errors import Issue
 
 #: Control characters that no text field may contain (tab, line feed and carriage return are allowed).
@@ -42,6 +43,14 @@ class Checker:
         for i in idx:
             text = message(self.f[field].iat[i]) if callable(message) else message
             self.issues.append(Issue(int(self.rows[i]), field, text, level))
+
+    def text(self, limit: Callable[[str], int], columns: Iterable[str] | None = None) -> None:
+        """No control characters and at most ``limit(column)`` characters in every (or each given) column."""
+        for c in columns if columns is not None else self.f.columns:
+            col = self.f[c]
+            self.add(col.str.contains(CONTROL), c, "Enthält unzulässige Steuerzeichen (z. B. NUL)")
+            n = limit(c)
+            self.add(col.str.len() > n, c, lambda v, n=n: f"Zu lang ({number(len(v))} Zeichen, höchstens {number(n)})")
 
     def enum(self, field: str, allowed: Iterable[str], message: str, allow_empty: bool = False) -> None:
         allowed = list(allowed)

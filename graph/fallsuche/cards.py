@@ -13,6 +13,7 @@ import pandas as pd
 from geo.gazetteer import Gazetteer
 from graph.core.codes import LANGUAGE_NAMES
 from graph.core.taxonomy import Taxonomy
+from graph.core.visibility import visible
 from graph.fallsuche.matching import Matcher, Query
 from graph.services import Directory, Snapshot
 from graph.verzeichnis.listing import BARRIEREFREI_LABELS, date_text, languages_text
@@ -48,10 +49,15 @@ def sozialraumzentren(partners: pd.DataFrame, gazetteer: Gazetteer, ags: str) ->
 def card_facts(partners: pd.DataFrame, kooperationen: pd.DataFrame, zustaendigkeiten: pd.DataFrame,
                gazetteer: Gazetteer, ags: str, ids: Iterable[str], today: date | None = None,
                with_person: bool = False) -> dict[str, CardFacts]:
-    """Facts per hit id; ``partners`` typed, the other tables raw; ``with_person`` shows the Ansprechperson."""
+    """Facts per hit id; ``partners`` typed, the other tables raw; ``with_person`` shows the Ansprechperson.
+
+    Fields a reader's view does not hold (``graph.core.visibility``: Ansprechperson, Netzwerker names
+    without login) stay empty.
+    """
     today = today or date.today()
     limit = pd.Timestamp(today) - pd.DateOffset(months=CHECK_MONTHS)
-    in_charge = dict(zip(zustaendigkeiten["partner"], zustaendigkeiten["netzwerker"]))
+    named = "netzwerker" in zustaendigkeiten.columns
+    in_charge = dict(zip(zustaendigkeiten["partner"], zustaendigkeiten["netzwerker"])) if named else {}
     centres = sozialraumzentren(partners, gazetteer, ags)
     names = partners["name"]
     running = kooperationen[kooperationen["bis"].fillna("").astype(str).str.strip().map(
@@ -77,15 +83,16 @@ def card_facts(partners: pd.DataFrame, kooperationen: pd.DataFrame, zustaendigke
             sprachen=languages_text(p["sprachen"]) or NO_ENTRY,
             barrierefrei=BARRIEREFREI_LABELS.get(str(p["barrierefrei"]), str(p["barrierefrei"])),
             geprueft=geprueft, veraltet=old, netzwerkfachkraft=str(in_charge.get(pid, "")).strip(),
-            kooperation=koop, ansprechperson=str(p["ansprechperson"]).strip() if with_person else "")
+            kooperation=koop, ansprechperson=str(p.get("ansprechperson", "")).strip() if with_person else "")
     return out
 
 
-def facts_for(directory: Directory, snap: Snapshot, ags: str, ids: Iterable[str], with_person: bool = False
-              ) -> dict[str, CardFacts]:
-    """:func:`card_facts` for the hits of a search on the current data (reads the Zuständigkeiten)."""
-    return card_facts(snap.partners, snap.kooperationen, directory.store.read("zustaendigkeiten"), snap.gazetteer,
-                      ags, ids, with_person=with_person)
+def facts_for(directory: Directory, snap: Snapshot, ags: str, ids: Iterable[str]) -> dict[str, CardFacts]:
+    """:func:`card_facts` for the hits of a search as the snapshot's reader may see them (``snap.for_reader``):
+    the Ansprechperson and the Netzwerkfachkraft only for logged-in readers (``graph.core.visibility``)."""
+    zustaendigkeiten = visible(directory.store.read("zustaendigkeiten"), "zustaendigkeiten", snap.audience)
+    return card_facts(snap.partners, snap.kooperationen, zustaendigkeiten, snap.gazetteer, ags, ids,
+                      with_person="ansprechperson" in snap.partners.columns)
 
 
 def needs_without_offer(matcher: Matcher, query: Query) -> list[str]:

@@ -48,7 +48,11 @@ def _minutes(road_km: float, speed_kmh: float) -> int:
 
 
 def handout_entries(partners: pd.DataFrame, ids: Iterable[str], taxonomy: Taxonomy) -> list[dict[str, str]]:
-    """Contact blocks (plain strings) for the chosen partners, in the given order."""
+    """Contact blocks (plain strings) for the chosen partners, in the given order.
+
+    ``partners`` is the reader's view (:meth:`graph.services.Snapshot.for_reader`): a field it does
+    not hold (the Ansprechperson without login) is not on the handout.
+    """
     out = []
     for pid in ids:
         p = partners.loc[pid]
@@ -56,7 +60,7 @@ def handout_entries(partners: pd.DataFrame, ids: Iterable[str], taxonomy: Taxono
         out.append({"name": str(p["name"]), "traeger": str(p["traeger"]), "adresse": address_text(p),
                     "telefon": str(p["telefon"]), "email": str(p["email"]), "website": str(p["website"]),
                     "oeffnungszeiten": str(p["oeffnungszeiten"]).strip() or NO_HOURS,
-                    "ansprechperson": str(p["ansprechperson"]),
+                    "ansprechperson": str(p.get("ansprechperson", "")),  # absent from a reader's view without login
                     "sprachen": languages_text(p["sprachen"] if isinstance(p["sprachen"], tuple)
                                                else split_list(p["sprachen"])),
                     "angebote": offers_text(tags, taxonomy)})

@@ -35,6 +35,8 @@ hat haben braucht brauchen benoetigt benoetigen moechte wuenscht gesucht suche h
 angebot angebote angeboten thema themen frage fragen problem probleme kind kinder kindes jugendliche
 jugendlicher jugendlichen familie familien eltern elternteil mutter vater sohn tochter jahre jahren alt
 """.split())
+#: Longest need text one search takes (all entries together); the page allows 200 characters.
+MAX_NEED_TEXT = 500
 MIN_COMPOUND = 5  # a known word inside a compound must have at least this many letters
 _SPLIT = re.compile(r"[,;/\n]+")
 
@@ -77,6 +79,8 @@ class NeedVocabulary:
     def parse(self, items: str | Iterable[str]) -> NeedMatch:
         """Map need text (one string or several entries) to tags; unknown words are kept apart."""
         entries = [items] if isinstance(items, str) else list(items)
+        if sum(len(str(e)) for e in entries) > MAX_NEED_TEXT:
+            raise UsageError(f"Die Bedarfe sind zu lang beschrieben (höchstens {MAX_NEED_TEXT} Zeichen).")
         tags: list[str] = []
         recognised: list[tuple[str, str]] = []
         guessed: list[tuple[str, str]] = []

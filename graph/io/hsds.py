@@ -1,7 +1,8 @@
 """Open Referral HSDS 3.0 export: organizations (Träger), services (partners), locations, areas, taxonomy.
 
 Ids are UUIDv5 derived from our ids, so the same partner keeps the same HSDS ids in every
-export. Internal notes (``notizen``) are never exported. The files and the schema each
+export. HSDS is for publishing: only the public fields (``graph.core.visibility``) are exported –
+no Ansprechpersonen, internal notes or login names, whatever frame is passed in. The files and the schema each
 item is valid against (``../shared/reference/hsds-3.0/``):
 ``organizations.json`` → compiled/organization_list.json, ``services.json`` →
 compiled/service_with_definitions.json, ``service_at_locations.json`` →
@@ -22,6 +23,7 @@ from graph.core.codes import LANGUAGE_NAMES
 from graph.core.model import parse_partners
 from graph.core.taxonomy import Taxonomy
 from graph.core.text import age_text
+from graph.core.visibility import PUBLIC, visible
 from graph.errors import NotFoundError
 
 NAMESPACE = uuid.UUID("5b0c1f0e-6a57-4c1e-9f0b-7472696572a1")
@@ -39,7 +41,8 @@ def hsds_id(kind: str, key: str) -> str:
 
 
 def hsds_documents(raw: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxonomy) -> dict[str, list[dict]]:
-    """File name → JSON array of the HSDS export of all partners (active and inactive)."""
+    """File name → JSON array of the HSDS export of all partners (active and inactive; public fields only)."""
+    raw = visible(raw, "partners", PUBLIC)
     partners = parse_partners(raw)
     raw = raw.set_index("id", drop=False)
     terms = _terms(taxonomy)
@@ -99,8 +102,6 @@ def _service(p: pd.Series, r: pd.Series, service_id: str, terms: dict[str, dict]
         s["last_modified"] = (changed if changed.tzinfo else changed.astimezone()).isoformat(timespec="milliseconds")
     if r["telefon"]:
         s["phones"] = [{"id": hsds_id("phone", p["id"]), "service_id": service_id, "number": r["telefon"]}]
-    if r["ansprechperson"]:
-        s["contacts"] = [{"id": hsds_id("contact", p["id"]), "service_id": service_id, "name": r["ansprechperson"]}]
     if r["oeffnungszeiten"]:
         s["schedules"] = [{"id": hsds_id("schedule", p["id"]), "service_id": service_id, "description": r["oeffnungszeiten"]}]
     s["languages"] = [{"id": hsds_id("language", f"{p['id']}:{c}"), "service_id": service_id,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from graph.core.model import Record, empty_record, next_id
+from graph.core.model import CONFIDENTIAL_FIELDS, Record, empty_record, next_id
 from graph.core.roles import require_role
 from graph.errors import Issue, NotFoundError, ValidationError
 from graph.io.reader import ERROR_COLUMN, CellNormaliser, RawTable, map_columns, read_table
@@ -211,6 +211,9 @@ class _Planner:
         if current is None:
             raise NotFoundError(f"Zeile {line}: kein Partner mit Kennung „{pid}“ zum Zusammenführen")
         record = {**current, **{k: v for k, v in values.items() if k != "id"}}
+        if current.get("adresse_vertraulich") == "ja" and record.get("adresse_vertraulich") == "ja":
+            # publishing exports leave a confidential address empty: importing one must not erase it
+            record.update({c: current[c] for c in CONFIDENTIAL_FIELDS if not values.get(c)})
         coords_given = bool(values.get("lat") or values.get("lon"))
         moved = any(record[c] != current[c] for c in ADDRESS_COLUMNS)
         geocode = not coords_given and moved

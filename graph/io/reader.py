@@ -9,18 +9,21 @@ leading zeros, labels instead of ids, the ``'`` of formula neutralisation).
 
 from __future__ import annotations
 
-import csv
 import io
 import re
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from geo.names import normalize_name
 from graph.core.codes import LANGUAGE_NAMES
-from graph.core.csvtext import csv_records
-from graph.core.text import count, number
+from graph.core.csvtext import csv_records, csv_rows
+from graph.core.text import count, nfc, number
 from graph.errors import Issue, ValidationError
 from graph.io.tabular import FORMULA_PREFIXES
 
@@ -67,6 +70,9 @@ _YES = {"ja", "j", "yes", "y", "true", "wahr", "1", "x", "aktiv"}
 _NO = {"nein", "n", "no", "false", "falsch", "0", "inaktiv"}
 #: Most records one import takes (the county's directory has hundreds; more is a wrong file or an attack).
 MAX_IMPORT_ROWS = 10_000
+#: Largest unpacked part of an .xlsx (a sheet of 10,000 rows with inline text is a few dozen MB).
+MAX_XLSX_PART_BYTES = 150_000_000
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 _PER_CELL = "per-cell"
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
@@ -92,12 +98,14 @@ class RawTable:
 def read_table(data: bytes, filename: str) -> RawTable:
     """Read CSV (any common dialect) or .xlsx bytes; raises ``ValidationError`` (row 1) for unreadable files."""
     if filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
+        check_workbook_size(data)
         return _limited(_read_xlsx(data))
     if filename.lower().endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise _unreadable("Alte Excel-Dateien (.xls) bitte in Excel als .xlsx oder CSV speichern.")
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise _unreadable("Die Datei ist leer.")
     text, encoding = _decode(data)
+    text = nfc(text)  # one Unicode form for every cell (surrogates of undecodable bytes pass unchanged)
     delimiter = _sniff(text)
     rows = csv_records(text, delimiter)
     recoded = _recode_cells(rows) if encoding == _PER_CELL else []
@@ -260,7 +268,7 @@ def _sniff(text: str) -> str:
     sample = "\n".join(text.splitlines()[:50])
     best, best_score = ",", (-1.0, 0)
     for d in DELIMITERS:
-        rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=d) if any(c.strip() for c in r)]
+        rows = [r for r in csv_rows(sample, d) if any(c.strip() for c in r)]
         if not rows or len(rows[0]) < 2:
             continue
         consistent = sum(len(r) == len(rows[0]) for r in rows) / len(rows)
@@ -270,22 +278,118 @@ def _sniff(text: str) -> str:
     return best
 
 
-def _read_xlsx(data: bytes) -> RawTable:
+def check_workbook_size(data: bytes) -> None:
+    """Refuse a workbook too large to import *before* openpyxl parses it (German error).
+
+    openpyxl scans every sheet once while loading it (to find its size), so an "Excel bomb" – a
+    few MB that unpack to hundreds of thousands of rows – would be read completely. Here each
+    part's unpacked size is taken from the zip directory (zipfile never unpacks more than that),
+    and each sheet's ``<row>`` elements are counted while unpacking, stopping at the limit.
+    """
     try:
-        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, header=None, engine="openpyxl")
+        book = zipfile.ZipFile(io.BytesIO(data))
+        parts = book.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _unreadable("Die Excel-Datei kann nicht gelesen werden (beschädigt oder keine .xlsx-Arbeitsmappe). "
+                          "Bitte in Excel öffnen und erneut als .xlsx speichern.") from None
+    for part in parts:
+        if part.file_size > MAX_XLSX_PART_BYTES:
+            raise _unreadable(f"Die Excel-Datei ist entpackt zu groß ({number(part.file_size // 1_000_000)} MB in "
+                              f"„{part.filename}“, höchstens {number(MAX_XLSX_PART_BYTES // 1_000_000)} MB). Bitte nur "
+                              "die Partner als CSV oder in einer kleineren Arbeitsmappe speichern.")
+    for part in parts:
+        if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+            rows = count_sheet_rows(book, part, stop=MAX_IMPORT_ROWS + 2)
+            if rows > MAX_IMPORT_ROWS + 1:  # header + the limit
+                raise ValidationError([Issue(MAX_IMPORT_ROWS + 2, "", f"Die Arbeitsmappe hat mehr als "
+                                             f"{number(MAX_IMPORT_ROWS)} Datensätze; ein Import übernimmt höchstens "
+                                             f"{number(MAX_IMPORT_ROWS)}. Bitte ab Zeile {number(MAX_IMPORT_ROWS + 2)} "
+                                             "in eine zweite Datei aufteilen.")])
+
+
+def count_sheet_rows(book: zipfile.ZipFile, part: zipfile.ZipInfo, stop: int) -> int:
+    """``<row>`` elements of one sheet, counted while unpacking; stops once ``stop`` are found."""
+    count, carry = 0, b""
+    with book.open(part) as stream:
+        while count < stop and (chunk := stream.read(1 << 20)):
+            text = carry + chunk
+            cut = text.rfind(b"<")  # a tag split by the chunk boundary is counted with the next chunk
+            head, carry = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+            count += len(_ROW_TAG.findall(head))
+    return count + len(_ROW_TAG.findall(carry))
+
+
+class XlsxSheet:
+    """The sheet „Partner“ (else the first) of a workbook, streamed in read-only mode.
+
+    :meth:`rows` parses only the rows consumed, so a caller that stops early reads an oversized
+    workbook only that far (an "Excel bomb" of 400,000 rows costs what its first rows cost).
+    """
+
+    def __init__(self, data: bytes) -> None:
+        from openpyxl import load_workbook
+
+        with _xlsx_errors():
+            self.book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            self.name = "Partner" if "Partner" in self.book.sheetnames else self.book.sheetnames[0]
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(spreadsheet row, cells as text) one by one."""
+        with _xlsx_errors():
+            try:
+                for n, row in enumerate(self.book[self.name].iter_rows(values_only=True), start=1):
+                    yield n, [_xlsx_text(v) for v in row]
+            finally:
+                self.book.close()
+
+
+@contextmanager
+def _xlsx_errors() -> Iterator[None]:
+    try:
+        yield
+    except (ValidationError, GeneratorExit):
+        raise
     except Exception:  # noqa: BLE001 — openpyxl raises many kinds for damaged files; their English text helps nobody here
         raise _unreadable("Die Excel-Datei kann nicht gelesen werden (beschädigt oder keine .xlsx-Arbeitsmappe). "
                           "Bitte in Excel öffnen und erneut als .xlsx speichern.") from None
-    name = "Partner" if "Partner" in sheets else next(iter(sheets), None)
-    if name is None or sheets[name].dropna(how="all").empty:
+
+
+def _read_xlsx(data: bytes) -> RawTable:
+    """The sheet as a table; stops at the first record beyond :data:`MAX_IMPORT_ROWS`."""
+    sheet = XlsxSheet(data)
+    rows = sheet.rows()
+    header: list[str] | None = None
+    records, lines = [], []
+    for n, cells in rows:
+        if header is None:
+            if any(c.strip() for c in cells):
+                header = [c.strip() for c in cells]
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        records.append(cells)
+        lines.append(n)
+        if len(records) > MAX_IMPORT_ROWS:
+            rows.close()  # stop reading: the rest of the workbook is never parsed
+            _limited(RawTable(pd.DataFrame(), lines, "", ""))
+    if header is None:
         raise _unreadable("Die Excel-Datei enthält keine Daten.")
-    sheet = sheets[name].fillna("")
-    header = [str(h).strip() for h in sheet.iloc[0]]
-    body = sheet.iloc[1:]
-    keep = body.apply(lambda r: any(str(c).strip() for c in r), axis=1)
-    frame = pd.DataFrame(body[keep].to_numpy(), columns=_unique(header), dtype=str)
-    frame = frame.apply(lambda col: col.str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True))
-    return RawTable(frame, [int(i) + 1 for i in body.index[keep]], f"Excel, Blatt „{name}“", "")
+    width = len(header)
+    frame = pd.DataFrame([(r + [""] * width)[:width] for r in records], columns=_unique(header), dtype=str)
+    return RawTable(frame, lines, f"Excel, Blatt „{sheet.name}“", "")
+
+
+def _xlsx_text(value: object) -> str:
+    """A cell as the text a CSV export would hold (dates without a midnight time)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def _unique(header: list[str]) -> list[str]:

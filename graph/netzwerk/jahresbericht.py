@@ -27,7 +27,6 @@ from graph.netzwerk import analysis
 from graph.netzwerk.kontaktpflege import NIE, UEBERFAELLIG, contact_status, contacts_by_partner
 from graph.netzwerk.model import KONTAKT_ARTEN, KREISWEIT
 from graph.netzwerk.snapshot import NetzwerkSnapshot
-from graph.verzeichnis.stats import is_sample_data
 
 METHODE = ("Partnerzahlen zum Jahresende sind abgeleitet, weil das Verzeichnis keine Historie speichert: Ein Partner "
            "zählt ab seinem frühesten Beleg (Anlage im Verzeichnis, Prüfdatum, erster erfasster Kontakt oder Beginn "
@@ -65,7 +64,7 @@ def annual_report(ns: NetzwerkSnapshot, sozialraum: str, jahr: int, *, coverage:
     return {
         "sozialraum": sozialraum, "sozialraum_name": str(gaz.sozialraeume.at[sozialraum, "name"]), "jahr": jahr,
         "stichtag": ende.isoformat(), "abgeschlossen": ende == date(jahr, 12, 31), "erstellt": today.isoformat(),
-        "beispieldaten": is_sample_data(ns.snap.raw),
+        "beispieldaten": ns.snap.is_sample,
         "partner": _partners(ns, table[table["sozialraum"] == sozialraum], evidence, jahr, ende, vorjahr_ende),
         "kontakte": _contacts(ns, at_end.loc[here], sozialraum, jahr, ende),
         "kooperationen": _cooperations(ns, set(table.index[table["sozialraum"] == sozialraum]), jahr, ende, vorjahr_ende),

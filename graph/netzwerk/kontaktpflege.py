@@ -63,9 +63,11 @@ def contact_status(partners: pd.DataFrame, kontakte: pd.DataFrame, zustaendigkei
 
     ``partners``: index = id with ``name``, ``kategorie``, ``sozialraum``; ``months_of(kategorie)``
     gives the interval. Sorted: never contacted first, then by due date (most overdue first).
+    Without a ``netzwerker`` column (a reader who may not see the names) that column stays empty.
     """
     last = last_contact(kontakte, until=today)
-    responsible = zustaendigkeiten.set_index("partner")["netzwerker"] if len(zustaendigkeiten) else pd.Series(dtype=str)
+    named = len(zustaendigkeiten) and "netzwerker" in zustaendigkeiten.columns
+    responsible = zustaendigkeiten.set_index("partner")["netzwerker"] if named else pd.Series(dtype=str)
     rows = []
     interval = {k: int(months_of(k)) for k in set(partners["kategorie"])}
     for pid, name, kat, sr in zip(partners.index, partners["name"], partners["kategorie"], partners["sozialraum"]):

@@ -17,6 +17,7 @@ import pandas as pd
 
 from graph.core.model import FIRST_DATA_ROW
 from graph.core.privacy import check_anonymous
+from graph.core.tables import spec
 from graph.core.validation import CONTROL, Checker, split_list
 from graph.errors import Issue
 
@@ -25,8 +26,6 @@ KONTAKT_ARTEN = ("Netzwerktreffen", "Besuch", "Telefonat", "Arbeitskreis", "Proj
 #: ``sozialraum`` of a contact: one of the four Sozialräume or ``kreis`` (county-wide meeting).
 KREISWEIT = "kreis"
 ZUSTAENDIGKEIT_COLUMNS = ["partner", "netzwerker", "seit", "geaendert_am", "geaendert_von"]
-MAX_THEMA = 500
-MAX_NETZWERKER = 80
 #: Names of Netzwerker: letters, spaces and a little punctuation (no digits, no markup).
 _NETZWERKER = re.compile(r"^[^\W\d_][\w .,'’()/&-]*$")
 _KONTAKT_ID = re.compile(r"^kt-\d{6}$")
@@ -39,6 +38,7 @@ def validate_kontakte(frame: pd.DataFrame, partner_ids: Iterable[str], sozialrau
     if c is None:
         return issues
     f, rows = c.f, c.rows
+    c.text(spec("kontakte").limit)
     c.add(~f["id"].str.fullmatch(_KONTAKT_ID) | f["id"].duplicated(), "id",
           "Kennung fehlt, ist ungültig (kt-000001) oder kommt mehrfach vor")
     when = c.iso_dates("datum", required=True)
@@ -52,8 +52,6 @@ def validate_kontakte(frame: pd.DataFrame, partner_ids: Iterable[str], sozialrau
           lambda v: f"Unbekannte Art „{v}“ (erlaubt: {', '.join(KONTAKT_ARTEN)})")
     _netzwerker(c, "netzwerker")
     c.add(f["thema"].str.strip() == "", "thema", "Bitte ein Thema angeben (ohne Fall- oder Familiendaten)")
-    c.add(f["thema"].str.contains(CONTROL), "thema", "Enthält unzulässige Steuerzeichen")
-    c.add(f["thema"].str.len() > MAX_THEMA, "thema", f"Thema ist zu lang (höchstens {MAX_THEMA} Zeichen)")
     for i, text in enumerate(f["thema"]):
         issues.extend(check_anonymous(text, "thema", int(rows[i])))
     return sorted(issues, key=lambda i: (i.row, KONTAKT_COLUMNS.index(i.field) if i.field in KONTAKT_COLUMNS else 99))
@@ -66,6 +64,7 @@ def validate_zustaendigkeiten(frame: pd.DataFrame, partner_ids: Iterable[str], *
     if c is None:
         return issues
     f = c.f
+    c.text(spec("zustaendigkeiten").limit)
     ids = set(map(str, partner_ids))
     c.add(~f["partner"].isin(ids), "partner", lambda v: f"Unbekannter Partner „{v}“")
     c.add(f["partner"].duplicated(), "partner", lambda v: f"Partner „{v}“ hat mehr als eine Zuständigkeit")
@@ -92,9 +91,8 @@ def normalise_name(value: str) -> str:
 def _netzwerker(c: Checker, field: str) -> None:
     col = c.f[field].map(normalise_name)
     c.add(col == "", field, "Bitte die zuständige Netzwerkerin / den zuständigen Netzwerker angeben")
-    c.add((col != "") & ~col.str.fullmatch(_NETZWERKER), field,
-          lambda v: f"Name enthält unzulässige Zeichen: „{v[:40]}“")
-    c.add(col.str.len() > MAX_NETZWERKER, field, f"Name ist zu lang (höchstens {MAX_NETZWERKER} Zeichen)")
+    c.add((col != "") & ~col.str.fullmatch(_NETZWERKER) & ~col.str.contains(CONTROL), field,
+          lambda v: f"Name enthält unzulässige Zeichen: „{v[:40]}“")  # length and control characters: Checker.text
 
 
 def _partner_lists(f: pd.DataFrame, rows: np.ndarray, issues: list[Issue], ids: set[str]) -> None:

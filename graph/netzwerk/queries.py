@@ -68,12 +68,22 @@ def analysis_tables(ns: NetzwerkSnapshot, day: date, sozialraum: str = ALLE,
     }
 
 
+def shows_netzwerker(ns: NetzwerkSnapshot) -> bool:
+    """True if this view holds the names of the Netzwerker/innen (not without login)."""
+    return "netzwerker" in ns.zustaendigkeiten.columns
+
+
 def kontakt_liste(ns: NetzwerkSnapshot, today: date, sozialraum: str = ALLE, netzwerker: str = ALLE,
                   nur_faellige: bool = True) -> pd.DataFrame:
-    """The Kontaktpflege list with German headings (overdue and never-contacted first)."""
+    """The Kontaktpflege list with German headings (overdue and never-contacted first).
+
+    Column „zuständig“ (and the ``netzwerker`` filter) only where the view holds the names.
+    """
     status = ns.contact_status(today)
     if sozialraum:
         status = status[status["sozialraum"] == sozialraum]
+    if not shows_netzwerker(ns):
+        netzwerker = ALLE
     if netzwerker == "(ohne Zuständigkeit)":
         status = status[status["netzwerker"] == ""]
     elif netzwerker:
@@ -82,7 +92,7 @@ def kontakt_liste(ns: NetzwerkSnapshot, today: date, sozialraum: str = ALLE, net
         status = status[status["status"].isin([UEBERFAELLIG, NIE])]
     labels = ns.partner_table["kategorie_label"]
     areas = ns.partner_table["sozialraum_name"]
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "Partner": status["name"], "Kategorie": status["id"].map(labels), "Sozialraum": status["id"].map(areas),
         "zuständig": status["netzwerker"].replace("", "– niemand –"),
         "letzter Kontakt": status["letzter_kontakt"].map(lambda d: _de(d, "nie")),
@@ -90,6 +100,7 @@ def kontakt_liste(ns: NetzwerkSnapshot, today: date, sozialraum: str = ALLE, net
         "Status": status["status"], "Tage überfällig": status["tage_ueberfaellig"],
         "id": status["id"],
     }).reset_index(drop=True)
+    return out if shows_netzwerker(ns) else out.drop(columns="zuständig")
 
 
 def kooperation_liste(ns: NetzwerkSnapshot, day: date, sozialraum: str = ALLE) -> pd.DataFrame:
@@ -105,7 +116,7 @@ def kooperation_liste(ns: NetzwerkSnapshot, day: date, sozialraum: str = ALLE) -
         "Partner B": k["partner_b"].map(table["name"]).fillna(k["partner_b"]), "Art": k["art"],
         "seit": k["seit"], "bis": k["bis"], "Intensität": k["intensitaet"].map(INTENSITAET_LABELS).fillna(""),
         "Status": k["id"].map(lambda i: "läuft" if i in running else "beendet / noch nicht begonnen"),
-        "Notizen": k["notizen"],
+        **({"Notizen": k["notizen"]} if "notizen" in k.columns else {}),  # only for readers who may see them
     })
     return out.sort_values(["Status", "Partner A"], ascending=[False, True]).reset_index(drop=True)
 
@@ -117,13 +128,16 @@ def kontakte_im_sozialraum(ns: NetzwerkSnapshot, sozialraum: str = ALLE, limit: 
         k = k[k["sozialraum"] == sozialraum]
     names = ns.snap.partners["name"]
     k = k.sort_values(["datum", "id"], ascending=False).head(limit)
+    who = {"Netzwerker": k["netzwerker"]} if "netzwerker" in k.columns else {}  # not without login
     return pd.DataFrame({"id": k["id"], "Datum": k["datum"], "Art": k["art"],
                          "Partner": k["partner"].map(lambda v: "; ".join(names.get(p, p) for p in v.split(";") if p)),
-                         "Netzwerker": k["netzwerker"], "Thema": k["thema"]}).reset_index(drop=True)
+                         **who, "Thema": k["thema"]}).reset_index(drop=True)
 
 
 def netzwerker_namen(ns: NetzwerkSnapshot) -> list[str]:
-    """Names already used for Zuständigkeiten or contacts (for suggestions), sorted."""
+    """Names already used for Zuständigkeiten or contacts (for suggestions), sorted; none where the view hides them."""
+    if not shows_netzwerker(ns):
+        return []
     names = set(ns.zustaendigkeiten["netzwerker"]) | set(ns.kontakte["netzwerker"])
     return sorted(n for n in names if n)
 

@@ -17,6 +17,8 @@ import pandas as pd
 
 from graph.core.model import FIRST_DATA_ROW, Record, empty_record, find_partner, next_id
 from graph.core.roles import Actor, require_role
+from graph.core.text import nfc
+from graph.core.visibility import audience, visible_entry
 from graph.errors import ConflictError, Issue, NetzwerkError, NotFoundError, ValidationError
 from graph.pflege.journal import CONTENT_COLUMNS, Entry, partner_entries
 from graph.store import now_iso
@@ -41,8 +43,8 @@ class Edit:
 
 
 def clean(record: Record) -> Record:
-    """Content fields of a record as trimmed strings (unknown keys and stamps dropped)."""
-    return {k: ("" if v is None else str(v)).strip() for k, v in record.items() if k in CONTENT_COLUMNS}
+    """Content fields of a record as trimmed NFC strings (unknown keys and stamps dropped)."""
+    return {k: nfc(v).strip() for k, v in record.items() if k in CONTENT_COLUMNS}
 
 
 class Editor:
@@ -67,9 +69,11 @@ class Editor:
         return self.store.check("partners", [row])
 
     def history(self, partner_id: str | None = None) -> list[Entry]:
-        """Journal entries of a partner (of all partners if None), oldest first."""
+        """Journal entries of a partner (of all partners if None), oldest first, as the actor may see them
+        (below the Leitstelle: without internal notes and login names, see :func:`visible_entry`)."""
         require_role(self.actor.rolle, HISTORY_ROLE, "Änderungsverlauf ansehen")
-        return partner_entries(self.store, partner_id)
+        who = audience(self.actor)
+        return [visible_entry(e, who) for e in partner_entries(self.store, partner_id)]
 
     # ----------------------------------------------------------------- writes
     def add(self, record: Record, quelle: str = "formular") -> Record:

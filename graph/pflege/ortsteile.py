@@ -13,14 +13,14 @@ from geo.gazetteer import Gazetteer
 from geo.names import normalize_name
 from graph.core.model import FIRST_DATA_ROW
 from graph.core.roles import Actor, require_role
-from graph.core.tables import ORTSTEIL_COLUMNS
-from graph.core.validation import CONTROL, Checker
+from graph.core.tables import ORTSTEIL_COLUMNS, spec
+from graph.core.validation import Checker
 from graph.errors import Issue, NotFoundError
 from graph.store import Store
 
 EDIT_ROLE = "leitstelle"
-MAX_NAME = 80
-MAX_SOURCE = 300
+MAX_NAME = spec("ortsteile").limit("ortsteil")
+MAX_SOURCE = spec("ortsteile").limit("quelle")
 
 
 def validate_ortsteile(frame: pd.DataFrame, gazetteer: Gazetteer, *, first_row: int = FIRST_DATA_ROW) -> list[Issue]:
@@ -28,11 +28,9 @@ def validate_ortsteile(frame: pd.DataFrame, gazetteer: Gazetteer, *, first_row: 
     f = frame.reindex(columns=ORTSTEIL_COLUMNS, fill_value="").fillna("").astype(str)
     issues: list[Issue] = []
     c = Checker(f, np.arange(len(f)) + first_row, issues)
+    c.text(spec("ortsteile").limit)  # control characters and length (MAX_NAME, MAX_SOURCE)
     for col in ORTSTEIL_COLUMNS:
         c.add(~c.filled[col], col, "Pflichtfeld ist leer")
-        c.add(f[col].str.contains(CONTROL), col, "Enthält unzulässige Steuerzeichen")
-    c.add(f["ortsteil"].str.len() > MAX_NAME, "ortsteil", f"Name ist zu lang (höchstens {MAX_NAME} Zeichen)")
-    c.add(f["quelle"].str.len() > MAX_SOURCE, "quelle", f"Quelle ist zu lang (höchstens {MAX_SOURCE} Zeichen)")
     c.add(c.filled["ags"] & ~f["ags"].isin(gazetteer.orte.index), "ags",
           lambda v: f"„{v}“ ist keine Gemeinde des Landkreises Trier-Saarburg und nicht die Stadt Trier")
     gemeinden = {normalize_name(n): a for a, n in zip(gazetteer.orte.index, gazetteer.orte["name"])}

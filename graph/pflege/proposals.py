@@ -18,6 +18,7 @@ import pandas as pd
 from graph.core.model import Record, find_partner
 from graph.core.privacy import check_anonymous
 from graph.core.roles import Actor, has_role, require_role
+from graph.core.tables import spec
 from graph.errors import Issue, NetzwerkError, NotFoundError, ValidationError
 from graph.pflege.editing import EDIT_ROLE, Editor, clean
 from graph.store import now_iso
@@ -29,7 +30,8 @@ STATUS_LABELS = {"offen": "offen", "angenommen": "angenommen", "teilweise": "tei
                  "abgelehnt": "abgelehnt"}
 PROPOSE_ROLE = "lesen"  # everyone; the decision needs EDIT_ROLE
 MAX_OPEN_EXTERNAL = 50
-MAX_REASON = 1000
+MAX_REASON = spec("vorschlaege").limit("begruendung")
+MAX_CONTACT = spec("vorschlaege").limit("kontakt")
 
 
 class Proposals:
@@ -126,9 +128,7 @@ class Proposals:
 
     @staticmethod
     def _check_text(begruendung: str, kontakt: str, external: bool) -> list[Issue]:
-        issues = []
-        if len(begruendung) > MAX_REASON:
-            issues.append(Issue(0, "begruendung", f"Begründung ist zu lang (höchstens {MAX_REASON} Zeichen)"))
+        issues = []  # length and control characters: the store's check of the ``vorschlaege`` table
         if external and len(kontakt.strip()) < 3:
             issues.append(Issue(0, "kontakt", "Bitte Ihren Namen und Ihre Einrichtung angeben, damit die Leitstelle "
                                               "nachfragen kann."))

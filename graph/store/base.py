@@ -23,6 +23,7 @@ import pandas as pd
 
 from graph.core.roles import ANONYMOUS, Actor
 from graph.core.tables import TABLES, TableSpec, spec
+from graph.core.text import nfc
 from graph.errors import Issue, UsageError, ValidationError
 
 Record = dict[str, str]
@@ -65,6 +66,11 @@ def redact_entry(entry: dict, replace: Callable[[str], str]) -> dict:
     if isinstance(entry.get("vorher"), dict):
         out["vorher"] = {k: replace(str(v)) for k, v in entry["vorher"].items()}
     return out
+
+
+def as_text(row: dict, s: TableSpec) -> Record:
+    """Every contract column of ``row`` as NFC text (missing and ``None`` → ``""``)."""
+    return {c: nfc(row.get(c)) for c in s.columns}
 
 
 def key_series(frame: pd.DataFrame, table: str) -> pd.Series:
@@ -139,12 +145,16 @@ class Unit:
     # ----------------------------------------------------------------- writes
     def put(self, table: str, rows: list[Record], *, aktion: str | None = None, quelle: str | None = None
             ) -> list[Record]:
-        """Insert or replace rows by key (every contract column, as text); returns them as they will be stored."""
+        """Insert or replace rows by key (every contract column, as NFC text); returns them as they will be stored.
+
+        Every write of every table passes here, so no input path can store text in another Unicode
+        form (a name typed on a Mac is found and erased like the same name typed elsewhere).
+        """
         s = spec(table)
         out = []
         stored = as_records(self.base(table), table)
         for row in rows:
-            full = {c: "" if row.get(c) is None else str(row.get(c, "")) for c in s.columns}
+            full = as_text(row, s)
             key = s.key_of(full)
             if not key.strip("|"):
                 raise UsageError(f"{s.what}: Zeile ohne Kennung ({', '.join(s.key)})")
@@ -210,6 +220,7 @@ class Unit:
         if validator is None or not rows:
             return []
         s = spec(table)
+        rows = [as_text(r, s) for r in rows]
         if lines is None:
             final = apply_changes(self.read(table), table, [Change(table, s.key_of(r), None, r, "", "") for r in rows])
             position = {k: i for i, k in enumerate(key_series(final, table))}

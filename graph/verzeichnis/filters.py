@@ -21,6 +21,7 @@ matches partners whose range overlaps it (missing bounds = any age).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
@@ -34,6 +35,9 @@ from graph.core.areas import one_hot, served_matrix
 from graph.core.codes import BARRIEREFREI, ISO_639_1, LANGUAGE_NAMES
 from graph.core.taxonomy import Taxonomy
 from graph.errors import UsageError
+
+#: Longest free-text search (characters); longer input is refused, not searched.
+MAX_SEARCH = 200
 
 GEBIET_MODI = {
     "sitz": "Sitz im Gebiet",
@@ -72,6 +76,8 @@ class PartnerFilter:
             raise UsageError(f"Alter von ({self.alter_von}) ist größer als Alter bis ({self.alter_bis})")
         if self.geprueft_monate is not None and self.geprueft_monate < 0:
             raise UsageError("Die Anzahl der Monate darf nicht negativ sein")
+        if len(self.suche) > MAX_SEARCH:
+            raise UsageError(f"Der Suchtext ist zu lang (höchstens {MAX_SEARCH} Zeichen).")
 
     @property
     def has_area(self) -> bool:
@@ -104,6 +110,14 @@ class PartnerIndex:
 
     def __len__(self) -> int:
         return len(self.partners)
+
+    def with_partners(self, partners: pd.DataFrame) -> PartnerIndex:
+        """The same index whose results are rows of ``partners`` (same rows, e.g. a reader's view with fewer columns)."""
+        if not partners.index.equals(self.partners.index):
+            raise ValueError("with_partners needs the same rows in the same order")
+        twin = copy.copy(self)
+        twin.partners = partners
+        return twin
 
     @property
     def languages(self) -> list[str]:

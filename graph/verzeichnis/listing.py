@@ -33,6 +33,10 @@ TABLE_COLUMNS = {
 }
 
 
+#: Table columns that come from a field not every reader may see (``graph.core.visibility``).
+OPTIONAL_TABLE_COLUMNS = ("ansprechperson",)
+
+
 def date_text(iso: str) -> str:
     """``2026-01-15`` → ``15.01.2026``; empty → ``nie geprüft``."""
     iso = str(iso or "").strip()
@@ -98,7 +102,11 @@ def address_text(row) -> str:
 
 
 def partner_table(partners: pd.DataFrame, taxonomy: Taxonomy, gazetteer: Gazetteer) -> pd.DataFrame:
-    """One row per partner with German column names (``TABLE_COLUMNS``) and readable values."""
+    """One row per partner with German column names (``TABLE_COLUMNS``) and readable values.
+
+    ``partners`` is a reader's view (:meth:`graph.services.Snapshot.for_reader`); a column it does not
+    hold (the Ansprechperson without login) is not in the table – nor in its downloads.
+    """
     orte = gazetteer.orte
     sr_names = orte["sozialraum_name"].replace("", "außerhalb des Kreises")
     out = pd.DataFrame({
@@ -117,9 +125,10 @@ def partner_table(partners: pd.DataFrame, taxonomy: Taxonomy, gazetteer: Gazette
         "telefon": partners["telefon"],
         "email": partners["email"],
         "website": partners["website"],
-        "ansprechperson": partners["ansprechperson"],
+        "ansprechperson": partners.get("ansprechperson", pd.Series(dtype=str)),
         "oeffnungszeiten": partners["oeffnungszeiten"],
         "geprueft_am": partners["geprueft_am"],
         "aktiv": partners["aktiv"].map({True: "ja", False: "nein"}),
     }, index=partners.index)
+    out = out.drop(columns=[c for c in OPTIONAL_TABLE_COLUMNS if c not in partners.columns])
     return out.rename(columns=TABLE_COLUMNS).reset_index(drop=True)

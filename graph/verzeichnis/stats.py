@@ -8,15 +8,6 @@ from geo.gazetteer import TRIER_AGS, Gazetteer
 from graph.services import Snapshot
 
 OUTSIDE = "stadt_trier"
-#: ``geaendert_von`` of the shipped fictional sample rows.
-SAMPLE_USER = "beispieldaten"
-
-
-def is_sample_data(raw: pd.DataFrame) -> bool:
-    """True while the directory still holds mostly the shipped fictional sample."""
-    return bool(len(raw)) and (raw["geaendert_von"] == SAMPLE_USER).mean() > 0.5
-
-
 def sitz_sozialraum(partners: pd.DataFrame, gazetteer: Gazetteer) -> pd.Series:
     """Sozialraum id of each partner's location (``stadt_trier`` for Trier, ``unbekannt`` if the AGS is unknown)."""
     sr_of = gazetteer.orte["sozialraum_id"].replace("", OUTSIDE)

@@ -308,6 +308,49 @@ def megabyte_cell() -> bytes:
     return contract(rec(1), rec(2, notizen="A" * 1_000_000))
 
 
+def excel_rows(n: int, columns: list[str] | None = None) -> bytes:
+    """An .xlsx workbook (sheet „Partner“, contract columns or the given ones) with ``n`` valid records, by hand.
+
+    Inline strings, compressed: 400,000 rows give a file of a few MB that unpacks to hundreds of MB
+    of XML – the "Excel bomb" of the attack run (with few ``columns``: a few dozen MB).
+    """
+    columns = columns or PARTNER_COLUMNS
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def row(r: int, cells: list[str]) -> str:
+        return f'<row r="{r}">' + "".join(f'<c t="inlineStr"><is><t>{escape(v)}</t></is></c>' for v in cells) + "</row>"
+
+    template = rec(0)
+    body = [row(1, columns)]
+    body += [row(i + 2, [{**template, "id": f"x-{i:06d}", "name": f"Angebot {i}"}[c] for c in columns])
+             for i in range(n)]
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook {ns} xmlns:r="{rel}"><sheets><sheet name="Partner" sheetId="1" r:id="rId1"/>'
+        "</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        f'relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+        "</Relationships>",
+        "xl/worksheets/sheet1.xml": f"<worksheet {ns}><sheetData>" + "".join(body) + "</sheetData></worksheet>",
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+    return buf.getvalue()
+
+
 def write(folder: Path = HERE) -> list[Path]:
     """(Re)write every committed corpus file; returns the paths."""
     paths = []

@@ -9,7 +9,7 @@ import streamlit as st
 
 from graph.core.codes import LANGUAGE_NAMES
 from graph.services import Snapshot
-from graph.verzeichnis.filters import GEBIET_MODI, PartnerFilter, PartnerIndex
+from graph.verzeichnis.filters import GEBIET_MODI, MAX_SEARCH, PartnerFilter, PartnerIndex
 from views.parts.shared import (
     remember_sozialraum,
     reset_inputs,
@@ -76,7 +76,7 @@ def sidebar_filters(prefix: str, index: PartnerIndex, gebiet: str = "sitz") -> P
 
     with st.sidebar:
         st.header("Filter")
-        suche = st.text_input("Suche", key=k("suche"), placeholder="z. B. Hebamme, Caritas, Kell",
+        suche = st.text_input("Suche", key=k("suche"), placeholder="z. B. Hebamme, Caritas, Kell", max_chars=MAX_SEARCH,
                               help="Sucht in Name, Träger, Kategorie, Angeboten und Ort; Groß-/Kleinschreibung "
                                    "und Umlaute (ü/ue/u) spielen keine Rolle. Mehrere Wörter müssen alle vorkommen.")
         kategorien = st.multiselect("Kategorie", tax.category_ids, format_func=tax.label, key=k("kategorien"),

@@ -11,10 +11,10 @@ import streamlit as st
 from graph import settings
 from graph.auth import UserStore
 from graph.core.roles import ANONYMOUS, ROLE_LABELS, Actor
+from graph.core.visibility import LOGIN_REQUIRED, require_reader
 from graph.errors import AuthenticationError, Issue, NetzwerkError, ValidationError
 from graph.pflege.sicherung import DailyBackups
 from graph.services import SNAPSHOT_TABLES, Directory, Snapshot
-from graph.verzeichnis import stats
 
 SAMPLE_NOTE = ("**Beispieldaten:** Die mitgelieferten Partner sind erfunden (nur die Adressen der "
                "Sozialraumzentren sind echt). Telefonnummern und Adressen bitte nicht verwenden.")
@@ -70,14 +70,34 @@ def _snapshot(data_dir: str, backend: str, token: str) -> Snapshot:
 
 
 def snapshot() -> Snapshot:
-    """The current data; rebuilt only when the store's data version changes."""
+    """The current data as the person in this session may see it (:meth:`Snapshot.for_reader`).
+
+    The full snapshot is built once per data version and shared by all sessions; each audience's
+    view of it once as well. Pages never see fields their reader may not see.
+    """
     d = directory()
-    return _readable(lambda: _snapshot(str(d.data_dir), d.store.name, d.store.token(*SNAPSHOT_TABLES)))
+    full = _readable(lambda: _snapshot(str(d.data_dir), d.store.name, d.store.token(*SNAPSHOT_TABLES)))
+    return full.for_reader(reader())
+
+
+def reader() -> Actor:
+    """Who reads in this session; with ``NETZWERK_LESEN=anmeldung`` nobody without login (ForbiddenError)."""
+    actor = current_actor()
+    require_reader(actor, settings.reading_mode())
+    return actor
+
+
+def reading_gate() -> None:
+    """With ``NETZWERK_LESEN=anmeldung``, a session without login sees only the login prompt (on every page)."""
+    if settings.reading_mode() == "anmeldung" and not current_actor().name:
+        st.title("Anmeldung erforderlich")
+        st.info(LOGIN_REQUIRED, icon="🔒")
+        st.stop()
 
 
 def is_sample_data(snap: Snapshot) -> bool:
     """True while the directory still holds the shipped fictional sample."""
-    return stats.is_sample_data(snap.raw)
+    return snap.is_sample
 
 
 def sample_banner(snap: Snapshot) -> None:
@@ -263,7 +283,7 @@ def login_sidebar() -> Actor:
                 st.session_state[AUTH_KEY] = ANONYMOUS
                 st.rerun()
             return actor
-        with st.expander("Anmelden", expanded=False):
+        with st.expander("Anmelden", expanded=settings.reading_mode() == "anmeldung"):
             if not user_store().has_users():
                 st.caption("Noch keine Benutzer angelegt. Auf dem Server: "
                            "`python -m graph user add NAME --rolle leitstelle`")
@@ -279,5 +299,6 @@ def login_sidebar() -> Actor:
                     st.rerun()
                 except AuthenticationError as exc:
                     st.error(str(exc))
-        st.caption("Ohne Anmeldung: nur lesen (und Änderungen vorschlagen).")
+        if settings.reading_mode() == "offen":
+            st.caption("Ohne Anmeldung: nur lesen (ohne Ansprechpersonen) und Änderungen vorschlagen.")
     return actor

@@ -7,7 +7,7 @@ import streamlit as st
 
 from graph.core.model import empty_record, find_partner
 from graph.core.text import count
-from graph.pflege.proposals import STATUS_LABELS, Proposals
+from graph.pflege.proposals import MAX_CONTACT, MAX_REASON, STATUS_LABELS, Proposals
 from views.parts.pflege.common import Ctx, attempt, flash, partner_options
 from views.parts.pflege.form import GROUPS_FLAT, field_widget, to_record
 from views.parts.shared import label, md_escape
@@ -32,17 +32,17 @@ def render_propose(ctx: Ctx) -> None:
                            placeholder="Name oder Ort eingeben …")
         if not pid:
             return
-        base = find_partner(ctx.snap.raw, pid)
+        base = {**empty_record(), **find_partner(ctx.snap.raw, pid)}  # fields the reader may not see stay empty
         fields = st.multiselect("Welche Angaben möchten Sie ändern?", CHANGEABLE, format_func=label,
                                 key=f"pflege_vorschlag_felder_{pid}")
         if not fields:
             return
     with st.form(f"pflege_vorschlag_{pid or 'neu'}_{n}", enter_to_submit=False):
         values = {f: field_widget(ctx, f, base, f"pflege_vorschlag_{pid or 'neu'}_{n}_{f}") for f in fields}
-        reason = st.text_area("Begründung / Quelle (optional)", max_chars=1000,
+        reason = st.text_area("Begründung / Quelle (optional)", max_chars=MAX_REASON,
                               help="Bitte keine Angaben über Familien oder Kinder – nur über das Angebot.")
         contact = "" if ctx.actor.name else st.text_input(
-            "Ihr Name und Ihre Einrichtung *", help="Damit die Leitstelle bei Rückfragen Kontakt aufnehmen kann.")
+            "Ihr Name und Ihre Einrichtung *", max_chars=MAX_CONTACT, help="Damit die Leitstelle bei Rückfragen Kontakt aufnehmen kann.")
         sent = st.form_submit_button("Vorschlag senden", type="primary")
     if sent:
         done = attempt(lambda: Proposals(ctx.directory).propose(ctx.actor, pid, to_record(values), reason, contact))

@@ -9,34 +9,49 @@ import pandas as pd
 import streamlit as st
 
 from graph.core.text import count
+from graph.core.visibility import INTERNAL
 from graph.errors import NetzwerkError
-from graph.io.export import FORMATS, export_bytes
+from graph.io.export import INTERNAL_KIND, MIME, PUBLISHING, export_bytes, file_name
 from graph.io.importer import ImportPlan, apply_import, plan_import
 from views.parts.pflege.common import Ctx, attempt, flash
 from views.parts.pflege.form import geocoder_for
 from views.parts.shared import label, md_escape
 from views.parts.tables import show_table
 
-EXPORTS = {
-    "csv": ("CSV für Excel", "Alle Spalten, Semikolon, UTF-8 – nach dem Bearbeiten hier wieder importierbar."),
-    "xlsx": ("Excel-Arbeitsmappe", "Blatt „Partner“ mit allen Spalten; ebenso wieder importierbar."),
-    "geojson": ("GeoJSON", "Punkte für GIS und Webkarten (ohne interne Notizen)."),
+EXPORTS = {  # for publishing: no Ansprechpersonen, internal notes or login names
+    "csv": ("CSV für Excel", "Semikolon, UTF-8 – nach dem Bearbeiten hier wieder importierbar."),
+    "xlsx": ("Excel-Arbeitsmappe", "Blatt „Partner“; ebenso wieder importierbar."),
+    "geojson": ("GeoJSON", "Punkte für GIS und Webkarten."),
     "hsds": ("Open Referral HSDS 3.0", "ZIP mit organizations.json, services.json, service_at_locations.json, "
-                                      "locations.json, service_areas.json und Taxonomie (ohne interne Notizen)."),
+                                      "locations.json, service_areas.json und Taxonomie."),
+}
+INTERNAL_EXPORTS = {
+    "csv": ("Intern: CSV mit allen Spalten", "Mit Ansprechpersonen, internen Notizen und Benutzernamen – "
+                                             "nicht weitergeben."),
+    "xlsx": ("Intern: Excel mit allen Spalten", "Wie die CSV; das erste Blatt sagt, dass die Datei intern ist."),
 }
 REJECTED_KEY = "pflege_import_abgelehnt"
 MAX_UPLOAD_BYTES = 20_000_000
 
 
 def render_export(ctx: Ctx) -> None:
-    """One download button per format; files are built only when clicked."""
+    """One download button per format and kind; files are built only when clicked."""
     st.markdown("Exporte enthalten alle Partner (auch inaktive, Spalte „aktiv“). Tabellenzellen, die Excel als Formel "
                 "lesen würde, werden mit `'` entschärft.")
+    st.header("Zur Veröffentlichung")
+    st.caption("Ohne Ansprechpersonen, interne Notizen und Benutzernamen – für Webseiten, Partner und Open Data.")
+    _downloads(ctx, EXPORTS, PUBLISHING)
+    if ctx.snap.audience == INTERNAL:
+        st.header("Intern (Leitstelle Familie)")
+        _downloads(ctx, INTERNAL_EXPORTS, INTERNAL_KIND)
+
+
+def _downloads(ctx: Ctx, exports: dict[str, tuple[str, str]], kind: str) -> None:
     snap = ctx.snap
-    for fmt, (title, text) in EXPORTS.items():
-        name, mime = FORMATS[fmt]
-        st.download_button(f"⬇️ {title}", data=lambda fmt=fmt: export_bytes(snap, fmt)[0], file_name=name, mime=mime,
-                           key=f"pflege_export_{fmt}", help=text, on_click="ignore")  # no rerun: the next click is safe
+    for fmt, (title, text) in exports.items():
+        st.download_button(f"⬇️ {title}", data=lambda fmt=fmt: export_bytes(snap, fmt, kind)[0],
+                           file_name=file_name(fmt, kind), mime=MIME[fmt], key=f"pflege_export_{kind}_{fmt}",
+                           help=text, on_click="ignore")  # no rerun: the next click is safe
         st.caption(text)
 
 
