@@ -27,16 +27,16 @@ def free_port() -> int:
 
 
 class AppServer:
-    """One ``streamlit run app.py`` process on loopback, serving ``data_dir``."""
+    """One ``streamlit run app.py`` process on loopback, serving ``data_dir`` (``script``: another app)."""
 
-    def __init__(self, data_dir: Path, log_dir: Path) -> None:
+    def __init__(self, data_dir: Path, log_dir: Path, script: Path = REPO / "app.py") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"streamlit-{self.port}.log"
         self.log = self.log_path.open("w", encoding="utf-8")
         env = {**os.environ, ENV_DATA: str(data_dir), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
         env.pop("NETZWERK_STORE", None)
-        cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(self.port),
+        cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
                "--browser.gatherUsageStats", "false"]
         self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
