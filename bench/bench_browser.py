@@ -16,6 +16,7 @@ Where Chromium or Playwright is missing it says so on stderr and reports nothing
 
 from __future__ import annotations
 
+import json
 import shutil
 import statistics
 import sys
@@ -38,6 +39,8 @@ PAGES = {"start": ("", 0), "karte": ("karte", 1), "verzeichnis": ("verzeichnis",
          "barrierefreiheit": ("barrierefreiheit", 0)}
 QUICK_PAGES = ("start", "karte", "fallsuche", "abdeckung")
 TIMEOUT_MS = 120_000
+#: Titles of map frames: the live map (views/parts/livemap.py); streamlit-folium's, to measure the old pages.
+MAP_FRAME_TITLES = ("views.parts.livemap.karte", "streamlit_folium.st_folium")
 INTERACTION_TARGET_MS = 300.0
 
 #: Shared page-side helpers: ``__nk.maps()`` (the map windows), ``__nk.drawn(w, n)`` (areas, stylesheets and
@@ -45,7 +48,7 @@ INTERACTION_TARGET_MS = 300.0
 HELPERS_JS = """() => { window.__nk = {
   maps() { return [...document.querySelectorAll('iframe')].map(f => { try { return f.contentWindow; }
            catch (e) { return null; } }).filter(w => w && w.map_div); },
-  frames() { return [...document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')].length; },
+  frames() { return document.querySelectorAll(MAP_IFRAMES).length; },
   drawn(w, n) {
     try {
       const m = w.map_div, d = w.document;
@@ -71,7 +74,7 @@ HELPERS_JS = """() => { window.__nk = {
         document.addEventListener(t, e => { if (window.__nkT0 === null) window.__nkT0 = e.timeStamp; }, true);
     }
   },
-}; }"""
+}; }""".replace("MAP_IFRAMES", json.dumps(", ".join(f'iframe[title="{t}"]' for t in MAP_FRAME_TITLES)))
 #: Page ready: title shown, run ended, no spinner, and ``maps`` maps drawn.
 READY_JS = """(maps) => {
   if (!window.__nk) (HELPERS)();
