@@ -38,7 +38,7 @@ def test_every_asset_is_served_by_the_app_and_exists(gazetteer, taxonomy):
 
 def test_static_url_prefix_follows_base_path(gazetteer):
     m = maps.base_map(gazetteer, static_url="/netzwerk/app/static/")
-    assert all(u.startswith("/netzwerk/app/static/vendor/") for _n, u in m.default_js)
+    assert all(u.startswith("/netzwerk/app/static/") for _n, u in m.default_js)
 
 
 def test_plain_base_layer_is_default_and_osm_optional(gazetteer):

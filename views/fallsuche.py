@@ -8,10 +8,10 @@ contacts only.
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.maps.kit import html_text
-from geo.maps.partners import case_map, partner_points
+from geo.maps.live import MapDocument, document
+from geo.maps.partners import case_base_map, case_state, partner_points
 from graph.core.codes import LANGUAGE_NAMES
 from graph.core.privacy import personal_data_findings
 from graph.errors import NetzwerkError
@@ -19,7 +19,8 @@ from graph.fallsuche.handout import handout_entries, handout_html, handout_pdf, 
 from graph.fallsuche.query import NeedMatch, build_query
 from graph.verzeichnis.listing import mailto_href, tel_href, web_href
 from views.parts import hilfe
-from views.parts.shared import attribution_caption, md_escape, md_link, sample_banner, snapshot, static_url
+from views.parts.livemap import live_map
+from views.parts.shared import attribution_caption, directory, md_escape, md_link, sample_banner, snapshot, static_url
 from views.parts.ui import page_help
 
 PRIVACY_NOTE = ("🔒 Es wird nichts über die Familie gespeichert: keine Protokolle, keine gespeicherten Suchen, "
@@ -118,6 +119,13 @@ def _card(n: int, r: dict, p, tax, picked: bool = True) -> None:
         st.checkbox("auf den Handzettel", value=picked, key=f"{KEY}wahl_{r['id']}")
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _base_map(data_dir: str, url: str) -> MapDocument:
+    """Sozialräume and Gemeinden with an empty hit layer, rendered once; each search sends only its state."""
+    d = directory()
+    return document(case_base_map(d.gazetteer, d.taxonomy, static_url=url))
+
+
 def _map(snap, ags: str, shown: list[dict]) -> None:
     """The Gemeinde (red outline) and the listed partners; marker tooltips carry the card number."""
     ids = [r["id"] for r in shown]
@@ -125,8 +133,8 @@ def _map(snap, ags: str, shown: list[dict]) -> None:
     rank = {pid: n for n, pid in enumerate(ids, 1)}
     for p in points:
         p["t"] = html_text(f"{rank[p['id']]}. {snap.partners.at[p['id'], 'name']}")
-    st_folium(case_map(snap.gazetteer, snap.taxonomy, ags, points, static_url=static_url()), height=520,
-              use_container_width=True, returned_objects=[], key=f"{KEY}karte")
+    live_map(_base_map(str(directory().data_dir), static_url()), case_state(snap.gazetteer, ags, points),
+             key=f"{KEY}karte", height=520)
     st.caption("Rot umrandet: Wohnort der Familie. Beim Darüberfahren zeigt jeder Marker die Nummer aus der Liste.")
     attribution_caption()
 
@@ -165,8 +173,11 @@ if not gemeinde:
     st.stop()
 
 state = st.session_state
+notes = st.container()  # what the free text was read as: comes and goes, the results below keep their place
 try:
-    query = build_query(snap.gazetteer, snap.taxonomy, gemeinde, need=_needs(snap),
+    with notes:
+        need = _needs(snap)
+    query = build_query(snap.gazetteer, snap.taxonomy, gemeinde, need=need,
                         kategorie=state.get(f"{KEY}kategorie"),
                         alter=state.get(f"{KEY}alter"), sprache=state.get(f"{KEY}sprache"),
                         barrierefrei=bool(state.get(f"{KEY}barrierefrei")), umkreis_km=state.get(f"{KEY}umkreis"),
@@ -180,11 +191,12 @@ g = found.gemeinde
 more = f" (die ersten {len(found.results)})" if len(found.results) < found.total else ""
 st.header(f"{found.total} passende Angebote für {md_escape(g['name'])}{more}")
 shown, picked = found.results, True
-if not found.results:
-    st.warning(md_escape(found.explanation or "Keine Treffer."), icon="🔎")
-    if found.suggestions:
-        st.markdown("**Am nächsten dran** – erfüllen nicht alle Angaben; bei Bedarf für den Handzettel anhaken:")
-    shown, picked = found.suggestions, False
+with st.container():  # (the map below keeps its place, and so its frame, whether this shows or not)
+    if not found.results:
+        st.warning(md_escape(found.explanation or "Keine Treffer."), icon="🔎")
+        if found.suggestions:
+            st.markdown("**Am nächsten dran** – erfüllen nicht alle Angaben; bei Bedarf für den Handzettel anhaken:")
+        shown, picked = found.suggestions, False
 if shown:
     cards, where = st.columns([3, 2], gap="medium")
     with cards:
