@@ -79,9 +79,9 @@ def area_state(gazetteer: Gazetteer, rows: pd.DataFrame, mode: str = "status",
     fill = {a: STATUS_STYLE[s][0] for a, s in by_ags["status"].items()} if classes is None else \
         {a: ACCESS_COLOURS[c] if c >= 0 else NO_ACCESS for a, c in zip(by_ags.index, classes)}
     records = by_ags.to_dict("index")
-    orte = gazetteer.orte
+    where = gazetteer.orte.loc[list(records), ["lat", "lon"]].to_numpy(float).tolist()
     areas = {a: [fill[a], _tooltip(r, meldungen.get(a, 0))] for a, r in records.items()}
-    symbols = [[float(orte.at[a, "lat"]), float(orte.at[a, "lon"]), _status_symbol(r)] for a, r in records.items()]
+    symbols = [[lat, lon, _status_symbol(r)] for (lat, lon), r in zip(where, records.values())]
     return {"areas": areas, "areas_name": MODES[mode], "symbols": symbols}, limits
 
 

@@ -203,12 +203,12 @@ def _add_category_css(m: folium.Map, taxonomy: Taxonomy) -> None:
 def legend_html(taxonomy: Taxonomy, counts: Mapping[str, int] | None = None, boundaries: bool = True) -> str:
     """Legend markup: each category's symbol (colour + Kürzel), label and count."""
     items = []
-    for kat, row in taxonomy.kategorien.iterrows():
+    for kat, label in zip(taxonomy.kategorien.index, taxonomy.kategorien["label"]):
         n = None if counts is None else int(counts.get(kat, 0))
         if n == 0:
             continue
         suffix = "" if n is None else f" ({n})"
-        items.append(f"<li>{marker_html(kat, taxonomy)}<span>{html_text(row['label'])}{suffix}</span></li>")
+        items.append(f"<li>{marker_html(kat, taxonomy)}<span>{html_text(label)}{suffix}</span></li>")
     if boundaries:
         items += ['<li><span class="nk-line"></span><span>Sozialraum</span></li>',
                   '<li><span class="nk-line nk-vg"></span><span>Verbandsgemeinde</span></li>',

@@ -23,6 +23,7 @@ Typical use::
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
 import folium
@@ -80,14 +81,20 @@ if (kb) { kb.disable();
 # --------------------------------------------------------------------------- base map
 def area_bounds(gazetteer: Gazetteer, ags: Iterable[str]) -> list[list[float]]:
     """``[[south, west], [north, east]]`` of the union of places (Gemeinden / Stadt Trier)."""
+    boxes = _place_boxes(gazetteer)
+    found = np.array([boxes[a] for a in set(ags) if a in boxes])
+    if not len(found):
+        raise ValueError("Keine der angegebenen Gemeinden ist bekannt")
+    return [[float(found[:, 1].min()), float(found[:, 0].min())], [float(found[:, 3].max()), float(found[:, 2].max())]]
+
+
+@functools.lru_cache(maxsize=4)
+def _place_boxes(gazetteer: Gazetteer) -> dict[str, tuple[float, float, float, float]]:
+    """Bounding box (west, south, east, north) of every Gemeinde and the Stadt Trier, computed once."""
     from shapely.geometry import shape
 
-    wanted = set(ags)
     features = gazetteer.geojson("gemeinden")["features"] + gazetteer.geojson("stadt-trier")["features"]
-    boxes = np.array([shape(f["geometry"]).bounds for f in features if f["properties"]["ags"] in wanted])
-    if not len(boxes):
-        raise ValueError("Keine der angegebenen Gemeinden ist bekannt")
-    return [[float(boxes[:, 1].min()), float(boxes[:, 0].min())], [float(boxes[:, 3].max()), float(boxes[:, 2].max())]]
+    return {f["properties"]["ags"]: shape(f["geometry"]).bounds for f in features}
 
 
 def base_map(gazetteer: Gazetteer, bounds: list[list[float]] | None = None, tiles: str = "none",
