@@ -235,11 +235,12 @@ def abdeckung_changes(browser, app: str, data_dir: Path, n: int) -> dict[str, fl
 
 
 CASE_JS = """(a) => [...document.querySelectorAll('[data-testid=stHeading] h2')].some(h => h.innerText.startsWith(a.head))
+  && [...document.querySelectorAll('[data-testid=stMain] h3')].filter(h => /^\\d+\\. /.test(h.innerText)).length === a.count
   && __nk.maps().some(w => __nk.drawn(w, a.count))"""
 
 
 def fallsuche_searches(browser, app: str, data_dir: Path, n: int) -> dict[str, float]:
-    """„Suchen“ with another Bedarf each time (Gemeinde fixed): result list and case map follow."""
+    """„Suchen“ with another Bedarf each time (Gemeinde fixed): heading, numbered result cards and case map follow."""
     from graph.fallsuche.query import NeedMatch, build_query
     from graph.services import Directory
 

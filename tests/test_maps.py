@@ -160,3 +160,11 @@ def test_marker_text_contrast_meets_wcag_aa(taxonomy):
     for colour in taxonomy.kategorien["farbe"]:
         a, b = sorted([lum(colour), lum(maps.text_colour(colour))], reverse=True)
         assert (a + 0.05) / (b + 0.05) >= 4.5, colour
+
+
+def test_live_map_frame_preloads_exactly_the_map_assets():
+    """The map frame starts loading Leaflet & Co. before its first arguments; the list must match ASSETS."""
+    page = (REPO_ROOT / "static" / "karte" / "komponente" / "index.html").read_text(encoding="utf-8")
+    preload = re.search(r"var PRELOAD = (\{.*?\});", page, re.DOTALL).group(1)
+    listed = set(re.findall(r'"([^"]+\.(?:js|css))"', preload))
+    assert listed == {rel for kind in maps.ASSETS.values() for _n, rel in kind["js"] + kind["css"]}
