@@ -275,7 +275,8 @@ snap = snapshot()
 sample_banner(snap)
 register = directory().bedarfe
 report = _report(snap.token, register.token())
-chosen = _key_picker(report.keys, st.container(border=True) if large else st.sidebar)
+holder = st.container()  # the picker's place in presentation mode; always there, so the map keeps its frame
+chosen = _key_picker(report.keys, holder.container(border=True) if large else st.sidebar)
 rows = report.matrix[(report.matrix["key"] == chosen.id) & (report.matrix["typ"] == chosen.typ)]
 meldungen = register.load()
 _metrics(rows, chosen, int((meldungen["bedarf"] == chosen.id).sum()))

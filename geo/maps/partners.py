@@ -13,12 +13,13 @@ Anything user-supplied that you add to a folium map yourself must go through
 renders element output a second time as a Jinja template, so an unescaped ``${…}`` runs in
 the browser and an unescaped ``{{ … }}`` runs on the server.
 
-Typical use::
+Pages build a map once per data version without a state (``partner_base_map``, ``case_base_map``)
+and send a small state per run (``partner_state``, ``case_state``) to the live map
+(:mod:`geo.maps.live`, ``views/parts/livemap.py``). Typical use::
 
-    m = partner_map(gazetteer, taxonomy, partner_points(partners, taxonomy, gazetteer), focus=["07235058"])
-    st_folium(m, returned_objects=[])          # or build it up yourself:
-    m = base_map(gazetteer); add_boundaries(m, gazetteer); add_partners(m, partners, taxonomy, gazetteer)
-    add_legend(m, taxonomy, partners["kategorie"].value_counts()); add_layer_control(m)
+    doc = document(partner_base_map(gazetteer, taxonomy, partner_points(partners, taxonomy, gazetteer)))
+    live_map(doc, partner_state(gazetteer, taxonomy, ids, focus=["07235058"]), key="karte_map", height=640)
+    m = partner_map(gazetteer, taxonomy, points, focus=["07235058"])   # or: one complete map (a file, a test)
 """
 
 from __future__ import annotations
