@@ -17,6 +17,7 @@ Where Chromium or Playwright is missing it says so on stderr and reports nothing
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import statistics
 import sys
@@ -98,8 +99,10 @@ def _row(name: str, ours: float, baseline: float, target: float) -> dict:
 class Session:
     """One browser context on one page of a server, with the page-side helpers installed."""
 
-    def __init__(self, browser, url: str) -> None:
+    def __init__(self, browser, url: str, offline: bool = False) -> None:
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+        if offline:  # requests beyond loopback (map tiles) are refused, as on a machine without internet
+            self.context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/]|localhost[:/])"), lambda r: r.abort())
         self.page = self.context.new_page()
         self.page.set_default_timeout(TIMEOUT_MS)
         self.url = url
@@ -168,7 +171,7 @@ MAP_SHOWS_JS = "(a) => __nk.metric(a.label) === String(a.count) && __nk.maps().s
 
 
 def karte_changes(browser, app: str, data_dir: Path, n: int) -> dict[str, float]:
-    """Kategorie and Sozialraum filter changes in the sidebar (add, then remove again)."""
+    """Kategorie and Sozialraum filter changes in the sidebar (add, then remove again); the background option."""
     from graph.services import Directory
     from graph.verzeichnis.filters import PartnerFilter, PartnerIndex
 
@@ -202,7 +205,24 @@ def karte_changes(browser, app: str, data_dir: Path, n: int) -> dict[str, float]
             out[f"browser_karte_filter_{case}"] = _median(times)
     finally:
         s.close()
+    s = Session(browser, app, offline=True)
+    try:  # an option: the background (OpenStreetMap tiles are refused here; the map must show the layer)
+        s.open("karte", 1)
+        times = []
+        for i in range(n):
+            osm = i % 2 == 0
+            option = s.page.get_by_text("OpenStreetMap (nur mit Internet)" if osm else "Keine Kacheln (offline)",
+                                        exact=True).first
+            times.append(s.timed(option.click, TILES_JS, {"osm": osm}))
+            s.settle()
+        out["browser_karte_option_hintergrund"] = _median(times)
+    finally:
+        s.close()
     return out
+
+
+TILES_JS = """(a) => __nk.maps().some(w => __nk.drawn(w, null)
+  && Object.values(w.map_div._layers).some(l => l instanceof w.L.TileLayer) === a.osm)"""
 
 
 LEGEND_JS = """(a) => __nk.maps().some(w => { const t = w.document.querySelector('.nk-legend-titel');
@@ -210,7 +230,7 @@ LEGEND_JS = """(a) => __nk.maps().some(w => { const t = w.document.querySelector
 
 
 def abdeckung_changes(browser, app: str, data_dir: Path, n: int) -> dict[str, float]:
-    """The Bedarf picked in the sidebar, alternating between two needs: metrics and map follow."""
+    """The Bedarf picked in the sidebar (two needs in turn), then the display mode: the map follows."""
     from graph.abdeckung.coverage import resolve_keys
     from graph.services import Directory
 
@@ -229,9 +249,21 @@ def abdeckung_changes(browser, app: str, data_dir: Path, n: int) -> dict[str, fl
             opt.wait_for()
             times.append(s.timed(opt.click, LEGEND_JS, {"label": label}))
             s.settle()
+        modes = []
+        for i in range(n):
+            access = i % 2 == 0
+            option = s.page.get_by_text("Zugangsindex (2SFCA)" if access else
+                                        "Status (versorgt / erreichbar / nicht versorgt)", exact=True).first
+            modes.append(s.timed(option.click, MODE_JS, {"access": access}))
+            s.settle()
     finally:
         s.close()
-    return {"browser_abdeckung_bedarf": _median(times)}
+    return {"browser_abdeckung_bedarf": _median(times), "browser_abdeckung_option_darstellung": _median(modes)}
+
+
+#: The access-index legend names the colour for "no offer in reach"; the status legend does not.
+MODE_JS = """(a) => __nk.maps().some(w => { const l = w.document.querySelector('.nk-legend');
+  return l && __nk.drawn(w, null) && l.innerText.includes('kein Angebot im Einzugsradius') === a.access; })"""
 
 
 CASE_JS = """(a) => [...document.querySelectorAll('[data-testid=stHeading] h2')].some(h => h.innerText.startsWith(a.head))
