@@ -32,7 +32,7 @@ def test_every_asset_is_served_by_the_app_and_exists(gazetteer, taxonomy):
     for kind in maps.ASSETS.values():
         for _name, rel in kind["js"] + kind["css"]:
             assert (REPO_ROOT / "static" / rel).is_file(), rel
-    for lib in ("leaflet-1.9.3", "leaflet.markercluster-1.4.1", "jquery-3.7.1"):
+    for lib in ("leaflet-1.9.3", "leaflet.markercluster-1.4.1"):
         assert (REPO_ROOT / "static" / "vendor" / lib / "LICENSE").is_file()
 
 
