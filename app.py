@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from views.parts.errors import run_page
-from views.parts.shared import hide_table_csv_export, login_sidebar
+from views.parts.shared import daily_backups, hide_table_csv_export, login_sidebar
 from views.parts.ui import apply_app_style
 
 VIEWS = Path(__file__).parent / "views"
@@ -27,4 +27,5 @@ PAGES = [
 
 navigation = st.navigation(PAGES)
 st.set_page_config(page_title=f"{navigation.title} – Netzwerkpartner-Karte Trier-Saarburg")  # title per page
-run_page(login_sidebar, navigation.run)  # German error message instead of a traceback
+# German error message instead of a traceback; after the page: the daily backup, if configured and due
+run_page(login_sidebar, navigation.run, lambda: daily_backups().poke())

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from graph.settings import DEFAULT_DATA_DIR
-from tests.browser.server import CHROMIUM, LAUNCH_ARGS, AppServer
+from tests.browser.server import CHROMIUM, LAUNCH_ARGS, REPO, AppServer
 
 HELLO_APP = """import streamlit as st
 
@@ -198,7 +198,7 @@ def karte_changes(browser, app: str, data_dir: Path, n: int) -> dict[str, float]
                 times.append(s.timed(opt.click, MAP_SHOWS_JS, {"label": "Partner auf der Karte", "count": count}))
                 s.settle()
                 box.press("Escape")
-                box.focus()
+                box.click()  # focus in the box (Backspace removes the last choice)
                 times.append(s.timed(lambda b=box: b.press("Backspace"), MAP_SHOWS_JS,
                                      {"label": "Partner auf der Karte", "count": everyone}))
                 s.settle()
@@ -337,8 +337,10 @@ def bench_browser(quick: bool) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="bench_browser_") as tmp:
         root = Path(tmp)
         shutil.copytree(DEFAULT_DATA_DIR, root / "data")
-        (root / "hallo.py").write_text(HELLO_APP, encoding="utf-8")
-        servers = [AppServer(root / "data", root, script=root / "hallo.py"), AppServer(root / "data", root)]
+        hello_dir = root / "hallo"  # with the app's .streamlit/config.toml (same theme and toolbar)
+        shutil.copytree(REPO / ".streamlit", hello_dir / ".streamlit")
+        (hello_dir / "app.py").write_text(HELLO_APP, encoding="utf-8")
+        servers = [AppServer(root / "data", root, app=hello_dir / "app.py"), AppServer(root / "data", root)]
         try:
             hello, app = (s.url for s in servers)
             with sync_playwright() as pw:

@@ -45,11 +45,17 @@ class Area:
 
 
 class AmbiguousNameError(NotFoundError):
-    """A name matched several Gemeinden; ``candidates`` holds their AGS."""
+    """A name or postcode matched several Gemeinden; ``candidates`` holds their AGS, ``kandidaten`` AGS and name."""
 
     def __init__(self, text: str, candidates: list[str], names: list[str]) -> None:
         self.candidates = candidates
-        super().__init__(f"„{text}“ ist mehrdeutig: {', '.join(names)}. Bitte genauer angeben (oder AGS).")
+        self.kandidaten = [{"ags": a, "name": n} for a, n in zip(candidates, names)]
+        if str(text).strip().isdigit():
+            message = (f"Die PLZ {str(text).strip()} gehört zu {len(names)} Gemeinden: {', '.join(names)}. "
+                       "Bitte die Gemeinde angeben (Name oder AGS).")
+        else:
+            message = f"„{text}“ ist mehrdeutig: {', '.join(names)}. Bitte genauer angeben (oder AGS)."
+        super().__init__(message)
 
 
 class Gazetteer:
@@ -70,6 +76,7 @@ class Gazetteer:
         self.orte = pd.concat([frame[_GEMEINDE_COLUMNS + ["im_kreis"]], trier]).set_index("ags", drop=False)
         self.orte.index.name = None
         self.plz = plz
+        self.ortsteile = pd.DataFrame(columns=["ortsteil", "ags"])
         self._name_index = self._build_name_index()
 
     # ------------------------------------------------------------------ frames
@@ -248,14 +255,29 @@ class Gazetteer:
         out["einwohner"] = out["einwohner"].astype("Int64")
         return out
 
-    def _build_name_index(self) -> dict[str, list[str]]:
+    def _build_name_index(self, ortsteile: pd.DataFrame | None = None) -> dict[str, list[str]]:
+        """Normalised names → AGS: Gemeinden (also without the bracket suffix), then Ortsteile."""
         index: dict[str, list[str]] = {}
-        for ags, name in zip(self.orte["ags"], self.orte["name"]):
+        pairs = list(zip(self.orte["name"], self.orte["ags"]))
+        if ortsteile is not None and len(ortsteile):
+            pairs += [(n, a) for n, a in zip(ortsteile["ortsteil"], ortsteile["ags"]) if a in self.orte.index]
+        for name, ags in pairs:
             for variant in {normalize_name(name), normalize_name(base_name(name))}:
                 index.setdefault(variant, [])
                 if ags not in index[variant]:
                     index[variant].append(ags)
         return index
+
+    def use_ortsteile(self, ortsteile: pd.DataFrame) -> None:
+        """Let :meth:`find` and :meth:`resolve` know Ortsteile (``ortsteil``, ``ags``) as names of their Gemeinde."""
+        self.ortsteile = ortsteile[["ortsteil", "ags"]].copy()
+        self._name_index = self._build_name_index(self.ortsteile)  # swapped whole: readers never see a half index
+
+    def ortsteil_of(self, text: str) -> str | None:
+        """The Ortsteil name ``text`` denotes (normalised match), or ``None`` if it is none."""
+        key = normalize_name(text)
+        hits = [o for o in self.ortsteile["ortsteil"] if normalize_name(o) == key]
+        return hits[0] if hits else None
 
 
 def _to_km(lonlat: np.ndarray) -> np.ndarray:

@@ -23,12 +23,13 @@ from graph.errors import Issue, NotFoundError
 from graph.fallsuche.matching import Matcher
 from graph.fallsuche.query import NeedVocabulary
 from graph.netzwerk.model import validate_kontakte, validate_zustaendigkeiten
+from graph.pflege.ortsteile import validate_ortsteile
 from graph.store import Store, Unit, Validator, open_store
 from graph.store.reference import load_gazetteer, load_taxonomy
 from graph.verzeichnis.filters import PartnerIndex
 
-#: Tables of a snapshot (the directory view); other tables have their own tokens.
-SNAPSHOT_TABLES = ("partners", "kooperationen")
+#: Tables of a snapshot (the directory view, and the Ortsteile its place search knows); others have their own tokens.
+SNAPSHOT_TABLES = ("partners", "kooperationen", "ortsteile")
 
 
 @dataclass
@@ -82,6 +83,15 @@ class Directory:
         self.gazetteer = load_gazetteer(self.data_dir)
         self.taxonomy = load_taxonomy(self.data_dir)
         self.store: Store = open_store(backend or settings.store_backend(), self.data_dir, self.validators())
+        self._ortsteile_token = ""
+        self._refresh_ortsteile()
+
+    def _refresh_ortsteile(self) -> None:
+        """Teach the gazetteer the current Ortsteile (once per version of the table)."""
+        token = self.store.token("ortsteile")
+        if token != self._ortsteile_token:
+            self.gazetteer.use_ortsteile(self.store.read("ortsteile"))
+            self._ortsteile_token = token
 
     @cached_property
     def bedarfe(self) -> BedarfRegister:
@@ -108,10 +118,12 @@ class Directory:
             "zustaendigkeiten": lambda rows, u: validate_zustaendigkeiten(rows, partner_ids(u), first_row=0),
             "bedarfe": lambda rows, u: validate_bedarfe(rows, gaz, tax, first_row=0,
                                                         known_ids=set(others(u, "bedarfe", rows, "id"))),
+            "ortsteile": lambda rows, u: validate_ortsteile(rows, gaz, first_row=0),
         }
 
     def snapshot(self) -> Snapshot:
         """The directory as stored now."""
+        self._refresh_ortsteile()
         token = self.store.token(*SNAPSHOT_TABLES)
         return Snapshot(self.store.read("partners"), self.store.read("kooperationen"), token, self.gazetteer,
                         self.taxonomy)
@@ -126,4 +138,12 @@ class Directory:
             "kontakte.csv": validate_kontakte(read("kontakte"), partners["id"], self.gazetteer.sozialraeume.index),
             "zustaendigkeiten.csv": validate_zustaendigkeiten(read("zustaendigkeiten"), partners["id"]),
             "bedarfe.csv": validate_bedarfe(read("bedarfe"), self.gazetteer, self.taxonomy),
+            "geo/ortsteile.csv": validate_ortsteile(read("ortsteile"), self.gazetteer),
         }
+
+
+def folder_errors(folder: Path) -> list[Issue]:
+    """Every error of the tables in a data folder (e.g. a restored backup before it is switched in), file named."""
+    found = Directory(folder, backend="files").validate()
+    return [Issue(i.row, i.field, f"{name}: {i.message}") for name, issues in found.items() for i in issues
+            if i.level == "fehler"]

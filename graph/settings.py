@@ -11,12 +11,16 @@ Geocoding: ``NETZWERK_GEOCODER`` = ``nominatim`` (default) or ``aus`` (offline: 
 reference points only); ``NETZWERK_NOMINATIM_URL`` points at an own Nominatim instance
 (default ``https://nominatim.openstreetmap.org``); ``NETZWERK_GEOCODER_KONTAKT`` (e-mail)
 is added to the user agent as the Nominatim usage policy asks.
+Backups: ``NETZWERK_BACKUP_DIR`` (folder for the daily automatic backups; unset = none) and
+``NETZWERK_BACKUP_KEEP`` (how many of them to keep, default 14).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from graph.errors import UsageError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
@@ -27,6 +31,9 @@ ENV_GEOCODER = "NETZWERK_GEOCODER"
 ENV_NOMINATIM_URL = "NETZWERK_NOMINATIM_URL"
 ENV_GEOCODER_CONTACT = "NETZWERK_GEOCODER_KONTAKT"
 DEFAULT_NOMINATIM_URL = "https://nominatim.openstreetmap.org"
+ENV_BACKUP_DIR = "NETZWERK_BACKUP_DIR"
+ENV_BACKUP_KEEP = "NETZWERK_BACKUP_KEEP"
+DEFAULT_BACKUP_KEEP = 14
 
 #: Attribution lines that must accompany maps and exports of the reference data.
 ATTRIBUTION_BKG = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
@@ -63,3 +70,17 @@ def geocoder_settings() -> dict[str, str]:
     return {"mode": "aus" if mode in ("aus", "off", "0", "nein") else "nominatim",
             "url": (os.environ.get(ENV_NOMINATIM_URL) or DEFAULT_NOMINATIM_URL).strip().rstrip("/"),
             "contact": (os.environ.get(ENV_GEOCODER_CONTACT) or "").strip()}
+
+
+def backup_dir() -> Path | None:
+    """Folder of the daily automatic backups (``NETZWERK_BACKUP_DIR``), ``None`` if not configured."""
+    raw = (os.environ.get(ENV_BACKUP_DIR) or "").strip()
+    return Path(raw).expanduser().resolve() if raw else None
+
+
+def backup_keep() -> int:
+    """How many daily backups to keep (``NETZWERK_BACKUP_KEEP``, default 14); a German error if it is no number ≥ 1."""
+    raw = (os.environ.get(ENV_BACKUP_KEEP) or "").strip() or str(DEFAULT_BACKUP_KEEP)
+    if not raw.isdigit() or int(raw) < 1:
+        raise UsageError(f"{ENV_BACKUP_KEEP} muss eine ganze Zahl ab 1 sein, nicht „{raw}“.")
+    return int(raw)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -16,6 +17,16 @@ def click(where, label: str) -> None:
     """Click the one button with this label (in ``at`` or ``at.sidebar``)."""
     (button,) = [b for b in where.button if b.label == label]
     button.click()
+
+
+def widget(at: AppTest, kind: str, key: str):
+    """The ``kind`` widget (``"multiselect"`` …) whose key is ``key`` in its current generation.
+
+    A reset gives a page's widgets new keys (``<key>_g<n>``, see ``views.parts.shared.reset_inputs``).
+    """
+    found = [w for w in getattr(at, kind) if w.key == key or re.fullmatch(rf"{re.escape(key)}_g\d+", w.key or "")]
+    assert len(found) == 1, f"{kind} {key}: {[w.key for w in found]}"
+    return found[0]
 
 
 def open_page(page: str | None, login: str | None = None, password: str | None = None,

@@ -19,7 +19,8 @@ REPO = Path(__file__).resolve().parent.parent
 def _isolate_env(monkeypatch):
     """Tests never see a store/data configuration of the developer's shell, and never geocode online."""
     for var in ("NETZWERK_DATA", "NETZWERK_STORE", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE",
-                "NEO4J_BATCH_SIZE", "NETZWERK_USERS", "NETZWERK_NOMINATIM_URL", "NETZWERK_GEOCODER_KONTAKT"):
+                "NEO4J_BATCH_SIZE", "NETZWERK_USERS", "NETZWERK_NOMINATIM_URL", "NETZWERK_GEOCODER_KONTAKT",
+                "NETZWERK_BACKUP_DIR", "NETZWERK_BACKUP_KEEP"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("NETZWERK_GEOCODER", "aus")
 

@@ -94,6 +94,8 @@ WRITES: dict[tuple[str, str], tuple[str, Call]] = {
         w.kontakt["id"], w.kontakt, a)),
     ("Netzwerkarbeit", "assign"): ("netzwerk", lambda w, a: w.nw.assign([PARTNER], "Andrea Thiel", a)),
     ("BedarfRegister", "add"): ("netzwerk", lambda w, a: w.d.bedarfe.add(BEDARF, a)),
+    ("BedarfRegister", "report_gap"): ("netzwerk", lambda w, a: w.d.bedarfe.report_gap(
+        a, BEDARF["ags"], ["sport"], today=TODAY)),
     ("UserStore", "add"): ("admin", lambda w, a: w.users.add(a, "neu", "lesen", "ein-langes-passwort")),
     ("UserStore", "set_password"): ("admin", lambda w, a: w.users.set_password(a, "lea", "ein-neues-passwort")),
     ("UserStore", "set_role"): ("admin", lambda w, a: w.users.set_role(a, "lea", "admin")),

@@ -84,9 +84,11 @@ def test_clear_button_forgets_the_inputs(data_dir):
     next(b for b in at.button if b.label == "Eingaben löschen").click()
     at.run()
     assert not at.exception
-    values = {k: at.session_state[k] for k in ("fallsuche_gemeinde", "fallsuche_freitext", "fallsuche_bedarfe")}
-    assert values == {"fallsuche_gemeinde": None, "fallsuche_freitext": "", "fallsuche_bedarfe": []}
-    assert not at.main.header  # back to the start hint
+    widget = lambda kind, label: next(w for w in getattr(at, kind) if w.label == label)
+    assert widget("selectbox", "Wohnort der Familie (Gemeinde)").value is None
+    assert widget("text_input", "Bedarf in eigenen Worten (optional)").value == ""
+    assert widget("multiselect", "Bedarfe").value == []
+    assert not at.main.header  # back to the start hint (the browser side: tests/browser/test_reset_in_browser.py)
 
 
 def test_case_map_is_offline_and_keeps_gemeinde_and_results_in_view(directory):

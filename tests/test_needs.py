@@ -102,3 +102,22 @@ def test_build_query_resolves_everything(gazetteer, taxonomy):
 def test_build_query_errors_are_german(gazetteer, taxonomy, kwargs, error, text):
     with pytest.raises(error, match=text):
         build_query(gazetteer, taxonomy, **kwargs)
+
+
+@pytest.mark.parametrize("text,tag", [
+    ("Erziehungsbeistand", "erziehungsbeistand"),  # one letter from "Erziehungsberatung": the exact synonym wins
+    ("Erziehungsberatung", "erziehungsberatung"),
+    ("SPFH", "familienhilfe"), ("sozialpädagogische Familienhilfe", "familienhilfe"),
+    ("JGH", "jugendgerichtshilfe"), ("Tagesgruppe", "tagesgruppe"), ("Pflegefamilie", "vollzeitpflege"),
+    ("soziale Gruppenarbeit", "soziale-gruppenarbeit"), ("junge Volljährige", "junge-volljaehrige"),
+    ("Situationsklärung", "erstberatung"),
+])
+def test_hilfen_zur_erziehung_are_found_exactly(vocab, text, tag):
+    m = vocab.parse(text)
+    assert m.tags == (tag,) and m.guessed == () and m.unknown == ()
+
+
+def test_typo_matches_are_marked_as_guesses_and_exact_words_are_not(vocab):
+    m = vocab.parse("Erzihungsbeistand, Hausaufgaben")
+    assert m.tags == ("erziehungsbeistand", "hausaufgabenhilfe")
+    assert m.guessed == (("Erzihungsbeistand", "erziehungsbeistand"),)

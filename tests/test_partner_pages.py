@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import rename_first_partner
+from tests.apptest import rename_first_partner, widget
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 KELL = "07235058"
@@ -93,7 +93,7 @@ def test_karte_search_and_reset(karte):
     _set(karte, "text_input", "karte_suche", "JUGENDTREFF")
     assert _map_ids(karte) == {"p-000003"}
     karte.button(key="karte_reset").click().run()
-    assert _metric(karte, "Partner auf der Karte") == "3" and karte.text_input(key="karte_suche").value == ""
+    assert _metric(karte, "Partner auf der Karte") == "3" and widget(karte, "text_input", "karte_suche").value == ""
 
 
 def test_karte_tile_choice(karte):

@@ -142,16 +142,20 @@ SRZ = {
     "hermeskeil": ("Sozialraumzentrum Hermeskeil", "Schulstraße 6a", "Hermeskeil", (49.65590, 6.94610)),
     "saarburg": ("Sozialraumzentrum Saarburg", "Bahnhofstraße 9", "Saarburg", (49.60560, 6.55160)),
 }
+#: Hilfen zur Erziehung the Sozialraumzentren deliver (concept paper of the county, §§ 28–33, 41, 52 SGB VIII).
+HZE = ["erstberatung", "soziale-gruppenarbeit", "erziehungsbeistand", "familienhilfe", "tagesgruppe", "vollzeitpflege",
+       "junge-volljaehrige", "jugendgerichtshilfe"]
 for sr, (name, street, town, ll) in SRZ.items():
     add(P(name, f"Jugendhilfeträger im Sozialraum {gaz.sozialraeume.at[sr, 'name']}", "sozialraumzentrum",
-          ["erziehungsberatung", "kinderschutz", "krisenintervention", "elternbildung", "praevention"],
+          ["erziehungsberatung", "kinderschutz", "krisenintervention", "elternbildung", "praevention", *HZE],
           ags_of(town), [f"sr:{sr}"], ("0", "27"), ["de", "en"] + (["fr"] if sr in ("konz", "saarburg") else []),
           "kreis", street, ll, "Sozialraumteam: ASD und freier Träger; Netzwerkarbeit im Sozialraum",
           "Mo–Do 8–16 Uhr, Fr 8–13 Uhr", "ja"))
+# the second Sozialraumzentrum of Sozialraum Ruwer / Schweich / Trier-Land (concept paper): serves that Sozialraum
 add(P("Jugendhilfezentrum Don Bosco Helenenberg", "Salesianer Don Boscos", "sozialraumzentrum",
-      ["krisenintervention", "schulsozialarbeit", "jugendberufshilfe", "inklusion"], ags_of("Welschbillig"),
-      ["kreis"], ("6", "21"), ["de"], "ueberregional", "Puricellistraße 1", (49.82390, 6.59000),
-      "stationäre und teilstationäre Hilfen, Förderschule, Ausbildung", "", "teilweise"))
+      ["krisenintervention", "schulsozialarbeit", "jugendberufshilfe", "inklusion", *HZE], ags_of("Welschbillig"),
+      ["sr:schweich"], ("6", "21"), ["de"], "ueberregional", "Puricellistraße 1", (49.82390, 6.59000),
+      "Sozialraumzentrum im JHZ; stationäre und teilstationäre Hilfen, Förderschule, Ausbildung", "", "teilweise"))
 
 # ------------------------------------------------------------------ Kitas
 for ags, row in G.iterrows():
@@ -423,6 +427,8 @@ def capacity(p: P) -> str:
 
 
 capacities = [capacity(p) for p in partners]
+#: Shelters whose address must never be shown publicly (column adresse_vertraulich).
+CONFIDENTIAL = {"Frauenhaus Trier (Beispiel)"}
 
 rows = []
 for n, p in enumerate(partners, start=1):
@@ -446,6 +452,7 @@ for n, p in enumerate(partners, start=1):
         "aktiv": "nein" if rng.random() < 0.035 and p.kategorie not in ("sozialraumzentrum", "polizei") else "ja",
         "version": "1", "geaendert_am": f"{REFERENCE_DAY.isoformat()}T09:00:00", "geaendert_von": "beispieldaten",
         "kapazitaet": capacities[n - 1],
+        "adresse_vertraulich": "ja" if p.name in CONFIDENTIAL else "nein",
     })
 
 with open(ROOT / "data" / "partners.csv", "w", encoding="utf-8", newline="") as fh:

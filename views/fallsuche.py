@@ -12,20 +12,37 @@ import streamlit as st
 from geo.maps.kit import html_text
 from geo.maps.live import MapDocument, document
 from geo.maps.partners import case_base_map, case_state, partner_points
+from graph.abdeckung.meldungen import WRITE_ROLE
 from graph.core.codes import LANGUAGE_NAMES
 from graph.core.privacy import personal_data_findings
+from graph.core.roles import has_role
 from graph.errors import NetzwerkError
+from graph.fallsuche.cards import CardFacts, facts_for, missing_text, needs_without_offer
 from graph.fallsuche.handout import handout_entries, handout_html, handout_pdf, route_hint
 from graph.fallsuche.query import NeedMatch, build_query
-from graph.verzeichnis.listing import mailto_href, tel_href, web_href
+from graph.verzeichnis.listing import address_text, mailto_href, tel_href, web_href
 from views.parts import hilfe
 from views.parts.livemap import live_map
-from views.parts.shared import attribution_caption, directory, md_escape, md_link, sample_banner, snapshot, static_url
+from views.parts.shared import (
+    attribution_caption,
+    current_actor,
+    directory,
+    md_escape,
+    md_link,
+    reset_inputs,
+    sample_banner,
+    snapshot,
+    static_url,
+    widget_key,
+)
 from views.parts.ui import page_help
 
 PRIVACY_NOTE = ("🔒 Es wird nichts über die Familie gespeichert: keine Protokolle, keine gespeicherten Suchen, "
                 "nichts in der Adresszeile. Die Eingaben gelten nur in diesem Browserfenster.")
-KEY = "fallsuche_"
+PREFIX = "fallsuche"
+KEY = f"{PREFIX}_"
+#: The inputs of the search form ("Eingaben löschen" clears them all).
+INPUTS = ("gemeinde", "bedarfe", "freitext", "kategorie", "alter", "sprache", "umkreis", "limit", "barrierefrei")
 
 
 def _gemeinde_label(gaz) -> dict[str, str]:
@@ -45,28 +62,28 @@ def _form(snap) -> bool:
     with st.form(f"{KEY}form", border=True):
         c1, c2 = st.columns(2)
         c1.selectbox("Wohnort der Familie (Gemeinde)", list(labels), format_func=labels.get, index=None,
-                     placeholder="Name oder PLZ tippen …", key=f"{KEY}gemeinde",
+                     placeholder="Name oder PLZ tippen …", key=_k("gemeinde"),
                      help="Alle 104 Ortsgemeinden des Kreises und die Stadt Trier; Eintippen filtert die Liste.")
-        c2.multiselect("Bedarfe", tax.tag_ids, format_func=tax.label, key=f"{KEY}bedarfe", placeholder="auswählen …",
+        c2.multiselect("Bedarfe", tax.tag_ids, format_func=tax.label, key=_k("bedarfe"), placeholder="auswählen …",
                        help="Mehrere Bedarfe möglich: Partner, die mehr davon abdecken, stehen oben.")
-        st.text_input("Bedarf in eigenen Worten (optional)", key=f"{KEY}freitext", max_chars=200,
+        st.text_input("Bedarf in eigenen Worten (optional)", key=_k("freitext"), max_chars=200,
                       placeholder="z. B. Hausaufgaben, Fußball, Hebamme",
                       help="Wörter werden den Bedarfen zugeordnet (auch mit Tippfehlern). Bitte keine Namen oder "
                            "anderen Angaben zur Familie eintragen.")
         c3, c4, c5 = st.columns(3)
         c3.selectbox("Kategorie (optional)", tax.category_ids, format_func=tax.label, index=None, placeholder="alle",
-                     key=f"{KEY}kategorie", help="Auch Partner dieser Kategorie zeigen, die keinen der Bedarfe nennen.")
+                     key=_k("kategorie"), help="Auch Partner dieser Kategorie zeigen, die keinen der Bedarfe nennen.")
         c4.number_input("Alter des Kindes (Jahre)", min_value=0, max_value=99, value=None, step=1,
-                        placeholder="beliebig", key=f"{KEY}alter")
+                        placeholder="beliebig", key=_k("alter"))
         c5.selectbox("Sprache", languages, format_func=lambda c: LANGUAGE_NAMES.get(c, c), index=None,
-                     placeholder="beliebig", key=f"{KEY}sprache", help="Nur Partner, die diese Sprache angeben.")
+                     placeholder="beliebig", key=_k("sprache"), help="Nur Partner, die diese Sprache angeben.")
         c6, c7, c8 = st.columns(3)
         c6.number_input("Umkreis (km)", min_value=1, max_value=100, value=None, step=1, placeholder="üblich je Bedarf",
-                        key=f"{KEY}umkreis",
+                        key=_k("umkreis"),
                         help="Zuständige Partner erscheinen immer. Der Umkreis gilt für weitere Partner in der Nähe; "
                              "leer = übliche Entfernung je Bedarf (z. B. Kita 5 km, Erziehungsberatung 25 km).")
-        c7.number_input("Höchstens Treffer", min_value=1, max_value=50, value=10, step=1, key=f"{KEY}limit")
-        c8.checkbox("barrierefrei nötig", key=f"{KEY}barrierefrei",
+        c7.number_input("Höchstens Treffer", min_value=1, max_value=50, value=10, step=1, key=_k("limit"))
+        c8.checkbox("barrierefrei nötig", key=_k("barrierefrei"),
                     help="Nur Angebote, die als barrierefrei eingetragen sind. Teilweise barrierefreie erscheinen "
                          "als Vorschlag, wenn sonst nichts passt.")
         if st.form_submit_button("Suchen", type="primary", icon="🔎"):
@@ -76,17 +93,23 @@ def _form(snap) -> bool:
     return bool(st.session_state.get(f"{KEY}gesucht"))
 
 
+def _k(name: str) -> str:
+    """Key of a search input in the current generation (see :func:`_clear`)."""
+    return widget_key(PREFIX, name)
+
+
 def _clear() -> None:
-    """Forget every input and choice of this page in this session."""
-    for key in [k for k in st.session_state if str(k).startswith(KEY)]:
+    """Forget every input and choice of this page – in the browser too (new, empty widgets)."""
+    reset_inputs(PREFIX, INPUTS)
+    for key in [k for k in st.session_state if str(k).startswith(KEY)]:  # results, handout choices
         del st.session_state[key]
 
 
 def _needs(snap) -> NeedMatch:
     """Selected tags plus those recognised in the free text, parsed once (with feedback on the free text)."""
     state = st.session_state
-    tags = list(state.get(f"{KEY}bedarfe") or [])
-    text = (state.get(f"{KEY}freitext") or "").strip()
+    tags = list(state.get(_k("bedarfe")) or [])
+    text = (state.get(_k("freitext")) or "").strip()
     if not text:
         return NeedMatch(tuple(tags), (), ())
     found = personal_data_findings(text)
@@ -102,8 +125,8 @@ def _needs(snap) -> NeedMatch:
     return NeedMatch(tuple(dict.fromkeys(tags + list(parsed.tags))), parsed.recognised, ())
 
 
-def _card(n: int, r: dict, p, tax, picked: bool = True) -> None:
-    """One result or suggestion: name, Träger, reasons, what is missing, way, contact links, handout choice."""
+def _card(n: int, r: dict, p, tax, facts: CardFacts, picked: bool = True) -> None:
+    """One result or suggestion: who, why, how to reach, what to check, whom to ask for a warm handover."""
     with st.container(border=True):
         badge = "✅ zuständig" if r["zustaendig"] else "📍 in der Nähe"
         st.subheader(f"{n}. {md_escape(r['name'])}", anchor=False)  # h3: screen readers jump from card to card
@@ -111,12 +134,44 @@ def _card(n: int, r: dict, p, tax, picked: bool = True) -> None:
         st.markdown(" · ".join(md_escape(x) for x in r["reasons"]))
         if r.get("missing"):
             st.markdown(f"⚠️ Es fehlt: {md_escape('; '.join(r['missing']))}")
-        st.caption(f"Weg zum Angebot: {md_escape(route_hint(r['distance_km']))}  \n"
-                   f"{md_escape(p['strasse'])}, {md_escape(p['plz'])} {md_escape(p['ort'])}")
+        st.caption(f"Weg zum Angebot: {md_escape(route_hint(r['distance_km']))}  \n{md_escape(address_text(p))}")
         contact = [md_link(p["telefon"], tel_href(p["telefon"])), md_link(p["email"], mailto_href(p["email"])),
                    md_link(p["website"], web_href(p["website"]))]
         st.markdown(" · ".join(c for c in contact if c) or "keine Kontaktdaten eingetragen")
+        lines = [f"**Ansprechperson:** {md_escape(facts.ansprechperson)}"] if facts.ansprechperson else []
+        lines += [f"**Öffnungszeiten:** {md_escape(facts.oeffnungszeiten)}",
+                  f"**Sprachen:** {md_escape(facts.sprachen)} · **Barrierefrei:** {md_escape(facts.barrierefrei)}",
+                  f"**Zuletzt geprüft:** {md_escape(facts.geprueft)}"
+                  + (" ⚠️ vor mehr als 12 Monaten – Angaben bitte vorher telefonisch bestätigen" if facts.veraltet
+                     else "")]
+        if facts.netzwerkfachkraft:
+            lines.append(f"**Zuständig im Netzwerk:** {md_escape(facts.netzwerkfachkraft)} (für eine Übergabe "
+                         "mit persönlichem Kontakt)")
+        if facts.kooperation:
+            lines.append(f"**Sozialraumzentrum:** {md_escape(facts.kooperation)}")
+        st.markdown("  \n".join(lines))
         st.checkbox("auf den Handzettel", value=picked, key=f"{KEY}wahl_{r['id']}")
+
+
+def _report_gap(g: dict, missing: list[str], query) -> None:
+    """„Lücke melden“: record an anonymous Bedarfsmeldung per need without an offer (role Netzwerk and above)."""
+    if not missing or not has_role(current_actor().rolle, WRITE_ROLE):
+        return
+    signature = f"{KEY}gemeldet_{g['ags']}_{'_'.join(missing)}_{query.sprache or ''}"
+    if st.session_state.get(signature):
+        st.success("Lücke gemeldet – sie steht unter Abdeckung → Bedarfsmeldungen.", icon="✅")
+        return
+    language = LANGUAGE_NAMES.get(query.sprache, query.sprache) if query.sprache else ""
+    if st.button("Lücke melden", key=f"{KEY}luecke", icon="📣",
+                 help="Hält anonym fest, dass es hier für diesen Bedarf kein Angebot gibt: nur Gemeinde, Bedarf, Datum "
+                      "und Quelle „Fallsuche“ – nichts über die Familie, auch nicht der Freitext."):
+        try:
+            directory().bedarfe.report_gap(current_actor(), g["ags"], missing, language)
+        except NetzwerkError as exc:
+            st.error(md_escape(str(exc)))
+            return
+        st.session_state[signature] = True
+        st.rerun()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -163,7 +218,7 @@ page_help(hilfe.FALLSUCHE)
 snap = snapshot()
 sample_banner(snap)
 searched = _form(snap)
-gemeinde = st.session_state.get(f"{KEY}gemeinde")
+gemeinde = st.session_state.get(_k("gemeinde"))
 if not searched:
     st.info("Gemeinde der Familie wählen, Bedarfe angeben und **Suchen** klicken. Ohne Bedarf werden alle "
             "erreichbaren Partner gezeigt.", icon="🧭")
@@ -178,10 +233,10 @@ try:
     with notes:
         need = _needs(snap)
     query = build_query(snap.gazetteer, snap.taxonomy, gemeinde, need=need,
-                        kategorie=state.get(f"{KEY}kategorie"),
-                        alter=state.get(f"{KEY}alter"), sprache=state.get(f"{KEY}sprache"),
-                        barrierefrei=bool(state.get(f"{KEY}barrierefrei")), umkreis_km=state.get(f"{KEY}umkreis"),
-                        limit=int(state.get(f"{KEY}limit") or 10), vocabulary=snap.vocabulary)
+                        kategorie=state.get(_k("kategorie")),
+                        alter=state.get(_k("alter")), sprache=state.get(_k("sprache")),
+                        barrierefrei=bool(state.get(_k("barrierefrei"))), umkreis_km=state.get(_k("umkreis")),
+                        limit=int(state.get(_k("limit")) or 10), vocabulary=snap.vocabulary)
     found = snap.matcher.find(query)
 except NetzwerkError as exc:
     st.error(md_escape(str(exc)))
@@ -191,17 +246,22 @@ g = found.gemeinde
 more = f" (die ersten {len(found.results)})" if len(found.results) < found.total else ""
 st.header(f"{found.total} passende Angebote für {md_escape(g['name'])}{more}")
 shown, picked = found.results, True
-with st.container():  # (the map below keeps its place, and so its frame, whether this shows or not)
+missing = needs_without_offer(snap.matcher, query) if found.results else list(query.tags)
+with st.container():  # notices come and go; the cards and the map below keep their place (and the map its frame)
     if not found.results:
         st.warning(md_escape(found.explanation or "Keine Treffer."), icon="🔎")
         if found.suggestions:
             st.markdown("**Am nächsten dran** – erfüllen nicht alle Angaben; bei Bedarf für den Handzettel anhaken:")
         shown, picked = found.suggestions, False
+    if found.results and missing:
+        st.warning(md_escape(missing_text(missing, query, snap.taxonomy)), icon="🕳️")
+    _report_gap(g, missing, query)
 if shown:
+    facts = facts_for(directory(), snap, g["ags"], [r["id"] for r in shown], with_person=bool(current_actor().name))
     cards, where = st.columns([3, 2], gap="medium")
     with cards:
         for n, r in enumerate(shown, 1):
-            _card(n, r, snap.partners.loc[r["id"]], snap.taxonomy, picked)
+            _card(n, r, snap.partners.loc[r["id"]], snap.taxonomy, facts[r["id"]], picked)
     with where:
         _map(snap, g["ags"], shown)
     _handout(snap, [r["id"] for r in shown if state.get(f"{KEY}wahl_{r['id']}", picked)])

@@ -11,7 +11,7 @@ from graph.verzeichnis.listing import TABLE_COLUMNS, partner_table
 from views.parts import hilfe
 from views.parts.filters import filtered_page, show_empty_state
 from views.parts.livemap import live_map
-from views.parts.shared import attribution_caption, directory, snapshot, static_url
+from views.parts.shared import attribution_caption, directory, md_escape, snapshot, static_url
 from views.parts.ui import presentation_mode
 
 TILES = {"none": NO_TILES, "osm": OSM_TILES}
@@ -59,10 +59,15 @@ st.caption("Klicken oder Tabulator + Eingabe auf einen Partner öffnet seine Ang
            "Hintergrund) oben rechts in der Karte umschalten. Sozialraumzentren sind groß mit gelbem Rand.")
 attribution_caption()
 
-if not result.empty:  # the same information without the map (keyboard, screen reader, print)
-    with st.expander(f"Partner auf der Karte als Liste ({len(result)})"):
-        table = partner_table(result, tax, index.gazetteer)
-        table.insert(0, "Kürzel", result["kategorie"].map(tax.kuerzel).to_numpy())
+hidden = result[result["adresse_vertraulich"]]
+if len(hidden):  # never on a map: say so, so nobody looks for them there
+    st.caption("Nicht auf der Karte, weil die Adresse vertraulich ist (Kontakt über Telefon): "
+               + ", ".join(md_escape(n) for n in hidden["name"]))
+on_map = result[~result["adresse_vertraulich"]]
+if not on_map.empty:  # the same information without the map (keyboard, screen reader, print)
+    with st.expander(f"Partner auf der Karte als Liste ({len(on_map)})"):
+        table = partner_table(on_map, tax, index.gazetteer)
+        table.insert(0, "Kürzel", on_map["kategorie"].map(tax.kuerzel).to_numpy())
         st.dataframe(table[LIST_COLUMNS].sort_values([C["ort"], C["name"]]), hide_index=True, width="stretch")
     with st.expander("Legende als Tabelle (Partner je Kategorie)"):
         legend = pd.DataFrame({"Kürzel": tax.kategorien["kuerzel"], "Kategorie": tax.kategorien["label"],

@@ -12,7 +12,7 @@ from graph.core.roles import has_role
 from views.parts import hilfe
 from views.parts.pflege import bulk, checklist, datenschutz, form, history, proposals, transfer
 from views.parts.pflege.common import Ctx, show_flash
-from views.parts.shared import current_actor, directory, sample_banner, snapshot, user_store
+from views.parts.shared import current_actor, directory, sample_banner, show_backup_status, snapshot, user_store
 from views.parts.ui import page_help
 
 SECTIONS = {  # label → (minimum role, render function)
@@ -36,6 +36,8 @@ snap = snapshot()
 sample_banner(snap)
 ctx = Ctx(actor, directory(), snap)
 show_flash()
+if ctx.can_edit:
+    show_backup_status()
 allowed = [name for name, (role, _) in SECTIONS.items() if has_role(actor.rolle, role)
            and not (name in ONLY_BELOW_LEITSTELLE and ctx.can_edit)]
 if not ctx.can_edit:

@@ -8,11 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from geo.names import search_key
+from graph.core.model import CONFIDENTIAL_ADDRESS
 from graph.core.network import partner_neighbourhood
 from graph.io.printview import print_block
 from graph.io.tabular import to_csv_bytes, to_xlsx_bytes
 from graph.verzeichnis.listing import (
     TABLE_COLUMNS,
+    address_text,
     age_text,
     date_text,
     languages_text,
@@ -47,7 +49,8 @@ def _pick_from_table() -> None:
 
 def _print_table(table: pd.DataFrame) -> pd.DataFrame:
     """The columns that fit on an A4 page, address in one column."""
-    address = (table[C["strasse"]] + ", " + table[C["plz"]] + " " + table[C["ort"]]).str.strip(", ")
+    full = (table[C["strasse"]] + ", " + table[C["plz"]] + " " + table[C["ort"]]).str.strip(", ")
+    address = table[C["strasse"]].where(table[C["strasse"]] == CONFIDENTIAL_ADDRESS, full)
     out = table[[C["name"], C["kategorie"], C["angebote"]]].assign(Adresse=address)
     return out.join(table[[C["telefon"], C["email"], C["alter"], C["barrierefrei"], C["geprueft_am"]]])
 
@@ -69,7 +72,7 @@ def _detail(pid: str) -> None:
     st.header(md_escape(p["name"]))
     left, right = st.columns(2)
     facts = [("Kategorie", md_escape(tax.label(p["kategorie"]))), ("Träger", md_escape(p["traeger"])),
-             ("Adresse", md_escape(f"{p['strasse']}, {p['plz']} {p['ort']}".strip(", "))),
+             ("Adresse", md_escape(address_text(p))),
              ("Telefon", md_link(p["telefon"], tel_href(p["telefon"]))),
              ("E-Mail", md_link(p["email"], mailto_href(p["email"]))),
              ("Website", md_link(p["website"], web_href(p["website"]))),

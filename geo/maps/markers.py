@@ -16,6 +16,7 @@ from geo.maps.kit import STATIC_URL, Script, html_text, script_json, use_local_a
 from graph.core.taxonomy import Taxonomy
 from graph.verzeichnis.listing import (
     BARRIEREFREI_LABELS,
+    address_text,
     age_text,
     date_text,
     languages_text,
@@ -64,8 +65,7 @@ def popup_html(row: Mapping, taxonomy: Taxonomy, approximate: bool = False) -> s
     rows: list[tuple[str, str]] = []
     if str(row.get("traeger", "")).strip():
         rows.append(("Träger", html_text(row["traeger"])))
-    address = ", ".join(p for p in (str(row.get("strasse", "")).strip(),
-                                    f"{row.get('plz', '')} {row.get('ort', '')}".strip()) if p)
+    address = address_text(row)
     if address:
         rows.append(("Adresse", html_text(address)))
     rows += [(label, value) for label, value in (("Telefon", _link(row.get("telefon"), tel_href)),
@@ -143,10 +143,13 @@ def partner_points(partners: pd.DataFrame, taxonomy: Taxonomy, gazetteer: Gazett
     """Marker data per partner: ``y``/``x`` position, ``i`` symbol, ``t`` tooltip, ``p`` popup, ``s`` size.
 
     Partners without coordinates are placed at their Gemeinde's centre when ``gazetteer``
-    is given (the popup says so), otherwise left out.
+    is given (the popup says so), otherwise left out. Partners with a confidential address are
+    never on a map.
     """
     points = []
     for rec in partners.to_dict("records"):
+        if rec.get("adresse_vertraulich"):
+            continue
         lat, lon, approximate = _position(rec, gazetteer)
         if lat is None:
             continue

@@ -25,7 +25,10 @@ from graph.core.validation import CONTROL, Checker
 from graph.errors import Issue
 from graph.store import Store, now_iso
 
-QUELLEN = ("Netzwerk", "ASD", "Workshop", "Sozialraumteam", "Schule", "Kita", "Beratungsstelle", "Sonstige")
+QUELLEN = ("Netzwerk", "ASD", "Workshop", "Sozialraumteam", "Schule", "Kita", "Beratungsstelle", "Fallsuche",
+           "Sonstige")
+#: Source of gaps reported from a Fallsuche ("Lücke melden"): never anything about the family.
+FALLSUCHE = "Fallsuche"
 WRITE_ROLE = "netzwerk"
 MAX_TEXT = 500
 _ID = re.compile(r"^b-(\d{6})$")
@@ -80,6 +83,21 @@ class BedarfRegister:
     def validate(self) -> list[Issue]:
         """All problems of the stored Bedarfsmeldungen (for ``python -m graph validate``)."""
         return validate_bedarfe(self.load(), self.gazetteer, self.taxonomy)
+
+    def report_gap(self, actor: Actor, ags: str, tags: list[str], sprache_label: str = "",
+                   today: date | None = None) -> list[dict]:
+        """Record one Bedarfsmeldung per need a Fallsuche found nothing for (Gemeinde, need, date, source).
+
+        Nothing about the family is stored: no free text, no age – the text only names the missing offer
+        (and the language it was needed in, which belongs to the offer).
+        """
+        require_role(actor.rolle, WRITE_ROLE, "Lücke melden")
+        day = (today or date.today()).isoformat()
+        language = f" auf {sprache_label}" if sprache_label else ""
+        with self.store.unit(actor, "erfasst", "fallsuche"):
+            return [self.add({"ags": ags, "bedarf": tag, "datum": day, "quelle": FALLSUCHE,
+                              "text": f"Über die Fallsuche gemeldet: kein passendes Angebot{language}."}, actor)
+                    for tag in dict.fromkeys(tags)]
 
     def add(self, record: dict, actor: Actor) -> dict:
         """Record one Bedarfsmeldung; needs role ≥ ``netzwerk``; raises ValidationError (nothing written)."""

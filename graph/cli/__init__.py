@@ -21,7 +21,7 @@ from graph.errors import NetzwerkError, NotFoundError, UsageError, ValidationErr
 
 #: Command modules in graph.cli, in help order.
 COMMANDS = ["validate", "stats", "find", "coverage", "bericht", "import", "export", "user", "person", "neo4j-sync",
-            "neo4j-export"]
+            "neo4j-export", "backup", "restore", "migrate", "health"]
 
 
 @dataclass
@@ -73,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         text = "\n".join(i.text() for i in exc.issues)
         return _emit(Result(1, doc, text), want_json, err=True)
     except (NotFoundError, NetzwerkError, OSError, ValueError) as exc:
-        return _emit(Result(1, {"ok": False, "error": str(exc)}, f"Fehler: {exc}"), want_json, err=True)
+        doc = {"ok": False, "error": str(exc)}
+        if getattr(exc, "kandidaten", None):  # e.g. a postcode of several Gemeinden: name them
+            doc["kandidaten"] = exc.kandidaten
+        return _emit(Result(1, doc, f"Fehler: {exc}"), want_json, err=True)
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
     except Exception as exc:  # no trace reaches the user; NETZWERK_DEBUG=1 shows it

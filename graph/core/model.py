@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from graph.core.codes import BARRIEREFREI, EBENEN, ISO_639_1, JA_NEIN
+from graph.core.formats import added_columns, defaults
 from graph.core.text import km, number
 from graph.core.validation import CONTROL, Checker, short, split_list
 from graph.errors import Issue, NotFoundError
@@ -27,10 +28,10 @@ PARTNER_COLUMNS = [
     "id", "name", "traeger", "kategorie", "angebote", "strasse", "plz", "ort", "ags", "lat", "lon",
     "einzugsgebiet", "alter_von", "alter_bis", "sprachen", "barrierefrei", "ebene", "telefon", "email",
     "website", "ansprechperson", "oeffnungszeiten", "notizen", "geprueft_am", "aktiv", "version",
-    "geaendert_am", "geaendert_von", "kapazitaet",
+    "geaendert_am", "geaendert_von", "kapazitaet", "adresse_vertraulich",
 ]
-#: Columns a file may lack (older exports); they read as empty.
-OPTIONAL_COLUMNS = ("kapazitaet",)
+#: Columns a file may lack (older exports); they read as their default (graph/core/formats.py).
+OPTIONAL_COLUMNS = added_columns("partners")
 LIST_COLUMNS = ("angebote", "sprachen", "einzugsgebiet")
 KOOPERATION_COLUMNS = ["id", "partner_a", "partner_b", "art", "seit", "bis", "intensitaet", "notizen"]
 KOOPERATION_ARTEN = ("Kooperationsvertrag", "Arbeitskreis", "Fallberatung", "Projekt", "informell")
@@ -87,6 +88,9 @@ def validate_partners(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxon
     if missing and any(c in missing for c in REQUIRED):
         return issues
     f = frame.reindex(columns=PARTNER_COLUMNS, fill_value="").fillna("").astype(str)
+    for column, default in defaults("partners").items():  # an older file: its rows read as the default
+        if column not in frame.columns:
+            f[column] = default
     rows = np.arange(len(f)) + first_row
     checker = _PartnerChecker(f, rows, issues)
     checker.text_fields()
@@ -98,6 +102,7 @@ def validate_partners(frame: pd.DataFrame, gazetteer: Gazetteer, taxonomy: Taxon
     checker.enum("barrierefrei", BARRIEREFREI, "Ungültiger Wert", allow_empty=True)
     checker.enum("ebene", EBENEN, "Ungültige Ebene", allow_empty=True)
     checker.enum("aktiv", JA_NEIN, "Muss „ja“ oder „nein“ sein")
+    checker.enum("adresse_vertraulich", JA_NEIN, "Muss „ja“ oder „nein“ sein (leer = nein)", allow_empty=True)
     checker.pattern("plz", _PLZ, "PLZ muss fünfstellig sein")
     checker.pattern("telefon", _PHONE, "Telefonnummer enthält unzulässige Zeichen")
     checker.phone_digits()
@@ -240,7 +245,7 @@ class _PartnerChecker(Checker):
 def validate_kooperationen(frame: pd.DataFrame, partner_ids: Iterable[str], *,
                            first_row: int = FIRST_DATA_ROW) -> list[Issue]:
     """Check kooperationen.csv: known partners, no self-links, kind, dates (end ≥ start), intensity 1–3."""
-    missing = [c for c in KOOPERATION_COLUMNS if c not in frame.columns]
+    missing = [c for c in KOOPERATION_COLUMNS if c not in frame.columns and c not in added_columns("kooperationen")]
     if missing:
         return [Issue(1, c, f"Spalte „{c}“ fehlt") for c in missing]
     ids = set(map(str, partner_ids))
@@ -259,13 +264,37 @@ def validate_kooperationen(frame: pd.DataFrame, partner_ids: Iterable[str], *,
     return issues
 
 
+#: What every public view shows instead of the street of a partner with ``adresse_vertraulich = ja``.
+CONFIDENTIAL_ADDRESS = "Adresse vertraulich – Kontakt über Telefon"
+#: Fields never shown publicly, never exported for such partners (omitted, not blurred).
+CONFIDENTIAL_FIELDS = ("strasse", "lat", "lon")
+
+
+def confidential(raw: pd.DataFrame) -> pd.Series:
+    """True for rows whose address is confidential (Frauenhaus, Schutzstellen)."""
+    col = raw["adresse_vertraulich"] if "adresse_vertraulich" in raw else pd.Series("", index=raw.index)
+    return col.map(lambda v: v is True or str(v).strip() == "ja").astype(bool)
+
+
+def hide_confidential_addresses(raw: pd.DataFrame) -> pd.DataFrame:
+    """Raw rows with street and coordinates emptied where the address is confidential (a copy)."""
+    out = raw.copy()
+    out.loc[confidential(out), [c for c in CONFIDENTIAL_FIELDS if c in out]] = ""
+    return out
+
+
 def parse_partners(raw: pd.DataFrame) -> pd.DataFrame:
-    """Typed view of raw rows: floats for lat/lon/ages/kapazitaet (NaN = empty), bool ``aktiv``, tuples for list cells."""
-    t = raw.reindex(columns=PARTNER_COLUMNS, fill_value="").fillna("").astype(str).copy()
+    """Typed view of raw rows: floats for lat/lon/ages/kapazitaet (NaN = empty), bool ``aktiv``, tuples for list cells.
+
+    Everything reading typed partners is public (maps, Fallsuche, Verzeichnis, coverage, exports): a
+    confidential address has no street and no coordinates here (distances use the Gemeinde's point).
+    """
+    t = hide_confidential_addresses(raw.reindex(columns=PARTNER_COLUMNS, fill_value="").fillna("").astype(str))
     for c in ("lat", "lon", "alter_von", "alter_bis", "kapazitaet"):
         t[c] = pd.to_numeric(t[c].str.strip(), errors="coerce")
     t["version"] = pd.to_numeric(t["version"], errors="coerce").fillna(0).astype(int)
     t["aktiv"] = t["aktiv"].str.strip().eq("ja")
+    t["adresse_vertraulich"] = t["adresse_vertraulich"].str.strip().eq("ja")
     for c in LIST_COLUMNS:
         t[c] = t[c].map(lambda v: tuple(split_list(v)))
     t["barrierefrei"] = t["barrierefrei"].replace("", "unbekannt")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.core.model import KOOPERATION_COLUMNS, OPTIONAL_COLUMNS, PARTNER_COLUMNS
+from graph.core.formats import added_columns
+from graph.core.model import KOOPERATION_COLUMNS, PARTNER_COLUMNS
 from graph.errors import UsageError
 
 KONTAKT_COLUMNS = ["id", "datum", "partner", "sozialraum", "netzwerker", "art", "thema", "erfasst_am", "erfasst_von"]
@@ -55,11 +56,16 @@ def _spec(name: str, file: str, columns: list[str], key: tuple[str, ...], label:
     return TableSpec(name, file, tuple(columns), key, label, what, **kw)
 
 
+def _required(table: str, columns: list[str]) -> tuple[str, ...]:
+    """Every column but those a later format added (older files lack them; graph/core/formats.py)."""
+    return tuple(c for c in columns if c not in added_columns(table))
+
+
 TABLES: dict[str, TableSpec] = {s.name: s for s in (
     _spec("partners", "partners.csv", PARTNER_COLUMNS, ("id",), "Partner", "Das Partnerverzeichnis",
-          required=tuple(c for c in PARTNER_COLUMNS if c not in OPTIONAL_COLUMNS), deletable=False),
+          required=_required("partners", PARTNER_COLUMNS), deletable=False),
     _spec("kooperationen", "kooperationen.csv", KOOPERATION_COLUMNS, ("id",), "KOOPERIERT_MIT", "Die Kooperationen",
-          required=tuple(KOOPERATION_COLUMNS), deletable=False),
+          required=_required("kooperationen", KOOPERATION_COLUMNS), deletable=False),
     _spec("kontakte", "kontakte.csv", KONTAKT_COLUMNS, ("id",), "Kontakt", "Die Kontaktpflege"),
     _spec("zustaendigkeiten", "zustaendigkeiten.csv", ZUSTAENDIGKEIT_COLUMNS, ("partner",), "Zustaendigkeit",
           "Die Zuständigkeiten"),

@@ -17,18 +17,20 @@ from graph.core.taxonomy import Taxonomy
 from graph.core.text import km
 from graph.core.validation import split_list
 from graph.io.pdf import Document
-from graph.verzeichnis.listing import mailto_href, offers_text, tel_href, web_href
+from graph.verzeichnis.listing import address_text, languages_text, mailto_href, offers_text, tel_href, web_href
 
 TITLE = "Hilfe und Beratung für Ihre Familie"
-INTRO = ("Diese Stellen können Ihnen weiterhelfen. Rufen Sie an, schreiben Sie eine E-Mail oder gehen Sie zu den "
-         "Öffnungszeiten vorbei. Am besten vereinbaren Sie vorher einen Termin.")
+INTRO = ("Diese Stellen können Ihnen weiterhelfen. Rufen Sie an oder schreiben Sie eine E-Mail; am besten "
+         "vereinbaren Sie vorher einen Termin.")
+#: Shown where a partner has not told its opening hours (never a general "come by at opening hours").
+NO_HOURS = "keine Angabe – bitte vorher anrufen"
 NO_CASE_DATA = ("Dieses Blatt enthält keine Angaben über Sie oder Ihre Familie – nur die Kontaktdaten der Stellen. "
                 "Es wurde nichts über Sie gespeichert.")
 TRANSIT = "Bus und Bahn: Fahrplanauskunft des Verkehrsverbunds Region Trier (VRT)"
 _WALK_KMH, _CAR_KMH, _DETOUR = 4.5, 45.0, 1.3  # road distance ≈ 1.3 × straight line
 _FIELDS = (("traeger", "Träger"), ("adresse", "Adresse"), ("telefon", "Telefon"), ("email", "E-Mail"),
            ("website", "Internet"), ("oeffnungszeiten", "Öffnungszeiten"), ("ansprechperson", "Ansprechperson"),
-           ("angebote", "Angebote"))
+           ("sprachen", "Sprachen"), ("angebote", "Angebote"))
 
 
 def route_hint(distance_km: float | None) -> str:
@@ -51,10 +53,12 @@ def handout_entries(partners: pd.DataFrame, ids: Iterable[str], taxonomy: Taxono
     for pid in ids:
         p = partners.loc[pid]
         tags = p["angebote"] if isinstance(p["angebote"], tuple) else tuple(split_list(p["angebote"]))
-        address = ", ".join(x for x in (str(p["strasse"]).strip(), f"{p['plz']} {p['ort']}".strip()) if x)
-        out.append({"name": str(p["name"]), "traeger": str(p["traeger"]), "adresse": address,
+        out.append({"name": str(p["name"]), "traeger": str(p["traeger"]), "adresse": address_text(p),
                     "telefon": str(p["telefon"]), "email": str(p["email"]), "website": str(p["website"]),
-                    "oeffnungszeiten": str(p["oeffnungszeiten"]), "ansprechperson": str(p["ansprechperson"]),
+                    "oeffnungszeiten": str(p["oeffnungszeiten"]).strip() or NO_HOURS,
+                    "ansprechperson": str(p["ansprechperson"]),
+                    "sprachen": languages_text(p["sprachen"] if isinstance(p["sprachen"], tuple)
+                                               else split_list(p["sprachen"])),
                     "angebote": offers_text(tags, taxonomy)})
     return out
 

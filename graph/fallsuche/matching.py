@@ -118,7 +118,7 @@ class Matcher:
         masks = self._filters(q, matched)
         pre = np.logical_and.reduce(list(masks.values()))
         cand = np.flatnonzero(pre)
-        dist = haversine_km(ref[0], ref[1], self.lat[cand], self.lon[cand]) if len(cand) else np.zeros(0)
+        dist = self._distances(ref, cand)
         ok = zust[cand] | (dist <= self._reach(cand, q, req))
         hits, hit_dist = cand[ok], dist[ok]
         order = np.lexsort((self.id_rank[hits], np.nan_to_num(hit_dist, nan=np.inf), ~zust[hits], -matched[hits]))
@@ -176,6 +176,16 @@ class Matcher:
             reach = np.where(self.kat_code[rows] == kat, np.maximum(reach, self.kat_reach[rows]), reach)
         return reach
 
+    def _distances(self, ref: tuple[float, float], rows: np.ndarray) -> np.ndarray:
+        """Distances from ``ref`` to the partners ``rows``, rounded once to the 0.1 km every text shows.
+
+        Ranking, the Umkreis check, the reasons, the way hint, the handout and the CLI JSON all use this
+        number, so a card never says „19,7 km“ in one line and „19,8 km“ in the next.
+        """
+        if not len(rows):
+            return np.zeros(0)
+        return np.round(haversine_km(ref[0], ref[1], self.lat[rows], self.lon[rows]), 1)
+
     # ----------------------------------------------------------------- output
     def _label(self, key: str) -> str:
         return self.labels.get(key, key)
@@ -183,7 +193,7 @@ class Matcher:
     def _result(self, i: int, dist: float, zust: np.ndarray, q: Query, path: list[Area]) -> dict:
         matched = [t for t in q.tags if t in self.tag_pos and self.offers[i, self.tag_pos[t]]]
         return {"id": self.ids[i], "name": self.names[i], "kategorie": self.kategorien[i],
-                "distance_km": None if np.isnan(dist) else round(dist, 2), ZUSTAENDIG_KEY: bool(zust[i]),
+                "distance_km": None if np.isnan(dist) else dist, ZUSTAENDIG_KEY: bool(zust[i]),
                 "matched": matched, "reasons": self._reasons(i, dist, bool(zust[i]), matched, q, path)}
 
     def _reasons(self, i: int, dist: float, zust: bool, matched: list[str], q: Query, path: list[Area]) -> list[str]:
@@ -211,7 +221,7 @@ class Matcher:
                  masks: dict[str, np.ndarray], zust: np.ndarray, ref: tuple[float, float], path: list[Area]) -> None:
         """Name the filter that removed the last candidates and suggest the closest partial matches."""
         everyone = np.arange(self.n)
-        dist = haversine_km(ref[0], ref[1], self.lat, self.lon) if self.n else np.zeros(0)
+        dist = self._distances(ref, np.arange(self.n))
         masks = dict(masks, erreichbar=zust | (dist <= self._reach(everyone, q, req)))
         alive = np.ones(self.n, dtype=bool)
         for stage in (s for s in STAGES if s in masks):

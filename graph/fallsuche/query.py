@@ -41,11 +41,16 @@ _SPLIT = re.compile(r"[,;/\n]+")
 
 @dataclass(frozen=True)
 class NeedMatch:
-    """Result of parsing need text: ``tags`` in order of mention, what each word became, unknown words."""
+    """Result of parsing need text: ``tags`` in order of mention, what each word became, unknown words.
+
+    ``guessed`` lists the (typed words, tag) pairs found only by typo tolerance: the page shows them
+    as „meinten Sie …“ so a Lotse sees when a word was read as something else.
+    """
 
     tags: tuple[str, ...]
     recognised: tuple[tuple[str, str], ...]
     unknown: tuple[str, ...]
+    guessed: tuple[tuple[str, str], ...] = ()
 
 
 class NeedVocabulary:
@@ -74,51 +79,62 @@ class NeedVocabulary:
         entries = [items] if isinstance(items, str) else list(items)
         tags: list[str] = []
         recognised: list[tuple[str, str]] = []
+        guessed: list[tuple[str, str]] = []
         unknown: list[str] = []
         for entry in entries:
             for part in _SPLIT.split(str(entry)):
-                for typed, found in self._parse_part(part):
+                for typed, found, fuzzy in self._parse_part(part):
                     if found is None:
                         unknown.append(typed)
                         continue
                     for tag in found:
                         recognised.append((typed, tag))
+                        if fuzzy:
+                            guessed.append((typed, tag))
                         if tag not in tags:
                             tags.append(tag)
-        return NeedMatch(tuple(tags), tuple(recognised), tuple(dict.fromkeys(unknown)))
+        return NeedMatch(tuple(tags), tuple(recognised), tuple(dict.fromkeys(unknown)), tuple(guessed))
 
-    def _parse_part(self, part: str) -> list[tuple[str, list[str] | None]]:
-        """(typed words, tags or None) for one entry: longest phrase first, then single words."""
+    def _parse_part(self, part: str) -> list[tuple[str, list[str] | None, bool]]:
+        """(typed words, tags or None, found by typo tolerance) for one entry.
+
+        Exact phrases and words win: the longest exact phrase first, then the exact single word;
+        only where nothing matches exactly, a compound part or a typo-tolerant match.
+        """
         words = normalize_name(part).split()
         typed = [w for w in re.split(r"[\s\-]+", part.strip()) if normalize_name(w)]
         if len(typed) != len(words):  # punctuation split differently: report normalised words
             typed = words
-        out: list[tuple[str, list[str] | None]] = []
+        out: list[tuple[str, list[str] | None, bool]] = []
         i = 0
         while i < len(words):
-            for n in range(min(self.max_words, len(words) - i), 1, -1):
-                phrase = " ".join(words[i:i + n])
-                hit = phrase if phrase in self.phrases else self._fuzzy(phrase, self.multi.get(n, []))
-                if hit:
-                    out.append((" ".join(typed[i:i + n]), self.phrases[hit]))
-                    i += n
-                    break
-            else:
-                if words[i] not in STOPWORDS:
-                    out.append((typed[i], self._word(words[i])))
-                i += 1
+            span = next((n for n in range(min(self.max_words, len(words) - i), 1, -1)
+                         if " ".join(words[i:i + n]) in self.phrases), None)
+            if span is None and words[i] not in self.phrases:
+                span = next((n for n in range(min(self.max_words, len(words) - i), 1, -1)
+                             if self._fuzzy(" ".join(words[i:i + n]), self.multi.get(n, []))), None)
+            if span:
+                phrase = " ".join(words[i:i + span])
+                hit = phrase if phrase in self.phrases else self._fuzzy(phrase, self.multi.get(span, []))
+                out.append((" ".join(typed[i:i + span]), self.phrases[hit], hit != phrase))
+                i += span
+                continue
+            if words[i] not in STOPWORDS:
+                tags, fuzzy = self._word(words[i])
+                out.append((typed[i], tags, fuzzy))
+            i += 1
         return out
 
-    def _word(self, word: str) -> list[str] | None:
-        """Tags for one normalised word: exact, compound part, or typo; None if unknown."""
+    def _word(self, word: str) -> tuple[list[str] | None, bool]:
+        """Tags for one normalised word (exact, compound part, or typo; None if unknown) and whether by typo."""
         if word in self.phrases:
-            return self.phrases[word]
+            return self.phrases[word], False
         if len(word) > MIN_COMPOUND:
             for known in self.compound_words:
                 if word.startswith(known) or word.endswith(known):
-                    return self.phrases[known]
+                    return self.phrases[known], False
         near = self._fuzzy(word, self.words)
-        return self.phrases[near] if near else None
+        return (self.phrases[near], True) if near else (None, False)
 
     @staticmethod
     def _fuzzy(key: str, choices: list[str]) -> str | None:

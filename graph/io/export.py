@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from graph import settings
-from graph.core.model import PARTNER_COLUMNS, parse_partners
+from graph.core.model import CONFIDENTIAL_FIELDS, PARTNER_COLUMNS, hide_confidential_addresses, parse_partners
 from graph.errors import UsageError
 from graph.io.hsds import hsds_documents
 from graph.io.tabular import to_csv_bytes, to_xlsx_bytes
@@ -34,11 +34,12 @@ def export_bytes(snapshot, fmt: str) -> tuple[bytes, str, str]:
     elif fmt == "xlsx":
         data = to_xlsx_bytes({"Partner": raw, "Hinweise": _notes(snapshot)})
     elif fmt == "geojson":
-        data = _json_bytes(geojson(raw, snapshot.taxonomy))
+        data = _json_bytes(geojson(hide_confidential_addresses(raw), snapshot.taxonomy))
     elif fmt == "hsds":
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            for name, items in hsds_documents(raw, snapshot.gazetteer, snapshot.taxonomy).items():
+            for name, items in hsds_documents(hide_confidential_addresses(raw), snapshot.gazetteer,
+                                              snapshot.taxonomy).items():
                 z.writestr(name, _json_bytes(items))
         data = buf.getvalue()
     else:
@@ -50,7 +51,7 @@ def write_export(snapshot, fmt: str, out: str | Path, data_dir: str | Path) -> l
     """Write an export to ``out`` outside the data folder (for ``hsds`` a folder of JSON files); returns the files."""
     out = Path(out)
     if fmt == "hsds":
-        raw = snapshot.raw.reindex(columns=PARTNER_COLUMNS, fill_value="")
+        raw = hide_confidential_addresses(snapshot.raw.reindex(columns=PARTNER_COLUMNS, fill_value=""))
         docs = {name: _json_bytes(items) for name, items in hsds_documents(raw, snapshot.gazetteer,
                                                                             snapshot.taxonomy).items()}
         folder = write_outputs(out, docs, data_dir)
@@ -61,16 +62,22 @@ def write_export(snapshot, fmt: str, out: str | Path, data_dir: str | Path) -> l
 
 
 def geojson(raw: pd.DataFrame, taxonomy) -> dict:
-    """FeatureCollection of partners with coordinates (properties: contract columns without notes)."""
+    """FeatureCollection of partners (properties: contract columns without notes).
+
+    Partners without coordinates are left out – except those with a confidential address: they
+    stay in, with no geometry and no street (their Gemeinde is in ``ags``/``ort``).
+    """
     typed = parse_partners(raw)
     features = []
     for rec, (_, p) in zip(raw.to_dict("records"), typed.iterrows()):
-        if pd.isna(p["lat"]) or pd.isna(p["lon"]):
+        hidden = bool(p["adresse_vertraulich"])
+        if not hidden and (pd.isna(p["lat"]) or pd.isna(p["lon"])):
             continue
-        props = {k: v for k, v in rec.items() if k not in ("lat", "lon") + PUBLIC_EXCLUDED}
+        props = {k: v for k, v in rec.items() if k not in ("lat", "lon") + PUBLIC_EXCLUDED
+                 and not (hidden and k in CONFIDENTIAL_FIELDS)}
         props["kategorie_label"] = taxonomy.label(rec["kategorie"])
-        features.append({"type": "Feature", "id": rec["id"], "properties": props,
-                         "geometry": {"type": "Point", "coordinates": [float(p["lon"]), float(p["lat"])]}})
+        geometry = None if hidden else {"type": "Point", "coordinates": [float(p["lon"]), float(p["lat"])]}
+        features.append({"type": "Feature", "id": rec["id"], "properties": props, "geometry": geometry})
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -119,7 +119,7 @@ def _location(p: pd.Series, r: pd.Series) -> dict:
            "external_identifier_type": "AGS (Amtlicher Gemeindeschlüssel)"}
     if pd.notna(p["lat"]) and pd.notna(p["lon"]):
         loc.update(latitude=float(p["lat"]), longitude=float(p["lon"]))
-    if r["strasse"] or r["plz"]:
+    if (r["strasse"] or r["plz"]) and not p["adresse_vertraulich"]:  # a confidential address is omitted
         loc["addresses"] = [{"id": hsds_id("address", p["id"]), "location_id": loc_id, "address_1": r["strasse"],
                              "city": r["ort"], "region": REGION, "state_province": STATE, "postal_code": r["plz"],
                              "country": "DE", "address_type": "physical"}]

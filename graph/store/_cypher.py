@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from graph.core.formats import STEPS
 from graph.core.tables import TABLES
 
 DATENSTAND_ID = "netzwerk"
@@ -110,3 +111,15 @@ DROP_ORPHAN_TRAEGER = "MATCH (t:Traeger) WHERE NOT (t)<-[:GEHOERT_ZU]-() DELETE 
 APPEND_JOURNAL = "UNWIND $rows AS r CREATE (j:Journaleintrag) SET j = r"
 CLEAR_JOURNAL = "MATCH (j:Journaleintrag) DELETE j"
 COUNT_NODES = "MATCH (n) RETURN count(n) AS n"
+
+# ------------------------------------------------------------------- format upgrades
+def _rows_of(table: str) -> str:
+    return "MATCH ()-[n:KOOPERIERT_MIT]->()" if table == "kooperationen" else f"MATCH (n:{TABLES[table].label})"
+
+
+assert all(_NAME.match(s.column) for s in STEPS)
+#: Per (table, column) a later format added: count the rows that lack it, and give them the default.
+LACKING = {(s.table, s.column): f"{_rows_of(s.table)} WHERE n.{s.column} IS NULL RETURN count(n) AS n" for s in STEPS}
+FILL_DEFAULT = {(s.table, s.column): f"{_rows_of(s.table)} WHERE n.{s.column} IS NULL SET n.{s.column} = $default"
+                for s in STEPS}
+SET_FORMAT = "MATCH (m:Datenstand {id: $id}) SET m.datenformat = $version"

@@ -112,6 +112,7 @@ class Unit:
         self.notes: list[dict] = []
         self.redactions: list[Callable[[str], str]] = []
         self.journal_replacement: list[dict] | None = None
+        self.rewrites: set[str] = set()  # tables written in full even without a changed row (format upgrade)
         self.root: Unit = self  # the outermost unit (a joined inner unit points to it)
         self.hints: list[Issue] = []  # non-blocking issues of the committed rows (set by validate)
 
@@ -174,6 +175,10 @@ class Unit:
     def replace_journal(self, entries: list[dict]) -> None:
         """Make the journal exactly ``entries`` (mirroring between stores)."""
         self.journal_replacement = list(entries)
+
+    def rewrite(self, table: str) -> None:
+        """Write ``table`` in the current data format when the unit commits, even if no row changes."""
+        self.rewrites.add(spec(table).name)
 
     # ----------------------------------------------------------- for backends
     def changes(self) -> dict[str, list[Change]]:
@@ -342,6 +347,9 @@ class _Joined(Unit):
 
     def replace_journal(self, entries: list[dict]) -> None:
         self._outer.replace_journal(entries)
+
+    def rewrite(self, table: str) -> None:
+        self._outer.rewrite(table)
 
 
 class Store(Protocol):

@@ -13,8 +13,9 @@ import json
 
 import pandas as pd
 
+from graph.core.formats import DATA_FORMAT, MARKER_FILE, defaults
 from graph.core.tables import TableSpec
-from graph.errors import Issue, ValidationError
+from graph.errors import Issue, NetzwerkError, ValidationError
 from graph.store._csvread import read_csv_bytes
 
 
@@ -26,7 +27,16 @@ def decode(spec: TableSpec, data: bytes | None) -> pd.DataFrame:
         frame = read_csv_bytes(data, spec.file.rsplit("/", 1)[-1], spec.required)
     else:
         frame = _decode_json(spec, data)
-    return frame.reindex(columns=list(dict.fromkeys(list(spec.columns) + list(frame.columns))), fill_value="")
+    return with_defaults(spec, frame)
+
+
+def with_defaults(spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
+    """Every contract column first (extra columns kept); columns an older format lacked filled with their default."""
+    out = frame.reindex(columns=list(dict.fromkeys(list(spec.columns) + list(frame.columns))), fill_value="")
+    for column, default in defaults(spec.name).items():
+        if column not in frame.columns:
+            out[column] = default
+    return out
 
 
 def encode(spec: TableSpec, frame: pd.DataFrame) -> bytes:
@@ -50,12 +60,34 @@ def encode(spec: TableSpec, frame: pd.DataFrame) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+def encode_marker(version: int = DATA_FORMAT) -> bytes:
+    """The data-format marker file (:data:`graph.core.formats.MARKER_FILE`)."""
+    doc = {"datenformat": version, "programm": "Netzwerkpartner-Karte Trier-Saarburg",
+           "hinweis": "Vom Programm geschrieben; Umstellung mit „python -m graph migrate“."}
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def decode_marker(data: bytes | None) -> int:
+    """The data format a marker records (0 = no marker: a folder older than the marker)."""
+    if data is None:
+        return 0
+    try:
+        version = json.loads(data.decode("utf-8"))["datenformat"]
+        if isinstance(version, int) and not isinstance(version, bool) and version >= 0:
+            return version
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        pass
+    raise NetzwerkError(f"{MARKER_FILE} ist beschädigt: erwartet wird {{\"datenformat\": Zahl}}. "
+                        "Datei löschen und „python -m graph migrate“ ausführen.")
+
+
 def _decode_json(spec: TableSpec, data: bytes) -> pd.DataFrame:
     name = spec.file.rsplit("/", 1)[-1]
     try:
         doc = json.loads(data.decode("utf-8"))
         if spec.fmt == "users":
-            rows = [{c: str(u.get(c, "")) for c in spec.columns} for u in doc["users"]]
+            fill = defaults(spec.name)
+            rows = [{c: str(u.get(c, fill.get(c, ""))) for c in spec.columns} for u in doc["users"]]
         else:
             rows = [{"schluessel": k, "lat": str(v["hit"][0]) if v.get("hit") else "",
                      "lon": str(v["hit"][1]) if v.get("hit") else "", "zeit": str(v.get("t", ""))}

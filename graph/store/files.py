@@ -22,7 +22,9 @@ from pathlib import Path
 import pandas as pd
 
 from graph import settings
+from graph.core.formats import DATA_FORMAT, MARKER_FILE
 from graph.core.tables import JOURNAL_FILE, spec
+from graph.errors import NetzwerkError
 from graph.store import _journal, codecs
 from graph.store._atomic import atomic_write_bytes, exclusive, file_token, remove_stale_temps
 from graph.store.base import BaseStore, Unit, Validator, apply_changes, journal_time, redact_entry
@@ -116,11 +118,18 @@ class FileStore(BaseStore):
         changes = unit.changes()
         unit.validate()
         drafts = unit.journal_drafts()
-        if not changes and not drafts and not unit.redactions and unit.journal_replacement is None:
+        if not changes and not drafts and not unit.redactions and unit.journal_replacement is None \
+                and not unit.rewrites:
             return
-        files = {str(self.path(t).relative_to(self.data_dir)) if self.path(t).is_relative_to(self.data_dir)
-                 else str(self.path(t)): codecs.encode(spec(t), apply_changes(unit.base(t), t, rows)).decode("utf-8")
-                 for t, rows in changes.items()}
+        stored_format = self.data_format()
+        if stored_format > DATA_FORMAT:
+            raise NetzwerkError(f"Der Datenordner hat Datenformat {stored_format}, dieses Programm kennt nur "
+                                f"{DATA_FORMAT} – nichts gespeichert. Bitte die neuere Programmversion verwenden.")
+        files = {self._name(t): codecs.encode(spec(t), apply_changes(unit.base(t), t, changes.get(t, []))
+                                              ).decode("utf-8")
+                 for t in [*changes, *sorted(unit.rewrites - set(changes))]}
+        if stored_format < DATA_FORMAT:  # written with this commit: the folder is now of this format
+            files[MARKER_FILE] = codecs.encode_marker().decode("utf-8")
         txn = uuid.uuid4().hex
         log: dict = {"txn": txn, "files": files}
         if unit.redactions or unit.journal_replacement is not None:
@@ -135,6 +144,18 @@ class FileStore(BaseStore):
                            PRIVATE_MODE)
         self._apply(log)
 
+    def _name(self, table: str) -> str:
+        """A table's file as named in the redo log (relative to the data folder where it lies inside)."""
+        path = self.path(table)
+        return str(path.relative_to(self.data_dir)) if path.is_relative_to(self.data_dir) else str(path)
+
+    def data_format(self) -> int:
+        """The data format the folder's marker records (0 = no marker yet)."""
+        try:
+            return codecs.decode_marker((self.data_dir / MARKER_FILE).read_bytes())
+        except FileNotFoundError:
+            return 0
+
     def _redacted_journal(self, unit: Unit) -> list[dict]:
         entries = _journal.read_entries(self.journal_path)
         for replace in unit.redactions:
@@ -145,7 +166,7 @@ class FileStore(BaseStore):
     def recover(self) -> bool:
         """Finish a commit a crashed writer left in the redo log (call with the lock held); True if one was."""
         log_path = self.data_dir / REDO_LOG
-        for name in {self.path(t).name for t in self.tables()} | {JOURNAL_FILE, REDO_LOG}:
+        for name in {self.path(t).name for t in self.tables()} | {JOURNAL_FILE, REDO_LOG, MARKER_FILE}:
             remove_stale_temps(self.data_dir / name)
         if not log_path.exists():
             return False
@@ -183,5 +204,5 @@ def _numbered(drafts: list[dict], last: int, txn: str) -> list[dict]:
 
 def _private(path: Path) -> bool:
     """Files only the service account may read: users and the geocode cache hold nothing public."""
-    return path.suffix == ".json"
+    return path.suffix == ".json" and path.name != MARKER_FILE
 

@@ -17,11 +17,15 @@ twice changes nothing the second time.
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from graph.core.roles import Actor
 from graph.core.tables import TABLES
-from graph.errors import ConflictError, NetzwerkError
+from graph.errors import ConflictError, Issue, NetzwerkError
+from graph.store.backup import check_folder, read_archive, unpack
 from graph.store.base import Record, Unit, as_records, now_iso
 from graph.store.files import FileStore
 from graph.store.neo4j import MIRROR, Neo4jStore
@@ -168,3 +172,18 @@ def _journal_key(entries: list[dict]) -> list[tuple]:
 def _version(row: Record) -> int:
     text = str(row.get("version", "")).strip()
     return int(text) if text.isdigit() else 0
+
+
+def restore_into_graph(archive: str | Path, graph: Neo4jStore, actor: Actor,
+                       validate: Callable[[Path], list[Issue]]) -> tuple[MirrorPlan, dict]:
+    """A backup into the database: checked and unpacked into a temporary folder, validated, then mirrored.
+
+    The backup wins like any source of a sync (``force``): rows the database has and the backup not
+    are removed, partners deactivated; the journal becomes the backup's.
+    """
+    checked = read_archive(archive)
+    with tempfile.TemporaryDirectory(prefix="netzwerk-wiederherstellung-") as tmp:
+        folder = unpack(checked, Path(tmp) / "daten")
+        check_folder(folder, validate)
+        plan = sync_to_graph(FileStore(folder), graph, actor, force=True)
+    return plan, checked.manifest

@@ -28,6 +28,8 @@ import pandas as pd
 from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph import settings
+from graph.core.formats import STEPS, defaults
+from graph.core.roles import ANONYMOUS
 from graph.core.tables import spec
 from graph.errors import NetzwerkError, UsageError
 from graph.store import _cypher as cy
@@ -127,6 +129,33 @@ class Neo4jStore(BaseStore):
     def journal_in(self, unit: Unit) -> list[dict]:
         """The journal read in the unit's transaction."""
         return _load_journal(self._tx[id(unit.root)])
+
+    def read_all(self) -> tuple[dict[str, pd.DataFrame], list[dict]]:
+        """Every table and the journal as of one moment (backups).
+
+        Read in one transaction that first takes the ``Datenstand`` lock like every unit: no unit of
+        any app server commits in between, so the tables and the journal agree.
+        """
+        with self.unit(ANONYMOUS, "sicherung", journaled=False) as unit:
+            frames = {t: unit.read(t) for t in self.tables()}
+            return frames, self.journal_in(unit)
+
+    def data_format(self) -> int:
+        """The data format recorded on the ``Datenstand`` node (0 = none yet)."""
+        found = self._read(lambda tx: [r["m"] for r in tx.run(cy.STAND, id=cy.DATENSTAND_ID)])
+        return int((found[0] if found else {}).get("datenformat") or 0)
+
+    def lacking(self, unit: Unit) -> dict[tuple[str, str], int]:
+        """In the unit's transaction: per (table, column) of a later format, how many rows lack it."""
+        tx = self._tx[id(unit.root)]
+        return {key: tx.run(statement).single()["n"] for key, statement in cy.LACKING.items()}
+
+    def fill_defaults(self, unit: Unit, version: int) -> None:
+        """In the unit's transaction: give every row lacking a later format's column its default; record ``version``."""
+        tx = self._tx[id(unit.root)]
+        for step in STEPS:
+            tx.run(cy.FILL_DEFAULT[(step.table, step.column)], default=step.default).consume()
+        tx.run(cy.SET_FORMAT, id=cy.DATENSTAND_ID, version=version).consume()
 
     def ping(self) -> None:
         """Raise a German error unless the database answers a read."""
@@ -289,7 +318,7 @@ def _load(tx, table: str) -> pd.DataFrame:
     else:
         rows = [r["r"] for r in tx.run(cy.LOAD[table])]
     frame = pd.DataFrame(rows, columns=list(s.columns), dtype=str)
-    return frame.fillna("").reset_index(drop=True)
+    return frame.fillna(defaults(table)).fillna("").reset_index(drop=True)
 
 
 def _load_journal(tx) -> list[dict]:

@@ -21,8 +21,11 @@ GEO_LAYERS = ("gemeinden", "verbandsgemeinden", "sozialraeume", "kreis", "stadt-
 
 
 def load_gazetteer(data_dir: str | Path) -> Gazetteer:
-    """The gazetteer from ``geo/`` of the data folder."""
-    geo = settings.reference_path(Path(data_dir), "geo")
+    """The gazetteer from ``geo/`` of the data folder (the shipped one when it has no ``gemeinden.csv``).
+
+    ``geo/`` may exist only for the Ortsteile table (e.g. after ``neo4j-export`` into an empty folder).
+    """
+    geo = settings.reference_path(Path(data_dir), "geo/gemeinden.csv").parent
     read = lambda name: pd.read_csv(geo / name, dtype=str, keep_default_na=False)
     return Gazetteer(read("gemeinden.csv"), read("plz.csv"), lambda layer: _geojson(str(geo / f"{layer}.geojson")))
 

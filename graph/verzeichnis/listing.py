@@ -16,6 +16,7 @@ import pandas as pd
 
 from geo.gazetteer import Gazetteer
 from graph.core.codes import LANGUAGE_NAMES
+from graph.core.model import CONFIDENTIAL_ADDRESS
 from graph.core.taxonomy import Taxonomy
 
 BARRIEREFREI_LABELS = {"ja": "ja", "teilweise": "teilweise", "nein": "nein", "unbekannt": "unbekannt"}
@@ -101,6 +102,14 @@ def web_href(url: str) -> str | None:
     return url
 
 
+def address_text(row) -> str:
+    """„Straße, PLZ Ort“ of a typed partner row; the confidential notice instead when the address is confidential."""
+    if bool(row.get("adresse_vertraulich", False)):
+        return CONFIDENTIAL_ADDRESS
+    return ", ".join(x for x in (str(row.get("strasse", "")).strip(),
+                                 f"{row.get('plz', '')} {row.get('ort', '')}".strip()) if x)
+
+
 def partner_table(partners: pd.DataFrame, taxonomy: Taxonomy, gazetteer: Gazetteer) -> pd.DataFrame:
     """One row per partner with German column names (``TABLE_COLUMNS``) and readable values."""
     orte = gazetteer.orte
@@ -111,7 +120,7 @@ def partner_table(partners: pd.DataFrame, taxonomy: Taxonomy, gazetteer: Gazette
         "kategorie": partners["kategorie"].map(taxonomy.label),
         "traeger": partners["traeger"],
         "angebote": partners["angebote"].map(lambda t: offers_text(t, taxonomy)),
-        "strasse": partners["strasse"],
+        "strasse": partners["strasse"].where(~partners["adresse_vertraulich"], CONFIDENTIAL_ADDRESS),
         "plz": partners["plz"],
         "ort": partners["ort"],
         "sozialraum": partners["ags"].map(sr_names).fillna(""),

@@ -27,19 +27,20 @@ def free_port() -> int:
 
 
 class AppServer:
-    """One ``streamlit run app.py`` process on loopback, serving ``data_dir`` (``script``: another app)."""
+    """One ``streamlit run app.py`` process on loopback, serving ``data_dir``."""
 
-    def __init__(self, data_dir: Path, log_dir: Path, script: Path = REPO / "app.py") -> None:
+    def __init__(self, data_dir: Path, log_dir: Path, app: Path | None = None) -> None:
+        app = app or REPO / "app.py"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"streamlit-{self.port}.log"
         self.log = self.log_path.open("w", encoding="utf-8")
         env = {**os.environ, ENV_DATA: str(data_dir), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
         env.pop("NETZWERK_STORE", None)
-        cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
+        cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(self.port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
                "--browser.gatherUsageStats", "false"]
-        self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(cmd, cwd=app.parent, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self._wait_healthy()
 
     def _wait_healthy(self) -> None:

@@ -12,17 +12,25 @@ from geo.gazetteer import Gazetteer
 from graph.core.codes import LANGUAGE_NAMES
 from graph.services import Snapshot
 from graph.verzeichnis.filters import GEBIET_MODI, PartnerFilter, PartnerIndex
-from views.parts.shared import remember_sozialraum, sample_banner, snapshot, sozialraum_default
+from views.parts.shared import (
+    remember_sozialraum,
+    reset_inputs,
+    sample_banner,
+    snapshot,
+    sozialraum_default,
+    widget_key,
+)
 from views.parts.ui import page_help
 
 AGE_RANGE = (0, 27)
 BARRIEREFREI_WAHL = {"egal": (), "barrierefrei": ("ja",), "mindestens teilweise barrierefrei": ("ja", "teilweise")}
 GEPRUEFT_WAHL = {"egal": None, "in den letzten 3 Monaten": 3, "in den letzten 6 Monaten": 6,
                  "in den letzten 12 Monaten": 12, "in den letzten 24 Monaten": 24}
-_FIELDS = ("suche", "kategorien", "angebote", "alle_angebote", "sozialraeume", "verbandsgemeinden", "gemeinden",
-           "gebiet", "alter", "sprachen", "barrierefrei", "nur_aktiv", "geprueft")
 
 
+#: The filter widgets (names after the page prefix) that "Filter zurücksetzen" clears.
+FILTER_FIELDS = ("suche", "kategorien", "angebote", "alle_angebote", "sozialraeume", "verbandsgemeinden", "gemeinden",
+                 "gebiet", "alter", "sprachen", "barrierefrei", "nur_aktiv", "geprueft")
 EMPTY_DIRECTORY = ("Im Verzeichnis stehen noch keine Partner. Die Leitstelle Familie legt sie auf der Seite "
                    "„Pflege“ an – einzeln oder per Import einer Excel- oder CSV-Datei.")
 EMPTY_MESSAGE = ("Keine Partner entsprechen den Filtern. Lockern Sie die Filter in der Seitenleiste oder setzen "
@@ -56,9 +64,8 @@ def show_empty_state(total: int) -> None:
 
 
 def reset_filters(prefix: str) -> None:
-    """Forget the page's filter widget values (callback of the reset button)."""
-    for name in _FIELDS:
-        st.session_state.pop(f"{prefix}_{name}", None)
+    """Forget the page's filters, in the browser too (callback of the reset button)."""
+    reset_inputs(prefix, FILTER_FIELDS)
     remember_sozialraum(None)  # otherwise the next run would pre-select it again
 
 
@@ -67,7 +74,7 @@ def sidebar_filters(prefix: str, index: PartnerIndex, gebiet: str = "sitz") -> P
     tax, gaz = index.taxonomy, index.gazetteer
 
     def k(name: str) -> str:
-        return f"{prefix}_{name}"
+        return widget_key(prefix, name)
 
     with st.sidebar:
         st.header("Filter")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import streamlit as st
 
@@ -12,6 +12,7 @@ from graph import settings
 from graph.auth import UserStore
 from graph.core.roles import ANONYMOUS, ROLE_LABELS, Actor
 from graph.errors import AuthenticationError, Issue, NetzwerkError, ValidationError
+from graph.pflege.sicherung import DailyBackups
 from graph.services import SNAPSHOT_TABLES, Directory, Snapshot
 from graph.verzeichnis import stats
 
@@ -40,6 +41,25 @@ def _readable(load):
     except NetzwerkError as exc:
         st.error(md_escape(str(exc)), icon="🚫")
         st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _daily_backups(data_dir: str, backend: str) -> DailyBackups:
+    return DailyBackups(_directory(data_dir, backend).store)
+
+
+def daily_backups() -> DailyBackups:
+    """The daily backups of this server process (``NETZWERK_BACKUP_DIR``; one object per process)."""
+    return _daily_backups(str(settings.data_dir()), settings.store_backend())
+
+
+def show_backup_status() -> None:
+    """The newest backup for the Leitstelle; a warning if there is none, it is too old or none is configured."""
+    kind, text = daily_backups().status().message()
+    if kind == "warning":
+        st.warning(md_escape(text), icon="💾")
+    else:
+        st.caption(md_escape(text))
 
 
 @st.cache_resource(show_spinner="Daten werden geladen …", max_entries=4)
@@ -93,6 +113,23 @@ def remember_sozialraum(value: str | list | tuple | None) -> None:
     st.session_state[SOZIALRAUM_KEY] = value or None
 
 
+def widget_key(prefix: str, name: str) -> str:
+    """Key of a page's widget in the current generation of its inputs (see :func:`reset_inputs`)."""
+    generation = st.session_state.get(f"_generation_{prefix}", 0)
+    return f"{prefix}_{name}" if not generation else f"{prefix}_{name}_g{generation}"
+
+
+def reset_inputs(prefix: str, names: Iterable[str]) -> None:
+    """Forget a page's inputs ``names`` and give their widgets new identities (callback of a reset button).
+
+    Deleting the values alone is not enough: the browser keeps showing – and sends back with the next
+    run – what the old widgets held. New keys make it draw fresh, empty widgets.
+    """
+    for name in names:
+        st.session_state.pop(widget_key(prefix, name), None)
+    st.session_state[f"_generation_{prefix}"] = st.session_state.get(f"_generation_{prefix}", 0) + 1
+
+
 def static_url() -> str:
     """Root-relative URL of the app's ``static/`` folder (honours ``server.baseUrlPath``)."""
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
@@ -114,7 +151,8 @@ FIELD_LABELS = {
     "sprachen": "Sprachen", "barrierefrei": "Barrierefrei", "ebene": "Ebene", "telefon": "Telefon",
     "email": "E-Mail", "website": "Webseite", "ansprechperson": "Ansprechperson",
     "oeffnungszeiten": "Öffnungszeiten", "notizen": "Notizen (intern)", "geprueft_am": "Zuletzt geprüft",
-    "aktiv": "Aktiv", "version": "Version", "geaendert_am": "Geändert am", "geaendert_von": "Geändert von",
+    "aktiv": "Aktiv", "adresse_vertraulich": "Adresse vertraulich", "version": "Version", "geaendert_am": "Geändert am",
+    "geaendert_von": "Geändert von",
     # other tables
     "partner": "Partner", "partner_a": "Partner A", "partner_b": "Partner B", "art": "Art", "seit": "Seit",
     "bis": "Bis", "intensitaet": "Intensität", "datum": "Datum", "sozialraum": "Sozialraum",

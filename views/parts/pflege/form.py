@@ -21,13 +21,16 @@ from views.parts.shared import label, md_escape
 
 GROUPS = {
     "Stammdaten": ["name", "traeger", "kategorie", "ebene", "angebote"],
-    "Lage und Einzugsgebiet": ["strasse", "plz", "ort", "ags", "lat", "lon", "einzugsgebiet"],
+    "Lage und Einzugsgebiet": ["strasse", "plz", "ort", "ags", "lat", "lon", "einzugsgebiet", "adresse_vertraulich"],
     "Zielgruppe": ["alter_von", "alter_bis", "sprachen", "barrierefrei"],
     "Kontakt": ["telefon", "email", "website", "ansprechperson", "oeffnungszeiten"],
     "Intern": ["notizen", "geprueft_am"],
 }
 HELP = {
     "name": "Pflichtfeld. Name des Angebots oder der Einrichtung.",
+    "adresse_vertraulich": "Für Frauenhäuser und Schutzstellen: Straße und Koordinaten erscheinen nirgends öffentlich "
+                           "(nicht auf Karten, Handzetteln, im Verzeichnis und in Exporten zum Veröffentlichen); "
+                           "angezeigt wird „Adresse vertraulich – Kontakt über Telefon“.",
     "ags": "Gemeinde, in der das Angebot liegt (Pflichtfeld).",
     "lat": "Dezimalgrad mit Punkt, z. B. 49.6995. Leer lassen: wird aus der Adresse bestimmt.",
     "einzugsgebiet": "Wen das Angebot versorgt. Leer = nur die eigene Gemeinde.",
@@ -201,6 +204,8 @@ def field_widget(ctx: Ctx, f: str, base: Record, key: str) -> object:
         return _select(text, list(EBENEN), value, key, EBENE_LABELS.get)
     if f == "barrierefrei":
         return _select(text, list(BARRIEREFREI), value, key, str)
+    if f == "adresse_vertraulich":
+        return "ja" if st.checkbox(text, value=value == "ja", key=key, help=HELP.get(f)) else "nein"
     if f == "ags":
         names = gaz.orte.sort_values("name")
         fmt = {a: f"{n} ({v or 'kreisfrei'})" for a, n, v in zip(names.index, names["name"], names["vg_name"])}

@@ -1,0 +1,105 @@
+"""What a Netzwerker needs to act on one Fallsuche hit: contact, hours, languages, check date, the colleague in
+charge (warm handover) and whether the partner already cooperates with the family's Sozialraumzentrum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from geo.gazetteer import Gazetteer
+from graph.core.codes import LANGUAGE_NAMES
+from graph.core.taxonomy import Taxonomy
+from graph.fallsuche.matching import Matcher, Query
+from graph.services import Directory, Snapshot
+from graph.verzeichnis.listing import BARRIEREFREI_LABELS, date_text, languages_text
+
+#: After so many months without a check the card warns that the entry may be outdated.
+CHECK_MONTHS = 12
+NO_ENTRY = "keine Angabe"
+
+
+@dataclass(frozen=True)
+class CardFacts:
+    """Facts of one hit as German text (empty where there is nothing to say)."""
+
+    oeffnungszeiten: str
+    sprachen: str
+    barrierefrei: str
+    geprueft: str
+    veraltet: bool
+    netzwerkfachkraft: str
+    kooperation: str
+    ansprechperson: str = ""
+
+
+def sozialraumzentren(partners: pd.DataFrame, gazetteer: Gazetteer, ags: str) -> list[str]:
+    """Ids of the active Sozialraumzentren serving the family's Sozialraum (Helenenberg counts for Schweich)."""
+    sr = str(gazetteer.orte.at[ags, "sozialraum_id"]) if ags in gazetteer.orte.index else ""
+    if not sr:
+        return []
+    srz = partners[(partners["kategorie"] == "sozialraumzentrum") & partners["aktiv"]]
+    return [pid for pid, tokens in zip(srz.index, srz["einzugsgebiet"]) if f"sr:{sr}" in tokens]
+
+
+def card_facts(partners: pd.DataFrame, kooperationen: pd.DataFrame, zustaendigkeiten: pd.DataFrame,
+               gazetteer: Gazetteer, ags: str, ids: Iterable[str], today: date | None = None,
+               with_person: bool = False) -> dict[str, CardFacts]:
+    """Facts per hit id; ``partners`` typed, the other tables raw; ``with_person`` shows the Ansprechperson."""
+    today = today or date.today()
+    limit = pd.Timestamp(today) - pd.DateOffset(months=CHECK_MONTHS)
+    in_charge = dict(zip(zustaendigkeiten["partner"], zustaendigkeiten["netzwerker"]))
+    centres = sozialraumzentren(partners, gazetteer, ags)
+    names = partners["name"]
+    running = kooperationen[kooperationen["bis"].fillna("").astype(str).str.strip().map(
+        lambda b: not b or b >= today.isoformat())]
+    out = {}
+    for pid in ids:
+        p = partners.loc[pid]
+        checked = pd.to_datetime(p["geprueft_am"], format="%Y-%m-%d", errors="coerce")
+        if pd.isna(checked):
+            geprueft, old = "nie geprüft", True
+        else:
+            geprueft, old = date_text(p["geprueft_am"]), bool(checked < limit)
+        partners_of = [b if a == pid else a for a, b in zip(running["partner_a"], running["partner_b"]) if pid in (a, b)]
+        linked = [names.get(c, c) for c in centres if c in partners_of]
+        if pid in centres:
+            koop = "ist selbst ein Sozialraumzentrum dieses Sozialraums"
+        elif linked:
+            koop = f"kooperiert mit {', '.join(linked)}"
+        else:
+            koop = "keine eingetragene Kooperation mit dem Sozialraumzentrum" if centres else ""
+        out[pid] = CardFacts(
+            oeffnungszeiten=str(p["oeffnungszeiten"]).strip() or NO_ENTRY,
+            sprachen=languages_text(p["sprachen"]) or NO_ENTRY,
+            barrierefrei=BARRIEREFREI_LABELS.get(str(p["barrierefrei"]), str(p["barrierefrei"])),
+            geprueft=geprueft, veraltet=old, netzwerkfachkraft=str(in_charge.get(pid, "")).strip(),
+            kooperation=koop, ansprechperson=str(p["ansprechperson"]).strip() if with_person else "")
+    return out
+
+
+def facts_for(directory: Directory, snap: Snapshot, ags: str, ids: Iterable[str], with_person: bool = False
+              ) -> dict[str, CardFacts]:
+    """:func:`card_facts` for the hits of a search on the current data (reads the Zuständigkeiten)."""
+    return card_facts(snap.partners, snap.kooperationen, directory.store.read("zustaendigkeiten"), snap.gazetteer,
+                      ags, ids, with_person=with_person)
+
+
+def needs_without_offer(matcher: Matcher, query: Query) -> list[str]:
+    """The requested needs for which no partner passes all other filters (even if other needs found hits)."""
+    if len(query.tags) < 1:
+        return []
+    return [t for t in query.tags
+            if not matcher.find(Query(query.ags, (t,), None, query.alter, query.sprache, query.barrierefrei,
+                                      query.umkreis_km, 1)).total]
+
+
+def missing_text(tags: list[str], query: Query, taxonomy: Taxonomy) -> str:
+    """„Für Hausaufgabenhilfe auf Arabisch kein Angebot …“ for needs without any offer."""
+    what = ", ".join(taxonomy.label(t) for t in tags)
+    language = f" auf {LANGUAGE_NAMES.get(query.sprache, query.sprache)}" if query.sprache else ""
+    access = " barrierefrei" if query.barrierefrei else ""
+    return f"Für {what}{language}{access} gibt es hier kein passendes Angebot."
