@@ -179,10 +179,14 @@ def karte_changes(browser, app: str, data_dir: Path, n: int) -> dict[str, float]
     index = PartnerIndex(d.snapshot().partners, d.gazetteer, d.taxonomy)
     kat = "kita"
     sr = str(d.gazetteer.sozialraeume.index[0])
-    cases = {"kategorie": ("Kategorie", d.taxonomy.label(kat), len(index.apply(PartnerFilter(kategorien=(kat,))))),
+    def on_map(f: PartnerFilter) -> int:  # a confidential address is never on a map
+        found = index.apply(f)
+        return int((~found["adresse_vertraulich"]).sum()) if "adresse_vertraulich" in found else len(found)
+
+    cases = {"kategorie": ("Kategorie", d.taxonomy.label(kat), on_map(PartnerFilter(kategorien=(kat,)))),
              "sozialraum": ("Sozialraum", str(d.gazetteer.sozialraeume.at[sr, "name"]),
-                            len(index.apply(PartnerFilter(sozialraeume=(sr,)))))}
-    everyone = len(index.apply(PartnerFilter()))
+                            on_map(PartnerFilter(sozialraeume=(sr,))))}
+    everyone = on_map(PartnerFilter())
     s = Session(browser, app)
     out: dict[str, float] = {}
     try:
