@@ -206,6 +206,7 @@ def karte_changes(browser, app: str, data_dir: Path, n: int) -> dict[str, float]
                 times.append(s.timed(lambda b=box: b.press("Backspace"), MAP_SHOWS_JS,
                                      {"label": "Partner auf der Karte", "count": everyone}))
                 s.settle()
+                box.press("Escape")  # close the list again, it would cover the next filter
             out[f"browser_karte_filter_{case}"] = _median(times)
     finally:
         s.close()
