@@ -92,15 +92,17 @@ def test_clear_button_forgets_the_inputs(data_dir):
 
 
 def test_case_map_is_offline_and_keeps_gemeinde_and_results_in_view(directory):
-    from geo.maps.partners import case_map, external_assets, partner_points
+    from geo.maps.partners import case_map, case_state, external_assets, partner_points
 
     snap = directory.snapshot()
     partners = snap.partners.loc[["p-000001", "p-000240"]].copy()
     partners.loc["p-000240", "name"] = "<script>alert(1)</script>"
-    m = case_map(snap.gazetteer, snap.taxonomy, "07235132", partner_points(partners, snap.taxonomy, snap.gazetteer))
+    points = partner_points(partners, snap.taxonomy, snap.gazetteer)
+    m = case_map(snap.gazetteer, snap.taxonomy, "07235132", points)
     html = m.get_root().render()
     assert external_assets(m) == [] and "<script>alert(1)" not in html
-    assert html.count("fitBounds(") == 1 and "#d50000" in html  # one zoom; the Gemeinde outlined
-    (south, west), (north, east) = m._children[next(k for k in m._children if k.startswith("fit_bounds"))].bounds
-    for lat, lon in zip(partners["lat"], partners["lon"]):
+    state = case_state(snap.gazetteer, "07235132", points)
+    assert state["outline"] == ["07235132"] and [p["id"] for p in state["points"]] == ["p-000001", "p-000240"]
+    (south, west), (north, east) = state["view"]["bounds"]  # one zoom: the Gemeinde and every hit in view
+    for lat, lon in [*zip(partners["lat"], partners["lon"]), tuple(snap.gazetteer.orte.loc["07235132", ["lat", "lon"]])]:
         assert south < lat < north and west < lon < east

@@ -32,13 +32,13 @@ def test_every_asset_is_served_by_the_app_and_exists(gazetteer, taxonomy):
     for kind in maps.ASSETS.values():
         for _name, rel in kind["js"] + kind["css"]:
             assert (REPO_ROOT / "static" / rel).is_file(), rel
-    for lib in ("leaflet-1.9.3", "leaflet.markercluster-1.4.1", "jquery-3.7.1"):
+    for lib in ("leaflet-1.9.3", "leaflet.markercluster-1.4.1"):
         assert (REPO_ROOT / "static" / "vendor" / lib / "LICENSE").is_file()
 
 
 def test_static_url_prefix_follows_base_path(gazetteer):
     m = maps.base_map(gazetteer, static_url="/netzwerk/app/static/")
-    assert all(u.startswith("/netzwerk/app/static/vendor/") for _n, u in m.default_js)
+    assert all(u.startswith("/netzwerk/app/static/") for _n, u in m.default_js)
 
 
 def test_plain_base_layer_is_default_and_osm_optional(gazetteer):
@@ -160,3 +160,11 @@ def test_marker_text_contrast_meets_wcag_aa(taxonomy):
     for colour in taxonomy.kategorien["farbe"]:
         a, b = sorted([lum(colour), lum(maps.text_colour(colour))], reverse=True)
         assert (a + 0.05) / (b + 0.05) >= 4.5, colour
+
+
+def test_live_map_frame_preloads_exactly_the_map_assets():
+    """The map frame starts loading Leaflet & Co. before its first arguments; the list must match ASSETS."""
+    page = (REPO_ROOT / "static" / "karte" / "komponente" / "index.html").read_text(encoding="utf-8")
+    preload = re.search(r"var PRELOAD = (\{.*?\});", page, re.DOTALL).group(1)
+    listed = set(re.findall(r'"([^"]+\.(?:js|css))"', preload))
+    assert listed == {rel for kind in maps.ASSETS.values() for _n, rel in kind["js"] + kind["css"]}

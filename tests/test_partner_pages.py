@@ -39,7 +39,11 @@ def _map_args(at: AppTest) -> dict:
 
 
 def _map_ids(at: AppTest) -> set[str]:
-    return set(re.findall(r'"id":"(p-\d+)"', _map_args(at)["script"]))
+    """The partners the live map shows (its state; the marker data of every partner is in its document)."""
+    args = _map_args(at)
+    ids = set(args["state"]["ids"])
+    assert ids <= set(re.findall(r'"id":"(p-\d+)"', args["doc"]["script"]))
+    return ids
 
 
 def _set(at: AppTest, kind: str, key: str, value) -> AppTest:
@@ -62,8 +66,8 @@ def test_karte_shows_active_partners_with_offline_assets(karte):
     assert _metric(karte, "Partner auf der Karte") == "3"
     assert _map_ids(karte) == {"p-000001", "p-000002", "p-000003"}
     args = _map_args(karte)
-    assert all(u.startswith("/app/static/") for u in args["js_links"] + args["css_links"]), args["js_links"]
-    assert "Kindertagesstätte" not in args["script"]  # legend lists only categories on the map
+    assert all(u.startswith("/app/static/") for u in args["doc"]["js"] + args["doc"]["css"]), args["doc"]["js"]
+    assert "Kindertagesstätte" not in args["state"]["legend"]  # legend lists only categories on the map
     assert any("GeoBasis-DE / BKG 2021" in c.value for c in karte.caption)
 
 
@@ -79,7 +83,10 @@ def test_karte_filters_change_counts_and_markers(karte):
     assert _map_ids(karte) == {"p-000002"}  # serves the whole Kreis; the Kita in Kell is inactive
     _set(karte, "checkbox", "karte_nur_aktiv", False)
     assert _map_ids(karte) == {"p-000002", "p-000004"}
-    assert "fitBounds" in _map_args(karte)["script"] and "#d50000" in _map_args(karte)["script"]  # zoomed, outlined
+    state = _map_args(karte)["state"]
+    assert state["outline"] == [KELL]  # outlined and zoomed to Kell:
+    (south, west), (north, east) = state["view"]["bounds"]
+    assert south < 49.63 < north and west < 6.80 < east and north - south < 0.2
 
 
 def test_karte_search_and_reset(karte):
@@ -90,9 +97,11 @@ def test_karte_search_and_reset(karte):
 
 
 def test_karte_tile_choice(karte):
-    assert "tile.openstreetmap.org" in _map_args(karte)["script"]
+    assert "tile.openstreetmap.org" in _map_args(karte)["doc"]["script"]  # offered, but off by default
+    assert _map_args(karte)["state"]["tiles"] == "none"
+    doc = _map_args(karte)["doc"]["id"]
     _set(karte, "radio", "karte_tiles", "osm")
-    assert re.search(r"tile_layer_\w+\.addTo\(map_div\)", _map_args(karte)["script"])
+    assert _map_args(karte)["state"]["tiles"] == "osm" and _map_args(karte)["doc"]["id"] == doc  # same map
 
 
 def test_verzeichnis_lists_and_filters(verzeichnis):

@@ -165,15 +165,17 @@ def _whatif_tab(report: CoverageReport, key: Key) -> None:
                              format_func={"gemeinde": "Gemeinde", "klick": "Punkt auf der Karte"}.get,
                              help="Einen Punkt wählen Sie durch Klick in die Karte im Reiter „Karte“.",
                              key="abdeckung_plan_ort")
-        ags = c2.selectbox("Gemeinde", list(gemeinden.index), format_func=lambda a: gemeinden.at[a, "name"],
+        names = gemeinden["name"].to_dict()
+        ags = c2.selectbox("Gemeinde", list(names), format_func=names.get,
                            key="abdeckung_plan_gemeinde")
         area = st.multiselect("Einzugsgebiet", list(areas), format_func=areas.get,
                               help="Wen das Angebot versorgt", key="abdeckung_plan_gebiet",
                               placeholder="leer = nur die eigene Gemeinde")
         cap = c1.number_input("Kapazität (Plätze bzw. Fälle pro Jahr)", min_value=0, value=None, step=5,
                               help="Leer = unbekannt (Median der übrigen Partner)", key="abdeckung_plan_kapazitaet")
-        remove = c2.multiselect(f"Partner entfernen ({key.label})", list(of_key.index),
-                                format_func=lambda i: of_key.at[i, "name"], key="abdeckung_plan_entfernen",
+        offer_names = of_key["name"].to_dict()
+        remove = c2.multiselect(f"Partner entfernen ({key.label})", list(offer_names),
+                                format_func=offer_names.get, key="abdeckung_plan_entfernen",
                                 placeholder="keinen")
         go = st.form_submit_button("Szenario berechnen", type="primary")
     if click is not None:
@@ -274,7 +276,8 @@ snap = snapshot()
 sample_banner(snap)
 register = directory().bedarfe
 report = _report(snap.token, register.token())
-chosen = _key_picker(report.keys, st.container(border=True) if large else st.sidebar)
+holder = st.container()  # the picker's place in presentation mode; always there, so the map keeps its frame
+chosen = _key_picker(report.keys, holder.container(border=True) if large else st.sidebar)
 rows = report.matrix[(report.matrix["key"] == chosen.id) & (report.matrix["typ"] == chosen.typ)]
 meldungen = register.load()
 _metrics(rows, chosen, int((meldungen["bedarf"] == chosen.id).sum()))

@@ -8,10 +8,10 @@ contacts only.
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.maps.kit import html_text
-from geo.maps.partners import case_map, partner_points
+from geo.maps.live import MapDocument, document
+from geo.maps.partners import case_base_map, case_state, partner_points
 from graph.abdeckung.meldungen import WRITE_ROLE
 from graph.core.codes import LANGUAGE_NAMES
 from graph.core.privacy import personal_data_findings
@@ -23,6 +23,7 @@ from graph.fallsuche.handout import handout_entries, handout_html, handout_pdf, 
 from graph.fallsuche.query import NeedMatch, build_query
 from graph.verzeichnis.listing import address_text, mailto_href, tel_href, web_href
 from views.parts import hilfe
+from views.parts.livemap import live_map
 from views.parts.shared import (
     attribution_caption,
     current_actor,
@@ -174,6 +175,13 @@ def _report_gap(g: dict, missing: list[str], query) -> None:
         st.rerun()
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _base_map(data_dir: str, url: str) -> MapDocument:
+    """Sozialräume and Gemeinden with an empty hit layer, rendered once; each search sends only its state."""
+    d = directory()
+    return document(case_base_map(d.gazetteer, d.taxonomy, static_url=url))
+
+
 def _map(snap, ags: str, shown: list[dict]) -> None:
     """The Gemeinde (red outline) and the listed partners; marker tooltips carry the card number."""
     ids = [r["id"] for r in shown]
@@ -181,8 +189,8 @@ def _map(snap, ags: str, shown: list[dict]) -> None:
     rank = {pid: n for n, pid in enumerate(ids, 1)}
     for p in points:
         p["t"] = html_text(f"{rank[p['id']]}. {snap.partners.at[p['id'], 'name']}")
-    st_folium(case_map(snap.gazetteer, snap.taxonomy, ags, points, static_url=static_url()), height=520,
-              use_container_width=True, returned_objects=[], key=f"{KEY}karte")
+    live_map(_base_map(str(directory().data_dir), static_url()), case_state(snap.gazetteer, ags, points),
+             key=f"{KEY}karte", height=520)
     st.caption("Rot umrandet: Wohnort der Familie. Beim Darüberfahren zeigt jeder Marker die Nummer aus der Liste.")
     attribution_caption()
 
@@ -221,8 +229,11 @@ if not gemeinde:
     st.stop()
 
 state = st.session_state
+notes = st.container()  # what the free text was read as: comes and goes, the results below keep their place
 try:
-    query = build_query(snap.gazetteer, snap.taxonomy, gemeinde, need=_needs(snap),
+    with notes:
+        need = _needs(snap)
+    query = build_query(snap.gazetteer, snap.taxonomy, gemeinde, need=need,
                         kategorie=state.get(_k("kategorie")),
                         alter=state.get(_k("alter")), sprache=state.get(_k("sprache")),
                         barrierefrei=bool(state.get(_k("barrierefrei"))), umkreis_km=state.get(_k("umkreis")),
@@ -236,15 +247,16 @@ g = found.gemeinde
 more = f" (die ersten {len(found.results)})" if len(found.results) < found.total else ""
 st.header(f"{count(found.total, 'passendes Angebot', 'passende Angebote')} für {md_escape(g['name'])}{more}")
 shown, picked = found.results, True
-if not found.results:
-    st.warning(md_escape(found.explanation or "Keine Treffer."), icon="🔎")
-    if found.suggestions:
-        st.markdown("**Am nächsten dran** – erfüllen nicht alle Angaben; bei Bedarf für den Handzettel anhaken:")
-    shown, picked = found.suggestions, False
 missing = needs_without_offer(snap.matcher, query) if found.results else list(query.tags)
-if found.results and missing:
-    st.warning(md_escape(missing_text(missing, query, snap.taxonomy)), icon="🕳️")
-_report_gap(g, missing, query)
+with st.container():  # notices come and go; the cards and the map below keep their place (and the map its frame)
+    if not found.results:
+        st.warning(md_escape(found.explanation or "Keine Treffer."), icon="🔎")
+        if found.suggestions:
+            st.markdown("**Am nächsten dran** – erfüllen nicht alle Angaben; bei Bedarf für den Handzettel anhaken:")
+        shown, picked = found.suggestions, False
+    if found.results and missing:
+        st.warning(md_escape(missing_text(missing, query, snap.taxonomy)), icon="🕳️")
+    _report_gap(g, missing, query)
 if shown:
     facts = facts_for(directory(), snap, g["ags"], [r["id"] for r in shown])  # what this reader may see
     cards, where = st.columns([3, 2], gap="medium")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from geo.maps.partners import NO_TILES, OSM_TILES, partner_map, partner_points
+from geo.maps.live import MapDocument, document
+from geo.maps.partners import NO_TILES, OSM_TILES, partner_base_map, partner_points, partner_state
 from graph.verzeichnis.listing import TABLE_COLUMNS, partner_table
 from views.parts import hilfe
 from views.parts.filters import filtered_page, show_empty_state
+from views.parts.livemap import live_map
 from views.parts.shared import attribution_caption, directory, md_escape, snapshot, static_url
 from views.parts.tables import show_table
 from views.parts.ui import presentation_mode
@@ -21,11 +22,13 @@ LIST_COLUMNS = ["Kürzel", C["name"], C["kategorie"], C["ort"], C["sozialraum"],
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _points(data_dir: str, backend: str, token: str, audience: str) -> dict[str, dict]:
-    """Marker data of every partner, built once per data version and audience (id → point; popups hold only
-    what the reader may see)."""
+def _map(data_dir: str, backend: str, token: str, audience: str, url: str) -> tuple[MapDocument, frozenset[str]]:
+    """The map with every partner's marker data, rendered once per data version and audience (popups hold
+    only what the reader may see); the ids it can show."""
     idx = snapshot().index
-    return {p["id"]: p for p in partner_points(idx.partners, idx.taxonomy, idx.gazetteer)}
+    points = partner_points(idx.partners, idx.taxonomy, idx.gazetteer)
+    return document(partner_base_map(idx.gazetteer, idx.taxonomy, points, static_url=url)), \
+        frozenset(p["id"] for p in points)
 
 
 page = filtered_page("Karte", "karte", hilfe.KARTE)
@@ -37,8 +40,8 @@ with st.sidebar:
                           "erscheinen immer.")
 
 d = directory()
-points_by_id = _points(str(d.data_dir), d.store.name, snap.token, snap.audience)
-points = [points_by_id[i] for i in result.index if i in points_by_id]
+doc, placeable = _map(str(d.data_dir), d.store.name, snap.token, snap.audience, static_url())
+points = [i for i in result.index if i in placeable]
 focus = index.area_gemeinden(filt)
 counts = result["kategorie"].value_counts()
 
@@ -48,12 +51,12 @@ c2.metric("davon Sozialraumzentren", int(counts.get("sozialraumzentrum", 0)))
 c3.metric("Gemeinden im Gebietsfilter", len(focus) if focus is not None else "alle")
 with c4:
     large = presentation_mode("karte")
-if result.empty:
-    show_empty_state(len(index))
+with st.container():  # always there, so the map keeps its place (and its frame) when the notice comes and goes
+    if result.empty:
+        show_empty_state(len(index))
 
-fmap = partner_map(index.gazetteer, tax, points, focus=focus, tiles=tiles, counts=counts, static_url=static_url(),
-                   large=large)
-st_folium(fmap, height=MAP_HEIGHT[large], use_container_width=True, returned_objects=[], key="karte_map")
+live_map(doc, partner_state(index.gazetteer, tax, points, focus=focus, tiles=tiles, counts=counts, large=large),
+         key="karte_map", height=MAP_HEIGHT[large])
 st.caption("Klicken oder Tabulator + Eingabe auf einen Partner öffnet seine Angaben. Ebenen (Grenzen, "
            "Hintergrund) oben rechts in der Karte umschalten. Sozialraumzentren sind groß mit gelbem Rand.")
 attribution_caption()

@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 
 from geo.gazetteer import Gazetteer
-from geo.maps.partners import Script, add_layer_control, base_map, enlarge_for_projector, html_text
+from geo.maps.kit import register
+from geo.maps.live import with_state
+from geo.maps.partners import Script, add_layer_control, base_map, html_text
 from graph import settings
 from graph.core.text import count
 
@@ -55,38 +57,56 @@ def _tooltip(r: Mapping, meldungen: int) -> str:
     return "<br>".join(lines)
 
 
-def add_coverage_layer(m: folium.Map, gazetteer: Gazetteer, rows: pd.DataFrame, mode: str = "status",
-                       meldungen: Mapping[str, int] | None = None) -> list[float]:
-    """Fill the Gemeinden by status or access class, with tooltips and status symbols; returns class limits."""
+def _areas(gazetteer: Gazetteer) -> dict:
+    """The Gemeinden's geometry keyed by AGS (colours and tooltips come with the state)."""
+    return {"type": "FeatureCollection",
+            "features": [{"type": "Feature", "geometry": f["geometry"], "properties": {"ags": f["properties"]["ags"]}}
+                         for f in gazetteer.geojson("gemeinden")["features"]]}
+
+
+def _status_symbol(r: Mapping) -> str:
+    symbol = STATUS_STYLE[r["status"]][1]
+    return (f'<div class="nk-status" role="img" aria-label="{html_text(r["gemeinde"])}: '
+            f'{html_text(r["status"].replace("_", " "))}" style="font:bold 13px sans-serif;'
+            f'color:#000;text-shadow:0 0 3px #fff,0 0 3px #fff">{symbol}</div>')
+
+
+def area_state(gazetteer: Gazetteer, rows: pd.DataFrame, mode: str = "status",
+               meldungen: Mapping[str, int] | None = None) -> tuple[dict, list[float]]:
+    """Fill colour and tooltip per Gemeinde plus status symbols (state keys); also the class limits."""
     meldungen = meldungen or {}
     by_ags = rows.set_index("ags")
     classes, limits = access_classes(by_ags["zugang"]) if mode == "zugang" else (None, [])
     fill = {a: STATUS_STYLE[s][0] for a, s in by_ags["status"].items()} if classes is None else \
         {a: ACCESS_COLOURS[c] if c >= 0 else NO_ACCESS for a, c in zip(by_ags.index, classes)}
-    features = []
-    for f in gazetteer.geojson("gemeinden")["features"]:
-        ags = f["properties"]["ags"]
-        if ags not in by_ags.index:
+    records = by_ags.to_dict("index")
+    where = gazetteer.orte.loc[list(records), ["lat", "lon"]].to_numpy(float).tolist()
+    areas = {a: [fill[a], _tooltip(r, meldungen.get(a, 0))] for a, r in records.items()}
+    symbols = [[lat, lon, _status_symbol(r)] for (lat, lon), r in zip(where, records.values())]
+    return {"areas": areas, "areas_name": MODES[mode], "symbols": symbols}, limits
+
+
+def offer_state(partners: pd.DataFrame | None, label: str) -> dict:
+    """Active partners of the key as small points with their (escaped) name."""
+    rows = [] if partners is None else [[float(p.lat), float(p.lon), html_text(p.name)] for p in partners.itertuples()
+                                        if not (np.isnan(p.lat) or np.isnan(p.lon))]
+    return {"offers": rows, "offers_name": f"Angebote: {html_text(label)}"}
+
+
+def need_state(gazetteer: Gazetteer, bedarfe: pd.DataFrame) -> dict:
+    """One „!“ marker per Gemeinde with Bedarfsmeldungen (tooltip: dates, sources and texts, escaped)."""
+    rows = []
+    for ags, part in bedarfe.groupby("ags") if len(bedarfe) else ():
+        if ags not in gazetteer.orte.index:
             continue
-        props = {"ags": ags, "fill": fill[ags], "tip": _tooltip({**by_ags.loc[ags].to_dict(), "ags": ags},
-                                                                 meldungen.get(ags, 0))}
-        features.append({"type": "Feature", "geometry": f["geometry"], "properties": props})
-    folium.GeoJson({"type": "FeatureCollection", "features": features}, name=MODES[mode],
-                   style_function=lambda feat: {"fillColor": feat["properties"]["fill"], "fillOpacity": 0.75,
-                                                "color": "#37474f", "weight": 0.8},
-                   highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
-                   tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True)).add_to(m)
-    symbols = folium.FeatureGroup(name="Status-Symbole", show=True)
-    for ags, r in by_ags.iterrows():
-        _colour, symbol, _ = STATUS_STYLE[r["status"]]
-        icon = folium.DivIcon(html=f'<div class="nk-status" role="img" aria-label="{html_text(r["gemeinde"])}: '
-                                   f'{html_text(r["status"].replace("_", " "))}" style="font:bold 13px sans-serif;'
-                                   f'color:#000;text-shadow:0 0 3px #fff,0 0 3px #fff">{symbol}</div>',
-                              icon_size=(14, 14), icon_anchor=(7, 7))
-        folium.Marker([gazetteer.orte.at[ags, "lat"], gazetteer.orte.at[ags, "lon"]], icon=icon,
-                      interactive=False, keyboard=False).add_to(symbols)
-    symbols.add_to(m)
-    return limits
+        items = "".join(f"<li>{html_text(r.datum)} ({html_text(r.quelle)}): {html_text(r.text[:160])}</li>"
+                        for r in part.sort_values("datum").itertuples())
+        tip = f"<b>Bedarfsmeldungen {html_text(gazetteer.orte.at[ags, 'name'])}</b><ul>{items}</ul>"
+        icon = (f'<div role="img" aria-label="{count(len(part), "Bedarfsmeldung", "Bedarfsmeldungen")}" style="width:20px;'
+                'height:20px;border-radius:50%;background:#6a1b9a;color:#fff;border:2px solid #fff;'
+                'font:bold 13px/20px sans-serif;text-align:center">!</div>')
+        rows.append([float(gazetteer.orte.at[ags, "lat"]), float(gazetteer.orte.at[ags, "lon"]), icon, tip])
+    return {"needs": rows}
 
 
 def add_sozialraum_outlines(m: folium.Map, gazetteer: Gazetteer) -> None:
@@ -97,37 +117,6 @@ def add_sozialraum_outlines(m: folium.Map, gazetteer: Gazetteer) -> None:
     folium.GeoJson({"type": "FeatureCollection", "features": features}, name="Sozialräume",
                    style_function=lambda _f: {"color": "#000000", "weight": 3, "fill": False},
                    interactive=False).add_to(m)
-
-
-def add_offer_points(m: folium.Map, partners: pd.DataFrame, label: str) -> None:
-    """Active partners of the key as small dark points (tooltip: escaped name)."""
-    group = folium.FeatureGroup(name=f"Angebote: {html_text(label)}", show=True)
-    for p in partners.itertuples():
-        if np.isnan(p.lat) or np.isnan(p.lon):
-            continue
-        folium.CircleMarker([p.lat, p.lon], radius=5, color="#000000", weight=1.5, fill=True, fill_color="#ffffff",
-                            fill_opacity=1.0, tooltip=folium.Tooltip(html_text(p.name))).add_to(group)
-    group.add_to(m)
-
-
-def add_need_markers(m: folium.Map, gazetteer: Gazetteer, bedarfe: pd.DataFrame) -> None:
-    """One „!“ marker per Gemeinde with Bedarfsmeldungen (tooltip: dates, sources and texts, escaped)."""
-    if bedarfe.empty:
-        return
-    group = folium.FeatureGroup(name="Bedarfsmeldungen", show=True)
-    for ags, part in bedarfe.groupby("ags"):
-        if ags not in gazetteer.orte.index:
-            continue
-        items = "".join(f"<li>{html_text(r.datum)} ({html_text(r.quelle)}): {html_text(r.text[:160])}</li>"
-                        for r in part.sort_values("datum").itertuples())
-        tip = f"<b>Bedarfsmeldungen {html_text(gazetteer.orte.at[ags, 'name'])}</b><ul>{items}</ul>"
-        icon = folium.DivIcon(html=f'<div role="img" aria-label="{count(len(part), "Bedarfsmeldung", "Bedarfsmeldungen")}" style="width:20px;'
-                                   'height:20px;border-radius:50%;background:#6a1b9a;color:#fff;border:2px solid #fff;'
-                                   f'font:bold 13px/20px sans-serif;text-align:center">!</div>',
-                              icon_size=(20, 20), icon_anchor=(-2, 22))
-        folium.Marker([gazetteer.orte.at[ags, "lat"], gazetteer.orte.at[ags, "lon"]], icon=icon,
-                      tooltip=folium.Tooltip(tip, sticky=True)).add_to(group)
-    group.add_to(m)
 
 
 def legend_html(rows: pd.DataFrame, label: str, threshold_km: float, mode: str, limits: list[float],
@@ -155,36 +144,51 @@ def legend_html(rows: pd.DataFrame, label: str, threshold_km: float, mode: str, 
 
 
 def add_legend_control(m: folium.Map, html: str, position: str = "bottomleft") -> None:
-    """Put a legend (already escaped HTML) into a Leaflet control."""
+    """Put a legend (already escaped HTML) into a Leaflet control (state key ``legend`` replaces it)."""
     Script("""var c = L.control({position: {{ position }}});
 c.onAdd = function () { var d = L.DomUtil.create('div', 'nk-legend'); d.innerHTML = {{ html }};
   d.setAttribute('role', 'region'); d.setAttribute('aria-label', 'Legende');
   d.style.background = '#fff'; d.style.padding = '6px 8px'; d.style.maxWidth = '320px';
-  L.DomEvent.disableClickPropagation(d); return d; };
+  L.DomEvent.disableClickPropagation(d); return NK.part(map, 'legend', d); };
 c.addTo(map);""", position=position, html=html).add_to(m)
 
 
-def coverage_map(gazetteer: Gazetteer, rows: pd.DataFrame, label: str, threshold_km: float,
-                 partners: pd.DataFrame | None = None, bedarfe: pd.DataFrame | None = None, mode: str = "status",
-                 tiles: str = "none", static_url: str | None = None, large: bool = False) -> folium.Map:
-    """The complete coverage map for one key: base, choropleth, symbols, offers, needs, legend.
+def coverage_base_map(gazetteer: Gazetteer, static_url: str | None = None) -> folium.Map:
+    """The coverage map without a state: Gemeinden (uncoloured), Sozialraum borders, empty layers, legend box."""
+    m = base_map(gazetteer, tiles="none", **({"static_url": static_url} if static_url else {}))
+    areas = folium.GeoJson(_areas(gazetteer), name=MODES["status"],
+                           style_function=lambda _f: {"fillColor": "#ffffff", "fillOpacity": 0.0,
+                                                      "color": "#37474f", "weight": 0.8}).add_to(m)
+    register(m, "choropleth", areas)
+    add_sozialraum_outlines(m, gazetteer)
+    for part, name in (("symbols", "Status-Symbole"), ("offers", "Angebote"), ("needs", "Bedarfsmeldungen")):
+        register(m, part, folium.FeatureGroup(name=name, show=True).add_to(m))
+    add_legend_control(m, "")
+    Script("map.attributionControl.addAttribution({{ text }});",
+           text=html_text(f"Einwohner: {settings.ATTRIBUTION_ZENSUS}")).add_to(m)
+    add_layer_control(m)
+    return m
+
+
+def coverage_state(gazetteer: Gazetteer, rows: pd.DataFrame, label: str, threshold_km: float,
+                   partners: pd.DataFrame | None = None, bedarfe: pd.DataFrame | None = None, mode: str = "status",
+                   tiles: str = "none", large: bool = False) -> dict:
+    """What the coverage map shows for one key: colours, tooltips, symbols, offers, needs, legend.
 
     ``large`` enlarges legend and labels for a projector (presentation mode).
     """
     if mode not in MODES:
         raise ValueError(f"Unbekannte Darstellung {mode!r} (erlaubt: {', '.join(MODES)})")
-    m = base_map(gazetteer, tiles=tiles, **({"static_url": static_url} if static_url else {}))
     bedarfe = bedarfe if bedarfe is not None else pd.DataFrame(columns=["ags", "datum", "quelle", "text"])
     meldungen = bedarfe.groupby("ags").size().to_dict() if len(bedarfe) else {}
-    limits = add_coverage_layer(m, gazetteer, rows, mode, meldungen)
-    add_sozialraum_outlines(m, gazetteer)
-    if partners is not None:
-        add_offer_points(m, partners, label)
-    add_need_markers(m, gazetteer, bedarfe)
-    add_legend_control(m, legend_html(rows, label, threshold_km, mode, limits, len(bedarfe)))
-    Script("map.attributionControl.addAttribution({{ text }});",
-            text=html_text(f"Einwohner: {settings.ATTRIBUTION_ZENSUS}")).add_to(m)
-    add_layer_control(m)
-    if large:
-        enlarge_for_projector(m)
-    return m
+    areas, limits = area_state(gazetteer, rows, mode, meldungen)
+    return {"tiles": tiles, "large": large, **areas, **offer_state(partners, label), **need_state(gazetteer, bedarfe),
+            "legend": legend_html(rows, label, threshold_km, mode, limits, len(bedarfe))}
+
+
+def coverage_map(gazetteer: Gazetteer, rows: pd.DataFrame, label: str, threshold_km: float,
+                 partners: pd.DataFrame | None = None, bedarfe: pd.DataFrame | None = None, mode: str = "status",
+                 tiles: str = "none", static_url: str | None = None, large: bool = False) -> folium.Map:
+    """The complete coverage map for one key (e.g. for a self-contained file): base map plus its state."""
+    state = coverage_state(gazetteer, rows, label, threshold_km, partners, bedarfe, mode, tiles, large)
+    return with_state(coverage_base_map(gazetteer, static_url), state)

@@ -20,7 +20,7 @@ STATIC_URL = "/app/static"
 #: The one place where map assets are located (paths relative to ``static/``).
 ASSETS: dict[str, dict[str, list[tuple[str, str]]]] = {
     "map": {
-        "js": [("leaflet", "vendor/leaflet-1.9.3/leaflet.js"), ("jquery", "vendor/jquery-3.7.1/jquery.min.js")],
+        "js": [("leaflet", "vendor/leaflet-1.9.3/leaflet.js"), ("netzwerk_karte_js", "karte/nk-karte.js")],
         "css": [("leaflet_css", "vendor/leaflet-1.9.3/leaflet.css"), ("netzwerk_karte_css", "karte/karte.css")],
     },
     "cluster": {
@@ -81,6 +81,11 @@ class Script(folium.MacroElement):
         super().__init__()
         self._name = "Script"
         self.code = Template(code).render(**{k: script_json(v) for k, v in values.items()})
+
+
+def register(m: folium.Map, name: str, element: folium.MacroElement) -> None:
+    """Make ``element`` reachable for live updates as map part ``name`` (``NK.part`` in nk-karte.js)."""
+    Script(f"NK.part(map, {{{{ name }}}}, {element.get_name()});", name=name).add_to(m)
 
 
 def script_json(value: object) -> str:

@@ -106,30 +106,24 @@ class PartnerLayer(JSCSSMixin, Layer):
     """All partner markers of one layer, created client-side from one JSON array (fast to build).
 
     Each point carries its position, marker symbol, tooltip and popup HTML (already escaped);
-    Leaflet inserts them as HTML, so nothing unescaped may reach ``points``.
+    Leaflet inserts them as HTML, so nothing unescaped may reach ``points``. The markers are made
+    in the browser by ``NK.partnerLayer`` (``static/karte/nk-karte.js``) when first shown.
     """
 
     _template = Template("""{% macro script(this, kwargs) %}
 var {{ this.get_name() }} = {% if this.cluster %}L.markerClusterGroup({{ this.options|tojson }})
   {%- else %}L.featureGroup(){% endif %};
-{{ this.get_name() }}.nkPartnerLayer = true;
-(function (group, points) {
-  points.forEach(function (p) {
-    var marker = L.marker([p.y, p.x], {keyboard: true, riseOnHover: true, zIndexOffset: p.z, nkId: p.id,
-      icon: L.divIcon({html: p.i, className: 'nk-icon', iconSize: [p.s, p.s], iconAnchor: [p.s / 2, p.s / 2]})});
-    marker.bindTooltip(p.t, {direction: 'top', offset: [0, -p.s / 2]});
-    marker.bindPopup(p.p, {maxWidth: 320});
-    group.addLayer(marker);
-  });
-})({{ this.get_name() }}, {{ this.points_json }});
+NK.partnerLayer({{ this.get_name() }}, {{ this.points_json }}, {{ this.shown|tojson }});
+NK.partners({{ this._parent.get_name() }}, {{ this.get_name() }});
 {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
 {% endmacro %}""")
 
     def __init__(self, points: list[dict], name: str, cluster: bool = True, show: bool = True,
-                 static_url: str = STATIC_URL) -> None:
+                 static_url: str = STATIC_URL, shown: bool = True) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "PartnerLayer"
         self.cluster = cluster
+        self.shown = shown  # False: markers appear only when a live-map state names their ids
         self.options = {"showCoverageOnHover": False, "maxClusterRadius": 45, "disableClusteringAtZoom": 14,
                         "spiderfyOnMaxZoom": True}
         self.points_json = script_json(points)
@@ -175,14 +169,19 @@ def add_partners(m: folium.Map, partners: pd.DataFrame, taxonomy: Taxonomy, gaze
 
 
 def add_partner_points(m: folium.Map, points: list[dict], taxonomy: Taxonomy, cluster: bool = True,
-                       static_url: str = STATIC_URL, name: str = "Partner") -> int:
-    """Add prepared :func:`partner_points` (e.g. cached per data version) to the map; return the count."""
+                       static_url: str = STATIC_URL, name: str = "Partner", shown: bool = True,
+                       with_srz: bool = True) -> int:
+    """Add prepared :func:`partner_points` (e.g. cached per data version) to the map; return the count.
+
+    Sozialraumzentren get a layer of their own (never clustered) unless ``with_srz`` is False;
+    ``shown=False`` leaves the markers hidden until a live-map state names their ids.
+    """
     _add_category_css(m, taxonomy)
-    others = [p for p in points if not p["srz"]]
-    srz = [p for p in points if p["srz"]]
-    PartnerLayer(others, name=name, cluster=cluster, static_url=static_url).add_to(m)
+    others = [p for p in points if not p["srz"] or not with_srz]
+    srz = [p for p in points if p["srz"]] if with_srz else []
+    PartnerLayer(others, name=name, cluster=cluster, static_url=static_url, shown=shown).add_to(m)
     if srz:
-        PartnerLayer(srz, name="Sozialraumzentren", cluster=False).add_to(m)
+        PartnerLayer(srz, name="Sozialraumzentren", cluster=False, shown=shown).add_to(m)
     return len(points)
 
 
@@ -207,12 +206,12 @@ def _add_category_css(m: folium.Map, taxonomy: Taxonomy) -> None:
 def legend_html(taxonomy: Taxonomy, counts: Mapping[str, int] | None = None, boundaries: bool = True) -> str:
     """Legend markup: each category's symbol (colour + Kürzel), label and count."""
     items = []
-    for kat, row in taxonomy.kategorien.iterrows():
+    for kat, label in zip(taxonomy.kategorien.index, taxonomy.kategorien["label"]):
         n = None if counts is None else int(counts.get(kat, 0))
         if n == 0:
             continue
         suffix = "" if n is None else f" ({n})"
-        items.append(f"<li>{marker_html(kat, taxonomy)}<span>{html_text(row['label'])}{suffix}</span></li>")
+        items.append(f"<li>{marker_html(kat, taxonomy)}<span>{html_text(label)}{suffix}</span></li>")
     if boundaries:
         items += ['<li><span class="nk-line"></span><span>Sozialraum</span></li>',
                   '<li><span class="nk-line nk-vg"></span><span>Verbandsgemeinde</span></li>',
@@ -227,5 +226,5 @@ def add_legend(m: folium.Map, taxonomy: Taxonomy, counts: Mapping[str, int] | No
     Script("""var c = L.control({position: {{ position }}});
 c.onAdd = function () { var d = L.DomUtil.create('div', 'nk-legend'); d.innerHTML = {{ html }};
   d.setAttribute('role', 'region'); d.setAttribute('aria-label', 'Legende');
-  L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d); return d; };
+  L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d); return NK.part(map, 'legend', d); };
 c.addTo(map);""", position=position, html=legend_html(taxonomy, counts, boundaries)).add_to(m)

@@ -13,23 +13,34 @@ Anything user-supplied that you add to a folium map yourself must go through
 renders element output a second time as a Jinja template, so an unescaped ``${…}`` runs in
 the browser and an unescaped ``{{ … }}`` runs on the server.
 
-Typical use::
+Pages build a map once per data version without a state (``partner_base_map``, ``case_base_map``)
+and send a small state per run (``partner_state``, ``case_state``) to the live map
+(:mod:`geo.maps.live`, ``views/parts/livemap.py``). Typical use::
 
-    m = partner_map(gazetteer, taxonomy, partner_points(partners, taxonomy, gazetteer), focus=["07235058"])
-    st_folium(m, returned_objects=[])          # or build it up yourself:
-    m = base_map(gazetteer); add_boundaries(m, gazetteer); add_partners(m, partners, taxonomy, gazetteer)
-    add_legend(m, taxonomy, partners["kategorie"].value_counts()); add_layer_control(m)
+    doc = document(partner_base_map(gazetteer, taxonomy, partner_points(partners, taxonomy, gazetteer)))
+    live_map(doc, partner_state(gazetteer, taxonomy, ids, focus=["07235058"]), key="karte_map", height=640)
+    m = partner_map(gazetteer, taxonomy, points, focus=["07235058"])   # or: one complete map (a file, a test)
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
 import folium
 import numpy as np
 
 from geo.gazetteer import TRIER_AGS, Gazetteer
-from geo.maps.kit import ASSETS, STATIC_URL, Script, external_assets, html_text, use_local_assets  # noqa: F401
+from geo.maps.kit import (  # noqa: F401
+    ASSETS,
+    STATIC_URL,
+    Script,
+    external_assets,
+    html_text,
+    register,
+    use_local_assets,
+)
+from geo.maps.live import with_state
 from geo.maps.markers import (  # noqa: F401
     PartnerLayer,
     add_legend,
@@ -71,14 +82,20 @@ if (kb) { kb.disable();
 # --------------------------------------------------------------------------- base map
 def area_bounds(gazetteer: Gazetteer, ags: Iterable[str]) -> list[list[float]]:
     """``[[south, west], [north, east]]`` of the union of places (Gemeinden / Stadt Trier)."""
+    boxes = _place_boxes(gazetteer)
+    found = np.array([boxes[a] for a in set(ags) if a in boxes])
+    if not len(found):
+        raise ValueError("Keine der angegebenen Gemeinden ist bekannt")
+    return [[float(found[:, 1].min()), float(found[:, 0].min())], [float(found[:, 3].max()), float(found[:, 2].max())]]
+
+
+@functools.lru_cache(maxsize=4)
+def _place_boxes(gazetteer: Gazetteer) -> dict[str, tuple[float, float, float, float]]:
+    """Bounding box (west, south, east, north) of every Gemeinde and the Stadt Trier, computed once."""
     from shapely.geometry import shape
 
-    wanted = set(ags)
     features = gazetteer.geojson("gemeinden")["features"] + gazetteer.geojson("stadt-trier")["features"]
-    boxes = np.array([shape(f["geometry"]).bounds for f in features if f["properties"]["ags"] in wanted])
-    if not len(boxes):
-        raise ValueError("Keine der angegebenen Gemeinden ist bekannt")
-    return [[float(boxes[:, 1].min()), float(boxes[:, 0].min())], [float(boxes[:, 3].max()), float(boxes[:, 2].max())]]
+    return {f["properties"]["ags"]: shape(f["geometry"]).bounds for f in features}
 
 
 def base_map(gazetteer: Gazetteer, bounds: list[list[float]] | None = None, tiles: str = "none",
@@ -95,9 +112,10 @@ def base_map(gazetteer: Gazetteer, bounds: list[list[float]] | None = None, tile
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     m = folium.Map(location=centre, zoom_start=10, tiles=None, minZoom=8, maxZoom=18, height=height)
     use_local_assets(m, "map", static_url)
-    folium.FeatureGroup(name=NO_TILES, overlay=False, control=True, show=tiles == "none").add_to(m)
-    folium.TileLayer("OpenStreetMap", name=OSM_TILES, overlay=False, control=True, show=tiles == "osm",
-                     attr="© OpenStreetMap-Mitwirkende").add_to(m)
+    plain = folium.FeatureGroup(name=NO_TILES, overlay=False, control=True, show=tiles == "none").add_to(m)
+    osm = folium.TileLayer("OpenStreetMap", name=OSM_TILES, overlay=False, control=True, show=tiles == "osm",
+                           attr="© OpenStreetMap-Mitwirkende").add_to(m)
+    Script(f"NK.part(map, 'base', {{none: {plain.get_name()}, osm: {osm.get_name()}}});").add_to(m)
     _background(m, gazetteer)
     Script("map.attributionControl.addAttribution({{ text }});", text=html_text(settings.ATTRIBUTION_BKG)).add_to(m)
     Script(_GERMAN_CONTROLS).add_to(m)
@@ -117,6 +135,21 @@ def _background(m: folium.Map, gazetteer: Gazetteer) -> None:
                        interactive=False, name=layer).add_to(m)
 
 
+def focus_view(gazetteer: Gazetteer, ags: Iterable[str], padding_top_left: tuple[int, int] | None = None,
+               include: Iterable[tuple[float, float]] = (), max_zoom: int = 13) -> dict:
+    """The view onto places (and further ``(lat, lon)`` points) as a live-map state ``view``.
+
+    ``padding_top_left`` (pixels) keeps the places clear of a control, e.g. the legend.
+    """
+    (south, west), (north, east) = area_bounds(gazetteer, ags)
+    include = list(include)
+    if include:  # widen to the points plus a margin, so markers at the edge stay whole
+        lats, lons = [south, north, *(p[0] for p in include)], [west, east, *(p[1] for p in include)]
+        dy, dx = 0.06 * (max(lats) - min(lats)), 0.06 * (max(lons) - min(lons))
+        south, north, west, east = min(lats) - dy, max(lats) + dy, min(lons) - dx, max(lons) + dx
+    return {"bounds": [[south, west], [north, east]], "pad": list(padding_top_left or (0, 0)), "max_zoom": max_zoom}
+
+
 def fit_to(m: folium.Map, gazetteer: Gazetteer, ags: Iterable[str], highlight: bool = True,
            padding_top_left: tuple[int, int] | None = None,
            include: Iterable[tuple[float, float]] = ()) -> None:
@@ -133,13 +166,8 @@ def fit_to(m: folium.Map, gazetteer: Gazetteer, ags: Iterable[str], highlight: b
             gj["features"] += trier
             folium.GeoJson(gj, name="Auswahl", control=False, interactive=False,
                            style_function=lambda _f: {"color": "#d50000", "weight": 3, "fill": False}).add_to(m)
-    (south, west), (north, east) = area_bounds(gazetteer, ags)
-    include = list(include)
-    if include:  # widen to the points plus a margin, so markers at the edge stay whole
-        lats, lons = [south, north, *(p[0] for p in include)], [west, east, *(p[1] for p in include)]
-        dy, dx = 0.06 * (max(lats) - min(lats)), 0.06 * (max(lons) - min(lons))
-        south, north, west, east = min(lats) - dy, max(lats) + dy, min(lons) - dx, max(lons) + dx
-    m.fit_bounds([[south, west], [north, east]], padding_top_left=padding_top_left, max_zoom=13)
+    view = focus_view(gazetteer, ags, padding_top_left, include)
+    m.fit_bounds(view["bounds"], padding_top_left=padding_top_left, max_zoom=view["max_zoom"])
 
 
 # ------------------------------------------------------------------------ boundaries
@@ -178,19 +206,20 @@ def add_boundaries(m: folium.Map, gazetteer: Gazetteer, layers: Iterable[str] = 
         data = _features(gazetteer, layer)
         if layer == "gemeinden":  # partners may sit in the Stadt Trier: name it, too
             data["features"] += _features(gazetteer, "stadt-trier")["features"]
-        folium.GeoJson(data, style_function=style, name=BOUNDARY_LAYERS[layer],
-                       tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True)).add_to(group)
+        areas = folium.GeoJson(data, style_function=style, name=BOUNDARY_LAYERS[layer],
+                               tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True)).add_to(group)
         group.add_to(m)
+        register(m, layer, areas)  # the Gemeinden outline the selected places (NK state "outline")
         groups[layer] = group
     return groups
 
 
 def add_layer_control(m: folium.Map) -> None:
     """The layer switch (base layers, boundaries, partners) as a German-labelled button top right."""
-    folium.LayerControl(position="topright", collapsed=True).add_to(m)
+    control = folium.LayerControl(position="topright", collapsed=True).add_to(m)
+    register(m, "control", control)
     Script("""map.getContainer().querySelectorAll('.leaflet-control-layers-toggle').forEach(function (a) {
   a.title = {{ title }}; a.setAttribute('aria-label', {{ title }}); });""", title="Ebenen und Hintergrund").add_to(m)
-
 
 
 def enlarge_for_projector(m: folium.Map) -> None:
@@ -198,26 +227,57 @@ def enlarge_for_projector(m: folium.Map) -> None:
     Script("map.getContainer().classList.add('nk-gross');").add_to(m)
 
 
+def partner_base_map(gazetteer: Gazetteer, taxonomy: Taxonomy, points: list[dict], static_url: str = STATIC_URL,
+                     cluster: bool = True) -> folium.Map:
+    """The partner map without a state: base layers, boundaries, every partner's marker data, legend, layer switch.
+
+    Nothing is shown or zoomed until a :func:`partner_state` is applied (live map or :func:`with_state`),
+    so one rendered map serves every filter of a data version.
+    """
+    m = base_map(gazetteer, tiles="none", static_url=static_url, fit=False)
+    add_boundaries(m, gazetteer)
+    add_partner_points(m, points, taxonomy, cluster=cluster, static_url=static_url, shown=False)
+    add_legend(m, taxonomy, {})
+    add_layer_control(m)
+    return m
+
+
+def partner_state(gazetteer: Gazetteer, taxonomy: Taxonomy, ids: list[str], focus: Iterable[str] | None = None,
+                  tiles: str = "none", counts: Mapping[str, int] | None = None, large: bool = False) -> dict:
+    """What the partner map shows: these partner ids, the legend for ``counts``, the view and outline.
+
+    ``focus`` (AGS of the selected places) zooms there and outlines them; ``large`` enlarges legend
+    and labels for a projector.
+    """
+    focus = sorted(focus or [])
+    view = focus_view(gazetteer, focus or gazetteer.orte.index, LEGEND_CLEARANCE)
+    return {"tiles": tiles, "large": large, "ids": list(ids), "legend": legend_html(taxonomy, counts),
+            "outline": focus, "view": view}
+
+
 def partner_map(gazetteer: Gazetteer, taxonomy: Taxonomy, points: list[dict], focus: Iterable[str] | None = None,
                 tiles: str = "none", counts: Mapping[str, int] | None = None, static_url: str = STATIC_URL,
                 cluster: bool = True, large: bool = False) -> folium.Map:
-    """The complete partner map: base layers, boundaries, markers, legend and layer switch.
+    """The complete partner map with these points shown (e.g. for a file): base map plus its state."""
+    if tiles not in ("none", "osm"):
+        raise ValueError(f"tiles muss 'none' oder 'osm' sein, nicht {tiles!r}")
+    m = partner_base_map(gazetteer, taxonomy, points, static_url, cluster)
+    return with_state(m, partner_state(gazetteer, taxonomy, [p["id"] for p in points], focus, tiles, counts, large))
 
-    ``focus`` (AGS of the selected places) zooms the map there and outlines them; ``large``
-    enlarges legend and labels for a projector.
-    """
-    m = base_map(gazetteer, tiles=tiles, static_url=static_url, fit=False)
-    add_boundaries(m, gazetteer)
-    if focus:
-        fit_to(m, gazetteer, focus, padding_top_left=LEGEND_CLEARANCE)
-    else:
-        m.fit_bounds(area_bounds(gazetteer, gazetteer.orte.index), padding_top_left=LEGEND_CLEARANCE)
-    add_partner_points(m, points, taxonomy, cluster=cluster, static_url=static_url)
-    add_legend(m, taxonomy, counts)
+
+def case_base_map(gazetteer: Gazetteer, taxonomy: Taxonomy, static_url: str = STATIC_URL) -> folium.Map:
+    """The Fallsuche map without a state: Sozialräume and Gemeinden, an empty „Treffer“ layer."""
+    m = base_map(gazetteer, tiles="none", static_url=static_url, fit=False)
+    add_boundaries(m, gazetteer, layers=("sozialraeume", "gemeinden"), show=("gemeinden",))
+    add_partner_points(m, [], taxonomy, cluster=False, static_url=static_url, name="Treffer", with_srz=False)
     add_layer_control(m)
-    if large:
-        enlarge_for_projector(m)
     return m
+
+
+def case_state(gazetteer: Gazetteer, ags: str, points: list[dict], tiles: str = "none") -> dict:
+    """One Gemeinde (outlined) with the given partner points, all of them in view."""
+    return {"tiles": tiles, "points": points, "outline": [ags],
+            "view": focus_view(gazetteer, [ags], include=[(p["y"], p["x"]) for p in points])}
 
 
 def case_map(gazetteer: Gazetteer, taxonomy: Taxonomy, ags: str, points: list[dict], tiles: str = "none",
@@ -226,9 +286,4 @@ def case_map(gazetteer: Gazetteer, taxonomy: Taxonomy, ags: str, points: list[di
 
     Used by the Fallsuche: ``points`` come from :func:`partner_points` (tooltips may carry a rank).
     """
-    m = base_map(gazetteer, tiles=tiles, static_url=static_url, fit=False)
-    add_boundaries(m, gazetteer, layers=("sozialraeume", "gemeinden"), show=("gemeinden",))
-    fit_to(m, gazetteer, [ags], include=[(p["y"], p["x"]) for p in points])
-    add_partner_points(m, points, taxonomy, cluster=False, static_url=static_url, name="Treffer")
-    add_layer_control(m)
-    return m
+    return with_state(case_base_map(gazetteer, taxonomy, static_url), case_state(gazetteer, ags, points, tiles))

@@ -7,11 +7,14 @@ import time
 from playwright.sync_api import Error, Frame, Page, expect
 
 TIMEOUT_MS = 60_000
+#: Part of the URL of the live map's frame (``views/parts/livemap.py``: component ``karte``).
+MAP_FRAME_URL = "views.parts.livemap.karte"
+#: CSS selector of the live map's frame in the page.
+MAP_IFRAME = f'iframe[title="{MAP_FRAME_URL}"]'
 #: Number of partner markers on the map (clustered or not), counted in Leaflet itself.
 COUNT_MARKERS_JS = ("() => { let n = 0; map_div.eachLayer(l => { if (l.nkPartnerLayer) n += l.getLayers().length; });"
                     " return n; }")
-# streamlit-folium appends the map's <link rel=stylesheet> tags without waiting for them: the map can be
-# drawn (and a test can read styles or run axe) before karte.css applies. A link's ``sheet`` is set once loaded.
+# A link's ``sheet`` is set once its stylesheet has loaded (a test reading styles or running axe needs karte.css).
 STYLES_LOADED_JS = "() => [...document.querySelectorAll('link[rel=stylesheet]')].every(l => l.sheet !== null)"
 
 
@@ -75,16 +78,16 @@ def choose(page: Page, label: str, option: str) -> None:
 
 
 def _find_map(page: Page, ok, what: str, timeout_s: float) -> Frame:
-    """Poll the (possibly re-mounting) map iframe until its stylesheets are loaded and ``ok(marker_count)`` holds."""
+    """Poll the map iframe until its stylesheets are loaded and ``ok(marker_count)`` holds."""
     deadline = time.monotonic() + timeout_s
     seen, styled = None, False
     while time.monotonic() < deadline:
-        for frame in [f for f in page.frames if "streamlit_folium" in f.url and not f.is_detached()]:
+        for frame in [f for f in page.frames if MAP_FRAME_URL in f.url and not f.is_detached()]:
             try:
                 seen = marker_count(frame)
                 styled = frame.evaluate(STYLES_LOADED_JS)
             except Error:
-                continue  # Leaflet not loaded yet, or the iframe is being replaced after a rerun
+                continue  # Leaflet or the map not loaded yet
             if ok(seen) and styled:
                 return frame
         page.wait_for_timeout(200)  # (not time.sleep: Playwright only processes events inside its calls)
@@ -93,7 +96,7 @@ def _find_map(page: Page, ok, what: str, timeout_s: float) -> Frame:
 
 
 def map_frame(page: Page, markers_at_least: int = 0, timeout_s: float = TIMEOUT_MS / 1000) -> Frame:
-    """The streamlit-folium iframe once Leaflet has drawn the map (and at least that many markers)."""
+    """The live map's iframe once Leaflet has drawn the map (and at least that many markers)."""
     return _find_map(page, lambda n: n >= markers_at_least, f"mindestens {markers_at_least}", timeout_s)
 
 

@@ -20,7 +20,7 @@ from graph.services import Directory
 from graph.settings import DEFAULT_DATA_DIR
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import TIMEOUT_MS, fill, map_frame, metric, open_page, wait_idle
+from tests.browser.helpers import MAP_IFRAME, TIMEOUT_MS, fill, map_frame, metric, open_page, wait_idle
 from tests.browser.server import AppServer
 from tools import screenshots
 
@@ -225,7 +225,7 @@ def test_presentation_mode_large_map_and_legend_without_sidebar(web, app, path):
     assert frame.evaluate("map_div.getContainer().classList.contains('nk-gross')")
     legend_px = frame.evaluate("parseFloat(getComputedStyle(document.querySelector('.nk-legend')).fontSize)")
     assert legend_px >= 17
-    height = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()["height"]
+    height = page.locator(MAP_IFRAME).bounding_box()["height"]
     assert height >= 850
     assert_accessible(page, f"{PAGES[path]} im Präsentationsmodus")
     screenshots.capture(page, ARTIFACTS / "screenshots" / f"praesentation_{path}.png")

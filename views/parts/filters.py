@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
+from geo.gazetteer import Gazetteer
 from graph.core.codes import LANGUAGE_NAMES
 from graph.services import Snapshot
 from graph.verzeichnis.filters import GEBIET_MODI, MAX_SEARCH, PartnerFilter, PartnerIndex
@@ -94,8 +96,8 @@ def sidebar_filters(prefix: str, index: PartnerIndex, gebiet: str = "sitz") -> P
             remember_sozialraum(sozialraeume)
             vgs = st.multiselect("Verbandsgemeinde", list(gaz.verbandsgemeinden.index), key=k("verbandsgemeinden"),
                                  format_func=lambda i: gaz.verbandsgemeinden.at[i, "name"], placeholder="alle")
-            gemeinden = st.multiselect("Gemeinde", _places(gaz), key=k("gemeinden"),
-                                       format_func=lambda a: _place_label(gaz, a),
+            places = _places(gaz)
+            gemeinden = st.multiselect("Gemeinde", list(places), key=k("gemeinden"), format_func=places.get,
                                        placeholder="alle", help="Die Karte zoomt auf die gewählten Gemeinden.")
             modus = st.radio("Gebiet bedeutet", list(GEBIET_MODI), format_func=GEBIET_MODI.get, key=k("gebiet"),
                              index=list(GEBIET_MODI).index(gebiet),
@@ -122,12 +124,14 @@ def sidebar_filters(prefix: str, index: PartnerIndex, gebiet: str = "sitz") -> P
         geprueft_monate=GEPRUEFT_WAHL[geprueft], suche=suche)
 
 
-def _places(gaz) -> list[str]:
-    """The Kreis' Gemeinden by name, then the Stadt Trier."""
+@functools.lru_cache(maxsize=4)
+def _places(gaz: Gazetteer) -> dict[str, str]:
+    """The Kreis' Gemeinden by name, then the Stadt Trier (AGS → label; built once per gazetteer)."""
     g = gaz.gemeinden.sort_values("name")
-    return list(g.index) + [a for a in gaz.orte.index if a not in g.index]
+    order = list(g.index) + [a for a in gaz.orte.index if a not in g.index]
+    return {a: _place_label(gaz, a) for a in order}
 
 
-def _place_label(gaz, ags: str) -> str:
+def _place_label(gaz: Gazetteer, ags: str) -> str:
     row = gaz.orte.loc[ags]
     return str(row["name"]) if row["im_kreis"] else f"{row['name']} (Stadt, außerhalb des Kreises)"

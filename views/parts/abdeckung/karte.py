@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from geo.maps.coverage import MODES, coverage_map
+from geo.maps.coverage import MODES, coverage_base_map, coverage_state
 from geo.maps.export import standalone_html
+from geo.maps.live import MapDocument, document, with_state
 from geo.maps.partners import NO_TILES, OSM_TILES
 from graph.abdeckung.coverage import Key
+from views.parts.livemap import live_map
 from views.parts.shared import directory, snapshot, static_url
 from views.parts.tables import show_table
 
 TILES = {"none": NO_TILES, "osm": OSM_TILES}
 STATUS_TEXT = {"versorgt": "✓ versorgt", "erreichbar": "◐ erreichbar", "nicht_versorgt": "✗ nicht versorgt"}
 MAP_HEIGHT = {False: 620, True: 860}  # presentation mode: larger map
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _map(data_dir: str, url: str) -> MapDocument:
+    """The Gemeinden, borders and controls, rendered once; each key's colours and symbols come as state."""
+    return document(coverage_base_map(directory().gazetteer, static_url=url))
 
 
 def _offers(key: Key) -> pd.DataFrame:
@@ -43,12 +50,10 @@ def map_section(rows: pd.DataFrame, key: Key, bedarfe: pd.DataFrame, large: bool
                     help="Zugangsindex: Kapazität je 1.000 Einwohner mit Entfernungsabschlag (2SFCA, siehe README)")
     tiles = c2.radio("Hintergrund", list(TILES), format_func=TILES.get, key="abdeckung_tiles", horizontal=True)
     show_needs = c3.toggle("Bedarfsmeldungen", value=True, key="abdeckung_meldungen_karte")
-    gaz = directory().gazetteer
-    url = static_url()
-    fmap = coverage_map(gaz, rows, key.label, key.schwelle_km, _offers(key), bedarfe if show_needs else None,
-                        mode=mode, tiles=tiles, static_url=url, large=large)
-    out = st_folium(fmap, height=MAP_HEIGHT[large], use_container_width=True, returned_objects=["last_clicked"],
-                    key="abdeckung_map")
+    d, url = directory(), static_url()
+    state = coverage_state(d.gazetteer, rows, key.label, key.schwelle_km, _offers(key),
+                           bedarfe if show_needs else None, mode=mode, tiles=tiles, large=large)
+    out = live_map(_map(str(d.data_dir), url), state, key="abdeckung_map", height=MAP_HEIGHT[large], clicks=True)
     clicked = (out or {}).get("last_clicked")
     if clicked:
         st.session_state["abdeckung_klick"] = (float(clicked["lat"]), float(clicked["lng"]))
@@ -56,6 +61,6 @@ def map_section(rows: pd.DataFrame, key: Key, bedarfe: pd.DataFrame, large: bool
                "merkt den Punkt für „Was wäre wenn?“ vor.")
     with st.expander(f"Alle {len(rows)} Gemeinden als Tabelle (dieselben Angaben wie die Karte)"):
         show_table(map_table(rows, bedarfe), hide_index=True, width="stretch")
-    st.download_button("Karte als HTML herunterladen (offline lesbar)", lambda: standalone_html(fmap, static_url=url),
+    st.download_button("Karte als HTML herunterladen (offline lesbar)", lambda: standalone_html(with_state(coverage_base_map(d.gazetteer, url), state), static_url=url),
                        file_name=f"abdeckung_{key.id}.html", mime="text/html", key="abdeckung_html", on_click="ignore",
                        help="Eine Datei mit allen Kartenbausteinen – öffnet sich ohne Internet, z. B. für Folien")

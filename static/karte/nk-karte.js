@@ -1,0 +1,163 @@
+/* The app's map behaviour in the browser (geo/maps/*.py build the maps with folium and call this).
+
+   A map is built once per data version; filter and option changes only send a new *state*, which
+   NK.update(map, state) applies to the living map: which partners show, legend, view, outline of the
+   selected places, background, presentation size, coverage colours and symbols. Every HTML string in a
+   state or in the marker data was escaped in Python (geo.maps.kit.html_text); nothing here builds HTML
+   from data. Only the parts of a state that changed since the last update are applied. */
+(function () {
+  "use strict";
+  var NK = window.NK = window.NK || {};
+
+  /* Register a map part (layer, control, legend box) under a name, for later updates. */
+  NK.part = function (map, name, obj) {
+    map.nk = map.nk || {parts: {}, last: {}};
+    map.nk.parts[name] = obj;
+    return obj;
+  };
+  function part(map, name) { return map.nk && map.nk.parts[name]; }
+
+  /* ---------------------------------------------------------------- partner markers */
+  /* One partner layer (cluster or plain group) holding marker data for many partners; markers are
+     created when first shown. show: true = all at once, false = none until NK.update says which. */
+  NK.partnerLayer = function (group, points, show) {
+    group.nkPartnerLayer = true;
+    NK.setPoints(group, points);
+    if (show) { NK.showIds(group, null); }
+    return group;
+  };
+  NK.setPoints = function (group, points) {
+    group.clearLayers();
+    group.nkPoints = {};
+    group.nkMarkers = {};
+    group.nkOrder = points.map(function (p) { group.nkPoints[p.id] = p; return p.id; });
+  };
+  function marker(group, id) {
+    var m = group.nkMarkers[id], p = group.nkPoints[id];
+    if (m) { return m; }
+    m = L.marker([p.y, p.x], {keyboard: true, riseOnHover: true, zIndexOffset: p.z, nkId: p.id,
+      icon: L.divIcon({html: p.i, className: "nk-icon", iconSize: [p.s, p.s], iconAnchor: [p.s / 2, p.s / 2]})});
+    m.bindTooltip(p.t, {direction: "top", offset: [0, -p.s / 2]});
+    m.bindPopup(p.p, {maxWidth: 320});
+    group.nkMarkers[id] = m;
+    return m;
+  }
+  /* Show exactly these partner ids (null = all of the layer's partners). */
+  NK.showIds = function (group, ids) {
+    var wanted = (ids === null ? group.nkOrder : ids).filter(function (id) { return id in group.nkPoints; });
+    var markers = wanted.map(function (id) { return marker(group, id); });
+    group.clearLayers();
+    if (group.addLayers) { group.addLayers(markers); } else { markers.forEach(function (m) { group.addLayer(m); }); }
+  };
+  function partnerLayers(map) { return (map.nk && map.nk.partners) || []; }
+  NK.partners = function (map, group) {
+    map.nk = map.nk || {parts: {}, last: {}};
+    (map.nk.partners = map.nk.partners || []).push(group);
+  };
+
+  /* ---------------------------------------------------------------- handlers per state key */
+  var apply = {
+    /* partner ids to show (Karte) */
+    ids: function (map, ids) { partnerLayers(map).forEach(function (g) { NK.showIds(g, ids); }); },
+    /* replace the partners of the map (Fallsuche hits): marker data, all shown */
+    points: function (map, points) {
+      partnerLayers(map).forEach(function (g) { NK.setPoints(g, points); NK.showIds(g, null); });
+    },
+    /* legend HTML (escaped in Python); an open/closed <details> stays as the user left it */
+    legend: function (map, html) {
+      var box = part(map, "legend");
+      if (!box) { return; }
+      var before = box.querySelector("details"), open = before ? before.open : true;
+      box.innerHTML = html;
+      var after = box.querySelector("details");
+      if (after) { after.open = open; }
+    },
+    /* red outline of the selected places (keys of the Gemeinden layer) */
+    outline: function (map, keys) {
+      var old = part(map, "outline"), areas = part(map, "gemeinden");
+      if (old) { map.removeLayer(old); }
+      if (!areas || !keys || !keys.length) { return; }
+      var wanted = {}, features = [];
+      keys.forEach(function (k) { wanted[k] = true; });
+      areas.eachLayer(function (l) { if (l.feature && wanted[l.feature.properties.key]) { features.push(l.feature); } });
+      NK.part(map, "outline", L.geoJSON({type: "FeatureCollection", features: features},
+        {interactive: false, style: function () { return {color: "#d50000", weight: 3, fill: false}; }}).addTo(map));
+    },
+    /* zoom to [[s, w], [n, e]] (padding keeps the legend clear); not animated the first time */
+    view: function (map, view, first) {
+      map.fitBounds(view.bounds, {paddingTopLeft: view.pad || [0, 0], maxZoom: view.max_zoom || 18,
+                                  animate: !first});
+    },
+    /* background: "none" (boundaries only, offline) or "osm" */
+    tiles: function (map, tiles) {
+      var base = part(map, "base");
+      if (!base) { return; }
+      Object.keys(base).forEach(function (k) { if (k !== tiles && map.hasLayer(base[k])) { map.removeLayer(base[k]); } });
+      if (base[tiles] && !map.hasLayer(base[tiles])) { map.addLayer(base[tiles]); }
+    },
+    /* presentation mode: large legend and labels (karte.css .nk-gross) */
+    large: function (map, large) { map.getContainer().classList.toggle("nk-gross", !!large); },
+    /* coverage choropleth: {ags: [fill colour, tooltip HTML]}; Gemeinden without data stay empty */
+    areas: function (map, areas) {
+      var layer = part(map, "choropleth");
+      layer.eachLayer(function (l) {
+        var a = areas[l.feature.properties.ags];
+        l.setStyle({fillColor: a ? a[0] : "#ffffff", fillOpacity: a ? 0.75 : 0});
+        l.unbindTooltip();
+        if (a) { l.bindTooltip(a[1], {sticky: true}); }
+      });
+    },
+    /* the choropleth's name in the layer switch (it names the display mode) */
+    areas_name: function (map, name) { rename(map, "choropleth", name); },
+    /* status symbols at each Gemeinde: [[lat, lon, HTML]] (not interactive) */
+    symbols: function (map, rows) {
+      refill(map, "symbols", rows.map(function (r) {
+        return L.marker([r[0], r[1]], {interactive: false, keyboard: false,
+          icon: L.divIcon({html: r[2], className: "", iconSize: [14, 14], iconAnchor: [7, 7]})});
+      }));
+    },
+    /* offers of the chosen key as small points: [[lat, lon, tooltip HTML]] */
+    offers: function (map, rows) {
+      refill(map, "offers", rows.map(function (r) {
+        return L.circleMarker([r[0], r[1]], {radius: 5, color: "#000000", weight: 1.5, fill: true,
+          fillColor: "#ffffff", fillOpacity: 1}).bindTooltip(r[2]);
+      }));
+    },
+    offers_name: function (map, name) { rename(map, "offers", name); },
+    /* Bedarfsmeldungen: [[lat, lon, icon HTML, tooltip HTML]] */
+    needs: function (map, rows) {
+      refill(map, "needs", rows.map(function (r) {
+        return L.marker([r[0], r[1]], {icon: L.divIcon({html: r[2], className: "", iconSize: [20, 20],
+          iconAnchor: [-2, 22]})}).bindTooltip(r[3], {sticky: true});
+      }));
+    }
+  };
+  var ORDER = ["tiles", "large", "areas", "areas_name", "symbols", "offers", "offers_name", "needs", "points", "ids",
+               "legend", "outline", "view"];
+
+  function refill(map, name, layers) {
+    var group = part(map, name);
+    group.clearLayers();
+    layers.forEach(function (l) { group.addLayer(l); });
+  }
+  function rename(map, name, label) {
+    var control = part(map, "control"), layer = part(map, name);
+    if (!control || !layer) { return; }
+    control.removeLayer(layer);
+    control.addOverlay(layer, label);
+  }
+
+  /* Apply a state; only keys whose value changed since the last update are touched. */
+  NK.update = function (map, state) {
+    map.nk = map.nk || {parts: {}, last: {}};
+    var last = map.nk.last, first = !map.nk.updated;
+    ORDER.forEach(function (key) {
+      if (!(key in state)) { return; }
+      var text = JSON.stringify(state[key]);
+      if (last[key] === text) { return; }
+      last[key] = text;
+      apply[key](map, state[key], first);
+    });
+    map.nk.updated = true;
+  };
+})();
