@@ -10,6 +10,7 @@ import pytest
 
 from graph.cli import main
 from graph.core.roles import Actor
+from graph.core.text import count
 from graph.errors import NetzwerkError, UsageError
 from graph.pflege.editing import Editor
 from graph.pflege.journal import entries
@@ -183,7 +184,7 @@ def test_other_spellings_are_reported_for_confirmation_and_erased_only_when_conf
 
     assert main(["person", "erase", "Jürgen Müller"]) == 1  # not a silent success: other spellings remain
     out = capsys.readouterr().out
-    assert f"{len(doc['aehnlich'])} ähnliche Schreibweise(n)" in out and "„Müller, Jürgen“" in out
+    assert f"{count(len(doc['aehnlich']), 'ähnliche Schreibweise', 'ähnliche Schreibweisen')} – bitte prüfen" in out and "„Müller, Jürgen“" in out
     assert "--auch-aehnliche" in out
     assert get_partner(d, ids[3])["ansprechperson"] == "" and get_partner(d, ids[0])["ansprechperson"] == spellings[0]
 
