@@ -17,7 +17,7 @@ import pytest
 
 from graph.cli import main
 from graph.core.roles import Actor
-from graph.core.tables import TABLES
+from graph.core.tables import TABLES, TEXT_LIMIT
 from graph.errors import ConflictError, NetzwerkError, RecordConflictError
 from graph.netzwerk.service import Netzwerkarbeit
 from graph.pflege.editing import Editor
@@ -259,9 +259,9 @@ def test_hostile_and_long_text_is_stored_verbatim_without_side_effects(neo4j_dir
     stored = get_partner(neo4j_directory, rec["id"])
     assert stored["name"] == stored["traeger"] == stored["ansprechperson"] == HOSTILE and stored["notizen"] == notes
     koop = {"partner_a": rec["id"], "partner_b": "p-000002", "art": "Projekt", "seit": "2026-02-01",
-            "intensitaet": "2", "notizen": "x" * 2000}
+            "intensitaet": "2", "notizen": "x" * TEXT_LIMIT}  # the longest note a cooperation may have
     added = Netzwerkarbeit(neo4j_directory).add_kooperation(koop, NINA)
-    assert store.read("kooperationen").set_index("id").at[added["id"], "notizen"] == "x" * 2000
+    assert store.read("kooperationen").set_index("id").at[added["id"], "notizen"] == "x" * TEXT_LIMIT
 
 
 # ----------------------------------------------------------------------- erasure

@@ -166,7 +166,7 @@ def download(page: Page, label: str) -> bytes:
     download buttons therefore never rerun the page (``on_click="ignore"``), so several downloads in a row
     are safe; this helper checks that too.
     """
-    button = page.get_by_role("button", name=label)
+    button = page.get_by_role("button", name=label, exact=True)  # not the table toolbar's „Als CSV herunterladen“
     button.wait_for(timeout=TIMEOUT_MS)  # rendered by the run an earlier action started …
     wait_idle(page, settle_ms=300)  # … which must have ended
     page.evaluate(COUNT_RUNS_JS)

@@ -18,7 +18,7 @@ from graph.auth import UserStore
 from graph.core.roles import Actor
 from graph.services import Directory
 from tests.apptest import PASSWORDS, ROLES
-from tests.browser.helpers import TIMEOUT_MS, download, map_frame, open_page, wait_idle
+from tests.browser.helpers import MAP_FRAME_URL, TIMEOUT_MS, download, map_frame, open_page, wait_idle
 from tests.test_visibility import ANSPRECH, LOGIN, NOTIZ, found, mark_restricted_fields
 
 
@@ -32,10 +32,10 @@ def marked_dir(data_dir):
 
 
 def _login(page, name: str) -> None:
-    if not page.get_by_label("Benutzername").is_visible():  # with NETZWERK_LESEN=anmeldung it is open already
+    if not page.get_by_label("Benutzername", exact=True).is_visible():  # NETZWERK_LESEN=anmeldung: open already
         page.get_by_text("Anmelden").first.click()
-    page.get_by_label("Benutzername").fill(name)
-    page.get_by_label("Passwort").fill(PASSWORDS[name])
+    page.get_by_label("Benutzername", exact=True).fill(name)
+    page.get_by_label("Passwort", exact=True).fill(PASSWORDS[name])
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_selector("text=Angemeldet", timeout=TIMEOUT_MS)
     wait_idle(page)
@@ -100,7 +100,7 @@ def test_with_netzwerk_lesen_anmeldung_every_page_shows_only_the_login_prompt(we
         wait_idle(page)
         text = page.locator('[data-testid="stMain"]').inner_text()
         assert "nur nach Anmeldung" in text and not any(n in text for n in names[:50]), path
-        assert not [f for f in page.frames if "streamlit_folium" in f.url], path  # no map either
+        assert not [f for f in page.frames if MAP_FRAME_URL in f.url], path  # no map either
     _login(page, "lea")
     _go(page, "Verzeichnis")
     page.get_by_text("Details anzeigen für", exact=True).wait_for(timeout=TIMEOUT_MS)
