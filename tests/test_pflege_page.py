@@ -225,3 +225,20 @@ def test_import_offers_likely_duplicates_for_merge(data_dir, users):
     at.run()
     d = Directory(data_dir)
     assert len(d.store.read("partners")) == 322 and get_partner(d, "p-000006")["strasse"] == "Hauptstraße 1"
+
+
+def test_pruefliste_filtered_by_zustaendigkeit(data_dir, users):
+    """Choosing a Netzwerkfachkraft shows only her partners; the option says how many there are."""
+    in_charge = Directory(data_dir).store.read("zustaendigkeiten")
+    person = in_charge["netzwerker"].value_counts().index[0]
+    at = _page("anna")
+    at.pills(key="pflege_pruef_status").set_value([])  # every state: all active partners
+    at.run()
+    box = at.selectbox(key="pflege_pruef_zustaendig")
+    active = set(Directory(data_dir).store.read("partners").query("aktiv == 'ja'")["id"])
+    mine = set(in_charge.loc[in_charge["netzwerker"] == person, "partner"]) & active
+    assert f"{person} ({len(mine)})" in box.options
+    box.set_value(person)
+    at.run()
+    shown = at.dataframe[0].value
+    assert set(shown["Zuständig"]) == {person} and len(shown) == len(mine)

@@ -1,5 +1,7 @@
 """Review states and Änderungsvorschläge (propose → field diff → approve/reject by the Leitstelle)."""
 
+import csv
+import io
 from datetime import date
 
 import pytest
@@ -9,7 +11,16 @@ from graph.errors import ConflictError, ForbiddenError, NetzwerkError, Validatio
 from graph.pflege.editing import Editor
 from graph.pflege.journal import partner_entries
 from graph.pflege.proposals import Proposals
-from graph.pflege.review import due_for_review, review_table
+from graph.pflege.review import (
+    ALLE,
+    NIEMAND,
+    directory_review,
+    due_for_review,
+    in_charge_of,
+    overdue_csv,
+    people_in_charge,
+    review_table,
+)
 from graph.services import Directory
 from tests.conftest import frame_of, get_partner, make_partner
 
@@ -52,6 +63,35 @@ def test_due_list_sorted_by_sozialraum(directory):
     assert list(due["sozialraum"]) == sorted(due["sozialraum"])
     oldest = due_for_review(t, sort="geprueft_am")
     assert oldest["geprueft_am"].iloc[0] <= oldest["geprueft_am"].iloc[-1]
+
+
+def test_pruefliste_by_zustaendigkeit_and_the_overdue_csv_of_one_person(directory):
+    """Who checks what: the column, the counts per person, the filter and „my overdue partners“ as CSV."""
+    in_charge = directory.store.read("zustaendigkeiten")
+    t = review_table(directory.store.read("partners"), directory.gazetteer, [], TODAY, in_charge)
+    expected = dict(zip(in_charge["partner"], in_charge["netzwerker"]))
+    assert {i: n for i, n in t["zustaendig"].items() if n} == {i: n for i, n in expected.items() if i in t.index}
+    counts = people_in_charge(t)
+    assert sum(counts.values()) == len(t) and counts.get(NIEMAND, 0) == int((t["zustaendig"] == "").sum())
+    person = max((n for n in counts if n != NIEMAND), key=lambda n: int(in_charge_of(t, n)["faellig"].sum()))
+    mine = in_charge_of(t, person)
+    assert len(mine) == counts[person] and set(mine["zustaendig"]) == {person}
+    assert len(in_charge_of(t, ALLE)) == len(t)
+    rows = list(csv.DictReader(io.StringIO(overdue_csv(t, person).decode("utf-8-sig")), delimiter=";"))
+    assert {r["Kennung"] for r in rows} == set(mine.index[mine["faellig"]]) != set()
+    assert {r["Zuständig"] for r in rows} == {person}
+    checked = [r["Zuletzt geprüft"] for r in rows]
+    dates = [date(int(c[6:]), int(c[3:5]), int(c[:2])) for c in checked if c != "nie"]
+    assert checked[:len(checked) - len(dates)] == ["nie"] * (len(checked) - len(dates)) and dates == sorted(dates)
+    assert len(list(csv.DictReader(io.StringIO(overdue_csv(t).decode("utf-8-sig")), delimiter=";"))) == int(t["faellig"].sum())
+
+
+def test_pruefliste_names_only_for_readers_who_may_see_them(directory):
+    names = set(directory.store.read("zustaendigkeiten")["netzwerker"])
+    seen = directory_review(directory, directory.snapshot().for_reader(LEITSTELLE), TODAY)
+    assert set(seen["zustaendig"]) - {""} == names
+    anonymous = directory_review(directory, directory.snapshot().for_reader(ANONYMOUS), TODAY)
+    assert set(anonymous["zustaendig"]) == {""}
 
 
 def test_proposal_diff_and_partial_approval(directory):

@@ -10,13 +10,21 @@ import pandas as pd
 
 from geo.gazetteer import Gazetteer
 from geo.geocode import approximate_mask
+from graph.core.text import when_text
+from graph.core.visibility import visible
+from graph.io.tabular import to_csv_bytes
 from graph.pflege.dedupe import possible_duplicates
-from graph.pflege.journal import Entry
+from graph.pflege.journal import Entry, partner_entries
+from graph.services import Directory, Snapshot
 
 REVIEW_MONTHS = 12
 STATES = {"dublette": "mögliche Dublette", "ungefaehr": "ungefähre Lage", "faellig": "Prüfung fällig",
           "ungeprueft": "geändert, nicht geprüft"}
 BADGES = {"dublette": "👥", "ungefaehr": "📍", "faellig": "⏰", "ungeprueft": "✏️"}
+ALLE = ""  # no filter by Zuständigkeit
+NIEMAND = "(ohne Zuständigkeit)"
+EXPORT_COLUMNS = {"id": "Kennung", "name": "Name", "kategorie": "Kategorie", "ort": "Ort", "sozialraum": "Sozialraum",
+                  "zustaendig": "Zuständig", "geprueft_am": "Zuletzt geprüft", "tage_seit_pruefung": "Tage seit Prüfung"}
 
 
 def changed_unverified(entries: Iterable[Entry]) -> set[str]:
@@ -31,12 +39,17 @@ def changed_unverified(entries: Iterable[Entry]) -> set[str]:
     return {pid for pid, flag in flags.items() if flag}
 
 
-def review_table(raw: pd.DataFrame, gazetteer: Gazetteer, entries: Iterable[Entry], today: date) -> pd.DataFrame:
-    """One row per partner (index = id) with the four state columns, ``dublette_von`` and context."""
+def review_table(raw: pd.DataFrame, gazetteer: Gazetteer, entries: Iterable[Entry], today: date,
+                 zustaendigkeiten: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per partner (index = id) with the four state columns, ``dublette_von`` and context;
+    ``zustaendig`` names the Netzwerkfachkraft in charge (empty without one or without the names)."""
     t = pd.DataFrame(index=pd.Index(raw["id"].astype(str), name=None))
     for col in ("name", "kategorie", "ort", "ags", "geprueft_am", "version"):
         t[col] = raw[col].astype(str).to_numpy()
     t["aktiv"] = (raw["aktiv"] == "ja").to_numpy()
+    named = zustaendigkeiten is not None and "netzwerker" in zustaendigkeiten.columns
+    in_charge = dict(zip(zustaendigkeiten["partner"], zustaendigkeiten["netzwerker"])) if named else {}
+    t["zustaendig"] = [str(in_charge.get(i, "") or "") for i in t.index]
     t["sozialraum"] = gazetteer.orte["sozialraum_name"].reindex(t["ags"]).replace("", "Stadt Trier").fillna("–").to_numpy()
     checked = pd.to_datetime(t["geprueft_am"], format="%Y-%m-%d", errors="coerce")
     t["tage_seit_pruefung"] = (pd.Timestamp(today) - checked).dt.days.astype("Int64")
@@ -55,15 +68,44 @@ def review_table(raw: pd.DataFrame, gazetteer: Gazetteer, entries: Iterable[Entr
     return t
 
 
+def directory_review(directory: Directory, snap: Snapshot, today: date) -> pd.DataFrame:
+    """The review table of the stored data, with the Zuständigkeiten as the reader of ``snap`` may see them."""
+    in_charge = visible(directory.store.read("zustaendigkeiten"), "zustaendigkeiten", snap.audience)
+    return review_table(snap.raw, directory.gazetteer, partner_entries(directory.store), today, in_charge)
+
+
 SORT_ORDERS = {"sozialraum": ["sozialraum", "geprueft_am", "name"], "geprueft_am": ["geprueft_am", "name"],
-               "name": ["name"]}
+               "zustaendig": ["zustaendig", "geprueft_am", "name"], "name": ["name"]}
 
 
 def sort_review(table: pd.DataFrame, sort: str = "sozialraum") -> pd.DataFrame:
-    """Review rows by Sozialraum (then oldest check), by oldest check (never checked first) or by name."""
+    """Review rows by Sozialraum or Zuständigkeit (then oldest check), by oldest check (never checked
+    first) or by name."""
     return table.sort_values(SORT_ORDERS[sort], kind="stable")
 
 
 def due_for_review(table: pd.DataFrame, sort: str = "sozialraum") -> pd.DataFrame:
     """Active partners not checked for ``REVIEW_MONTHS`` months (the "Prüfung fällig" list), sorted."""
     return sort_review(table[table["faellig"]], sort)
+
+
+def people_in_charge(table: pd.DataFrame) -> dict[str, int]:
+    """``{Netzwerkfachkraft: number of rows}`` sorted by name, plus :data:`NIEMAND` for rows without one."""
+    counts = table["zustaendig"].replace("", NIEMAND).value_counts()
+    named = sorted((n for n in counts.index if n != NIEMAND), key=str.casefold)
+    return {n: int(counts[n]) for n in named + ([NIEMAND] if NIEMAND in counts.index else [])}
+
+
+def in_charge_of(table: pd.DataFrame, who: str = ALLE) -> pd.DataFrame:
+    """Rows of one Netzwerkfachkraft (``NIEMAND``: rows without Zuständigkeit; ``ALLE``: all rows)."""
+    if who == ALLE:
+        return table
+    return table[table["zustaendig"] == ("" if who == NIEMAND else who)]
+
+
+def overdue_csv(table: pd.DataFrame, who: str = ALLE) -> bytes:
+    """CSV (German Excel) of the active partners due for review, of one Netzwerkfachkraft or all; never
+    checked first, then the oldest check; dates as DD.MM.YYYY."""
+    due = due_for_review(in_charge_of(table, who), "geprueft_am")
+    frame = due.assign(id=due.index, geprueft_am=[when_text(d) or "nie" for d in due["geprueft_am"]])
+    return to_csv_bytes(frame[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS))

@@ -1,12 +1,19 @@
 """End to end in a real headless Chromium: login, quick edit in the table editor, save, journal."""
 
+import csv
+import io
+import re
+from datetime import date
+
 import pytest
+from playwright.sync_api import expect
 
 from graph.auth import UserStore
 from graph.core.roles import Actor
 from graph.pflege.journal import partner_entries
+from graph.pflege.review import in_charge_of, review_table, sort_review
 from graph.services import Directory
-from tests.browser.helpers import login
+from tests.browser.helpers import download, login, pick, wait_idle
 from tests.conftest import get_partner
 
 PASSWORD = "browser-passwort-1"
@@ -67,3 +74,48 @@ def test_login_and_quick_edit_in_the_table(server, data_dir, web):
     assert get_partner(Directory(data_dir), "p-000010")["telefon"] == "030 23125 4711", entries
     (entry,) = entries
     assert (entry.benutzer, entry.aenderungen) == ("anna", {"telefon": ["030 23125 109", "030 23125 4711"]})
+
+
+def _pick_first_row(page) -> None:
+    """Tick the first row of the Prüfliste by its row marker (the grid is a canvas)."""
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for(timeout=60_000)
+    wait_idle(page)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 14, box["y"] + 52)  # row marker of the first data row
+    page.get_by_role("button", name="✏️ Bearbeiten").wait_for(timeout=60_000)
+
+
+def test_pruefliste_by_person_one_click_edit_and_checked_unchanged(server, data_dir, web):
+    """Leitstelle: filter the Prüfliste by Zuständigkeit, download „my overdue partners“, open the first row
+    in „Bearbeiten“ with one click, and mark another one „geprüft, unverändert“ (journaled)."""
+    d = Directory(data_dir)
+    table = review_table(d.store.read("partners"), d.gazetteer, [], date.today(), d.store.read("zustaendigkeiten"))
+    due = table[table["faellig"]]
+    person = due["zustaendig"][due["zustaendig"] != ""].value_counts().index[0]
+    mine = sort_review(in_charge_of(due, person))
+    page = web.page
+    page.goto(f"{server}/pflege")
+    page.wait_for_selector("text=Pflege des Verzeichnisses", timeout=60_000)
+    login(page, "anna", PASSWORD)
+    pick(page, "Zuständig", person, f"{person} ({len(mine)})")
+    rows = list(csv.DictReader(io.StringIO(download(page, f"⬇️ Überfällige Partner von {person} als CSV "
+                                                          f"({len(mine)} Partner)").decode("utf-8-sig")), delimiter=";"))
+    assert {r["Kennung"] for r in rows} == set(mine.index)
+
+    _pick_first_row(page)
+    page.get_by_role("button", name="✏️ Bearbeiten").click()
+    first = mine.index[0]
+    chosen = page.get_by_role("combobox", name="Partner", exact=True)
+    expect(chosen).to_have_value(re.compile(re.escape(f"({first})")), timeout=60_000)
+    expect(page.get_by_role("textbox", name="Name *", exact=True)).to_have_value(mine["name"].iloc[0], timeout=60_000)
+
+    page.locator('[data-testid="stButtonGroup"]').first.get_by_text("Prüfliste", exact=True).click()
+    pick(page, "Zuständig", person, f"{person} ({len(mine)})")
+    _pick_first_row(page)
+    page.get_by_role("button", name="✅ Geprüft, unverändert").click()
+    page.wait_for_selector("text=1 Partner als geprüft markiert.", timeout=60_000)
+    assert get_partner(Directory(data_dir), first)["geprueft_am"] == date.today().isoformat()
+    assert [(e.kennung, e.aktion) for e in partner_entries(Directory(data_dir).store)] == [(first, "geprueft")]
+    page.get_by_role("combobox", name="Zuständig", exact=True).click()
+    expect(page.get_by_role("option", name=f"{person} ({len(mine) - 1})", exact=True)).to_be_visible()

@@ -9,14 +9,15 @@ import streamlit as st
 
 from graph.core.text import count
 from graph.pflege.editing import Edit
-from graph.pflege.review import BADGES, STATES, sort_review
+from graph.pflege.review import ALLE, BADGES, NIEMAND, STATES, in_charge_of, overdue_csv, people_in_charge, sort_review
 from views.parts.pflege.common import Ctx, attempt, flash, partner_options, review
 from views.parts.pflege.form import geocoder_for
 from views.parts.tables import show_table
 
-SORTS = {"sozialraum": "Sozialraum", "geprueft_am": "am längsten nicht geprüft", "name": "Name"}
-COLUMNS = {"name": "Name", "ort": "Ort", "sozialraum": "Sozialraum", "geprueft_am": "Zuletzt geprüft",
-           "tage_seit_pruefung": "Tage seit Prüfung", "status": "Prüfstatus"}
+SORTS = {"sozialraum": "Sozialraum", "zustaendig": "Zuständigkeit", "geprueft_am": "am längsten nicht geprüft",
+         "name": "Name"}
+COLUMNS = {"name": "Name", "ort": "Ort", "sozialraum": "Sozialraum", "zustaendig": "Zuständig",
+           "geprueft_am": "Zuletzt geprüft", "tage_seit_pruefung": "Tage seit Prüfung", "status": "Prüfstatus"}
 
 
 def render(ctx: Ctx) -> None:
@@ -29,39 +30,70 @@ def render(ctx: Ctx) -> None:
     states = st.pills("Prüfstatus", list(STATES), selection_mode="multi", default=["faellig"],
                       format_func=lambda s: f"{BADGES[s]} {STATES[s]}", key="pflege_pruef_status",
                       help="Zeigt Partner mit mindestens einem der gewählten Zustände.")
-    f2, f3 = st.columns([3, 1])
+    f2, f3, f4 = st.columns([2, 2, 1])
     areas = f2.multiselect("Sozialraum", sorted(table["sozialraum"].unique()), key="pflege_pruef_sr",
                            placeholder="alle Sozialräume")
-    sort = f3.selectbox("Sortierung", list(SORTS), format_func=SORTS.get, key="pflege_pruef_sort")
+    sort = f4.selectbox("Sortierung", list(SORTS), format_func=SORTS.get, key="pflege_pruef_sort")
     show_inactive = st.checkbox("auch inaktive Partner zeigen", key="pflege_pruef_inaktiv")
     view = table if show_inactive else active
     if states:
         view = view[view[list(states)].any(axis=1)]
     if areas:
         view = view[view["sozialraum"].isin(areas)]
-    view = sort_review(view, sort)
+    shown_now = people_in_charge(view)
+    people = [ALLE, *people_in_charge(table)]
+    who = f3.selectbox("Zuständig", people, key="pflege_pruef_zustaendig",
+                       format_func=lambda n: "alle" if n == ALLE else f"{n} ({shown_now.get(n, 0)})",
+                       help="Wer die Partner prüft (Zuständigkeit aus der Seite „Netzwerk“); in Klammern die "
+                            "Zahl der Partner in dieser Auswahl.")
+    view = sort_review(in_charge_of(view, who), sort)
+    _overdue_download(table, who)
     if view.empty:
         st.success("Keine Partner mit diesem Prüfstatus. 👍")
         return
-    st.caption(f"{len(view)} Partner. Zeilen anklicken, um sie gemeinsam zu bearbeiten.")
+    st.caption(f"{count(len(view), 'Partner', 'Partner')}. Eine Zeile anklicken, um sie zu bearbeiten oder als "
+               "geprüft zu markieren; mehrere Zeilen, um sie gemeinsam als geprüft zu markieren.")
     shown = view[list(COLUMNS)].rename(columns=COLUMNS)
     picked = show_table(shown, hide_index=True, width="stretch", placeholder="nie", on_select="rerun",
-                          selection_mode="multi-row", key="pflege_pruef_tabelle")
+                        selection_mode="multi-row", key="pflege_pruef_tabelle")
     ids = list(view.index[picked.selection.rows]) if picked else []
     _actions(ctx, table, ids)
     if "dublette" in (states or []):
         _duplicates(ctx, table)
 
 
+def _overdue_download(table: pd.DataFrame, who: str) -> None:
+    """CSV of the overdue partners of the chosen Netzwerkfachkraft (or of all)."""
+    whose = {ALLE: "Alle überfälligen Partner", NIEMAND: "Überfällige Partner ohne Zuständigkeit"}.get(
+        who, f"Überfällige Partner von {who}")
+    due = int(in_charge_of(table, who)["faellig"].sum())
+    st.download_button(f"⬇️ {whose} als CSV ({count(due, 'Partner', 'Partner')})",
+                       overdue_csv(table, who), file_name="pruefung_faellig.csv", mime="text/csv",
+                       key="pflege_pruef_csv", on_click="ignore", disabled=not due,
+                       help="Aktive Partner, die seit über 12 Monaten (oder nie) geprüft wurden – für Excel.")
+
+
+def _open_in_editor(section_key: str, pid: str) -> None:
+    """Callback: switch to „Bearbeiten“ with the partner chosen (before the widgets are drawn)."""
+    st.session_state[section_key] = "Bearbeiten"
+    st.session_state["pflege_partner"] = pid
+
+
 def _actions(ctx: Ctx, table: pd.DataFrame, ids: list[str]) -> None:
     if not ids:
         return
-    c1, c2 = st.columns(2)
-    if c1.button(f"✅ {len(ids)} als heute geprüft markieren", key="pflege_pruef_ok", disabled=not ctx.can_edit):
+    c1, c2, c3 = st.columns(3)
+    checked = "✅ Geprüft, unverändert" if len(ids) == 1 else f"✅ {len(ids)} als geprüft, unverändert markieren"
+    if c1.button(checked, key="pflege_pruef_ok", disabled=not ctx.can_edit, type="primary",
+                 help="Setzt „Zuletzt geprüft“ auf heute; der Verlauf vermerkt die Prüfung."):
         edits = [Edit(i, {"geprueft_am": date.today().isoformat()}, int(table.at[i, "version"])) for i in ids]
         if attempt(lambda: ctx.editor.update_many(edits, aktion="geprueft", quelle="pruefliste"),
-                   f"{len(ids)} Partner als geprüft markiert.") is not None:
+                   f"{count(len(ids), 'Partner', 'Partner')} als geprüft markiert.") is not None:
             st.rerun()
+    if len(ids) == 1:
+        c3.button("✏️ Bearbeiten", key="pflege_pruef_bearbeiten", disabled=not ctx.can_edit,
+                  on_click=_open_in_editor, args=(f"pflege_bereich_{ctx.actor.rolle}", ids[0]),
+                  help=f"Öffnet „{table.at[ids[0], 'name']}“ im Bereich „Bearbeiten“.")
     locate = [i for i in ids if table.at[i, "ungefaehr"]]
     if c2.button(f"📍 Koordinaten bestimmen ({len(locate)} mit ungefährer Lage)", key="pflege_pruef_geo",
                  disabled=not (ctx.can_edit and locate),

@@ -13,8 +13,7 @@ import streamlit as st
 from graph.core.roles import Actor, has_role
 from graph.errors import ConflictError, NetzwerkError, ValidationError
 from graph.pflege.editing import Editor
-from graph.pflege.journal import partner_entries
-from graph.pflege.review import review_table
+from graph.pflege.review import directory_review
 from graph.services import Directory, Snapshot
 from views.parts.shared import md_escape, show_issues
 
@@ -80,10 +79,11 @@ def partner_options(snap: Snapshot, active_only: bool = False) -> dict[str, str]
 
 
 @st.cache_data(show_spinner="Prüfstatus wird berechnet …", max_entries=4)
-def _review(token: str, today: date, _ctx: Ctx) -> pd.DataFrame:
-    return review_table(_ctx.snap.raw, _ctx.directory.gazetteer, partner_entries(_ctx.directory.store), today)
+def _review(token: str, audience: str, today: date, _ctx: Ctx) -> pd.DataFrame:
+    return directory_review(_ctx.directory, _ctx.snap, today)
 
 
 def review(ctx: Ctx) -> pd.DataFrame:
-    """Review states of all partners (cached per data and journal version and day)."""
-    return _review(ctx.directory.store.token("partners", "journal"), date.today(), ctx)
+    """Review states of all partners (cached per data, journal and Zuständigkeit version, reader and day)."""
+    return _review(ctx.directory.store.token("partners", "journal", "zustaendigkeiten"), ctx.snap.audience,
+                   date.today(), ctx)
