@@ -272,7 +272,7 @@ def _bedarf_form(key: Key, role: str) -> None:
 
 
 st.title("Abdeckung")
-intro, switch = st.columns([5, 1])
+intro, switch = st.columns([3, 1])
 intro.markdown("Welche Gemeinden haben für einen Bedarf **kein zuständiges Angebot** – und wie viele Menschen leben "
                "dort?")
 with switch:

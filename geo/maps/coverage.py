@@ -161,7 +161,7 @@ c.addTo(map);""", position=position, html=html).add_to(m)
 
 def coverage_base_map(gazetteer: Gazetteer, static_url: str | None = None) -> folium.Map:
     """The coverage map without a state: Gemeinden (uncoloured), Sozialraum borders, empty layers, legend box."""
-    m = base_map(gazetteer, tiles="none", **({"static_url": static_url} if static_url else {}))
+    m = base_map(gazetteer, tiles="none", fit=False, **({"static_url": static_url} if static_url else {}))
     areas = folium.GeoJson(_areas(gazetteer), name=MODES["status"],
                            style_function=lambda _f: {"fillColor": "#ffffff", "fillOpacity": 0.0,
                                                       "color": "#37474f", "weight": 0.8}).add_to(m)

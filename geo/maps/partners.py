@@ -110,7 +110,8 @@ def base_map(gazetteer: Gazetteer, bounds: list[list[float]] | None = None, tile
         raise ValueError(f"tiles muss 'none' oder 'osm' sein, nicht {tiles!r}")
     bounds = bounds or area_bounds(gazetteer, gazetteer.orte.index)
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    m = folium.Map(location=centre, zoom_start=10, tiles=None, minZoom=8, maxZoom=18, height=height)
+    # quarter zoom steps: a fitted area fills the free map (NK.fit), instead of up to half of it
+    m = folium.Map(location=centre, zoom_start=10, tiles=None, minZoom=8, maxZoom=18, height=height, zoom_snap=0.25)
     use_local_assets(m, "map", static_url)
     plain = folium.FeatureGroup(name=NO_TILES, overlay=False, control=True, show=tiles == "none").add_to(m)
     osm = folium.TileLayer("OpenStreetMap", name=OSM_TILES, overlay=False, control=True, show=tiles == "osm",

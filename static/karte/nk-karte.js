@@ -197,6 +197,7 @@
       var tl = L.point(pad.left + m, pad.top + m), br = L.point(pad.right + m, pad.bottom + m);
       var zoom = map.getBoundsZoom(bounds, false, tl.add(br));
       var spare = Math.min(map.getSize().x - tl.x - br.x, map.getSize().y - tl.y - br.y);
+      if (spare < 40) { continue; }  // too little room left: not a way to fit (Leaflet would zoom in fully)
       if (!best || zoom > best.zoom || (zoom === best.zoom && spare > best.spare)) {
         best = {zoom: zoom, spare: spare, tl: tl, br: br};
       }
@@ -207,7 +208,12 @@
   NK.fit = function (map, animate) {
     var view = map.nk && map.nk.view, size = map.getSize();
     if (!view || !size.x || !size.y) { return; }
+    if (map._animatingZoom) {  // a running zoom animation would end at its own target, after this fit
+      map.once("zoomend", function () { NK.fit(map, false); });
+      return;
+    }
     var bounds = L.latLngBounds(view.bounds), best = NK.padding(map, bounds, view.margin);
+    if (!best) { best = {tl: L.point(0, 0), br: L.point(0, 0)}; }  // a tiny map: controls cover it anyway
     map.fitBounds(bounds, {paddingTopLeft: best.tl, paddingBottomRight: best.br, maxZoom: view.max_zoom || 18,
                            animate: !!animate});
   };
@@ -219,6 +225,11 @@
       map.getContainer().addEventListener(type, function () { map.nk.moved = true; }, {passive: true});
     });
     map.on("resize", function () { if (!map.nk.moved) { NK.fit(map, false); } });
+    /* controls that change size (legend text, fonts arriving late) make room again */
+    if (window.ResizeObserver) {
+      var sizes = new ResizeObserver(function () { if (!map.nk.moved) { NK.fit(map, false); } });
+      map.getContainer().querySelectorAll(".leaflet-control-container > div").forEach(function (c) { sizes.observe(c); });
+    }
   }
 
   /* Apply a state; only keys whose value changed since the last update are touched. */
