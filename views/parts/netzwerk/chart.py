@@ -116,7 +116,7 @@ def graph_chart(view: dict, large: bool = False) -> alt.LayerChart:
         size=alt.Size("kooperationen:Q", scale=alt.Scale(range=[40, 700]), legend=None),
         color=alt.Color("sektor_label:N", title="Sektor",
                         legend=alt.Legend(description=f"Legende Sektor (Farbe und Form): {', '.join(domain)}",
-                                          labelFontSize=FONT[large], titleFontSize=FONT[large] + 1),
+                                          labelFontSize=FONT[large], titleFontSize=FONT[large] + 1, labelLimit=0),
                         scale=alt.Scale(domain=domain, range=[SECTOR_COLOURS[s] for s in sectors])),
         shape=alt.Shape("sektor_label:N", title="Sektor",
                         scale=alt.Scale(domain=domain, range=[SECTOR_SHAPES[s] for s in sectors])),
