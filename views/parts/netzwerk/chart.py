@@ -85,13 +85,14 @@ def node_labels(nodes: pd.DataFrame, large: bool = False) -> pd.DataFrame:
     for r in _candidates(nodes).itertuples():
         text = short_name(r.name)
         w, h = 0.58 * font * len(text) + 4, font + 2
-        px, py = (r.x - x0) * sx, (y1 - r.y) * sy  # pixels from the top left
+        py = (y1 - r.y) * sy  # pixels from the top
+        px = min(max((r.x - x0) * sx, w / 2), width - w / 2)  # near the frame's edge: shifted inwards
         for dy in (-(font + 6), font + 8):  # above the symbol, else below it
             box = (px - w / 2, py + dy - h / 2, px + w / 2, py + dy + h / 2)
             inside = box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
             if inside and not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
                 placed.append(box)
-                rows.append({"id": r.id, "label": text, "name": r.name, "lx": r.x, "ly": y1 - (py + dy) / sy})
+                rows.append({"id": r.id, "label": text, "name": r.name, "lx": x0 + px / sx, "ly": y1 - (py + dy) / sy})
                 break
     return pd.DataFrame(rows, columns=["id", "label", "name", "lx", "ly"])
 
