@@ -10,10 +10,12 @@ from graph.abdeckung.whatif import Hypothetical, what_if
 from graph.fallsuche.matching import Query
 from graph.services import Directory
 from graph.settings import DEFAULT_DATA_DIR
+from graph.verzeichnis.filters import PartnerFilter
 from tests.browser.helpers import (
     MAP_FRAME_URL,
     TIMEOUT_MS,
     choose,
+    expect_metric,
     map_frame,
     open_page,
     pick,
@@ -204,4 +206,19 @@ def test_what_if_draws_the_changed_gemeinden_on_the_map(web, sample_app, sample)
     legend = next(f for f in _frames(page) if f.evaluate("() => !!map_div.nk.parts.changed")).locator(".nk-legend")
     n = len(expected.changes)
     expect(legend).to_contain_text(f"Status geändert durch das Szenario ({n} Gemeinde{'n' if n != 1 else ''})")
+    assert not web.errors
+
+
+def test_karte_filters_stay_reachable_in_presentation_mode(web, sample_app, sample):
+    index = sample.snapshot().index
+    kita = index.apply(PartnerFilter(kategorien=("kita",)))
+    shown = int((~kita["adresse_vertraulich"]).sum())
+    page = open_page(web.page, sample_app, "karte?praesentation=1")
+    map_frame(page, markers_at_least=1)
+    expect(page.locator("[data-testid=stSidebar]")).to_be_hidden()
+    page.get_by_role("button", name="Filter").click()
+    choose(page, "Kategorie", sample.taxonomy.label("kita"))
+    expect_metric(page, "Partner auf der Karte", shown)
+    wait_for_markers(page, shown)
+    assert page.evaluate("() => new URLSearchParams(location.search).get('praesentation')") == "1"
     assert not web.errors
