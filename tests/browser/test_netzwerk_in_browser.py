@@ -80,7 +80,7 @@ OUTSIDE_JS = """() => {
     .length]; }"""
 
 
-def _expected_labels(ego: str = "") -> list[str]:
+def _expected_labels(ego: str = "", large: bool = False) -> tuple[list[str], dict]:
     from datetime import date
 
     from graph.netzwerk import queries as q
@@ -91,11 +91,11 @@ def _expected_labels(ego: str = "") -> list[str]:
 
     ns = Netzwerkarbeit(Directory(DEFAULT_DATA_DIR)).snapshot()
     view = q.graph_view(ns, date.today(), q.ALLE, [], ego, 1, False)
-    return list(node_labels(view["nodes"])["label"]), view
+    return list(node_labels(view["nodes"], large)["label"]), view
 
 
 def test_graph_names_hubs_and_keeps_every_partner_inside_its_frame(sample_app, web):
-    labels, view = _expected_labels()
+    labels, view = _expected_labels(large=True)  # the page is opened in presentation mode
     hubs = view["nodes"].sort_values("kooperationen", ascending=False)
     assert labels and short_name(hubs["name"].iloc[0]) in labels  # the biggest hub is always named
     page = web.page
