@@ -63,7 +63,8 @@ def test_gap_list_and_exports(data_dir):
 def test_what_if_adds_hermeskeil_without_writing(data_dir, directory):
     before = (data_dir / "partners.csv").read_bytes()
     at = _page()
-    at.selectbox(key="abdeckung_plan_kategorie").set_value("gesundheit")
+    # the planned offer's widgets belong to the chosen need (default: Kinder psychisch kranker Eltern)
+    at.selectbox(key="abdeckung_plan_kategorie_bedarf_kinder-psychisch-kranker-eltern").set_value("gesundheit")
     at.selectbox(key="abdeckung_plan_gemeinde").set_value(HERMESKEIL)
     at.multiselect(key="abdeckung_plan_gebiet").set_value(["sr:hermeskeil"])
     at.button[0].click().run()

@@ -68,3 +68,17 @@ def test_export_is_self_contained(scene, gazetteer):
     page = standalone_html(m).decode("utf-8")
     assert "/app/static" not in page and "<script src=" not in page and "rel=\"stylesheet\"" not in page
     assert "L.map(" in page and "leaflet" in page.lower()
+
+
+def test_state_outlines_the_changed_gemeinden_names_them_in_the_legend_and_views_the_kreis(scene, gazetteer):
+    from geo.maps.coverage import coverage_state
+    from geo.maps.partners import area_bounds
+
+    rows, partners, bedarfe = scene
+    changed = list(rows["ags"].iloc[:2])
+    state = coverage_state(gazetteer, rows, "Weitere Beratung", 25, partners, bedarfe, changed=changed[::-1])
+    assert state["changed"] == sorted(changed)
+    assert "Status geändert durch das Szenario (2 Gemeinden)" in state["legend"]
+    assert state["view"]["bounds"] == area_bounds(gazetteer, gazetteer.orte.index)  # the whole Kreis in view
+    plain = coverage_state(gazetteer, rows, "Weitere Beratung", 25, partners, bedarfe)
+    assert plain["changed"] == [] and "Szenario" not in plain["legend"]

@@ -105,4 +105,5 @@ def test_case_map_is_offline_and_keeps_gemeinde_and_results_in_view(directory):
     assert state["outline"] == ["07235132"] and [p["id"] for p in state["points"]] == ["p-000001", "p-000240"]
     (south, west), (north, east) = state["view"]["bounds"]  # one zoom: the Gemeinde and every hit in view
     for lat, lon in [*zip(partners["lat"], partners["lon"]), tuple(snap.gazetteer.orte.loc["07235132", ["lat", "lon"]])]:
-        assert south < lat < north and west < lon < east
+        assert south <= lat <= north and west <= lon <= east
+    assert state["view"]["margin"] >= 20  # pixels around the bounds: markers at the edge stay whole (NK.fit)

@@ -14,7 +14,7 @@ from graph.core.roles import ROLE_LABELS, has_role
 from graph.errors import ForbiddenError, NetzwerkError, ValidationError
 from graph.io.tabular import to_xlsx_bytes
 from views.parts import hilfe
-from views.parts.abdeckung.karte import STATUS_TEXT, map_section
+from views.parts.abdeckung.karte import STATUS_TEXT, map_section, whatif_map
 from views.parts.shared import (
     attribution_caption,
     current_actor,
@@ -48,18 +48,19 @@ def _report(token: str, bedarf_token: str) -> CoverageReport:
     return coverage_report(snapshot().partners, d.gazetteer, resolve_keys(d.taxonomy), d.bedarfe.load())
 
 
-def _key_picker(keys: list[Key], where) -> Key:
-    """Bedarf or Kategorie to look at (in the sidebar; in the main area in presentation mode)."""
-    with where:
-        typ = st.radio("Abdeckung für", ["bedarf", "kategorie"], key="abdeckung_typ", horizontal=True,
-                       format_func=KEY_TYPE_LABELS.get,
-                       help="Bedarf = Angebot aus der Taxonomie (z. B. Sport); Kategorie = Art des Partners (z. B. Kita)")
-        options = [k for k in keys if k.typ == typ]
-        default = next((i for i, k in enumerate(options) if k.id == "kinder-psychisch-kranker-eltern"), 0)
-        key = st.selectbox(KEY_TYPE_LABELS[typ], options, index=default,
+def _key_picker(keys: list[Key], large: bool) -> Key:
+    """Bedarf or Kategorie to look at: in the sidebar, or in presentation mode (no sidebar) in a compact bar."""
+    bar = st.container(border=True, key="nk-steuerleiste") if large else st.sidebar
+    first, second, third = bar.columns([2, 3, 4], vertical_alignment="center") if large else (bar, bar, bar)
+    typ = first.radio("Abdeckung für", ["bedarf", "kategorie"], key="abdeckung_typ", horizontal=True,
+                      format_func=KEY_TYPE_LABELS.get,
+                      help="Bedarf = Angebot aus der Taxonomie (z. B. Sport); Kategorie = Art des Partners (z. B. Kita)")
+    options = [k for k in keys if k.typ == typ]
+    default = next((i for i, k in enumerate(options) if k.id == "kinder-psychisch-kranker-eltern"), 0)
+    key = second.selectbox(KEY_TYPE_LABELS[typ], options, index=default,
                            format_func=lambda k: k.label, key=f"abdeckung_key_{typ}")
-        st.caption(f"Erreichbar heißt: ein Angebot liegt höchstens **{key.schwelle_km:g} km** Luftlinie entfernt "
-                   "(Spalte distanz_km in taxonomie.csv), ist aber für die Gemeinde nicht zuständig.")
+    third.caption(f"Erreichbar heißt: ein Angebot liegt höchstens **{key.schwelle_km:g} km** Luftlinie entfernt "
+                  "(Spalte distanz_km in taxonomie.csv), ist aber für die Gemeinde nicht zuständig.")
     return key
 
 
@@ -111,7 +112,7 @@ def _gap_tab(report: CoverageReport, key: Key, bedarfe: pd.DataFrame) -> None:
         return
     show_table(_gap_table(gaps), hide_index=True, width="stretch", height=420)
     st.caption("Reihenfolge: zuerst nicht versorgte Gemeinden, dann nach Einwohnerzahl. Zugangsindex: Kapazität je "
-               "1.000 Einwohner mit Entfernungsabschlag (2SFCA, siehe README).")
+               "1.000 Einwohner, wobei weiter entfernte Angebote weniger zählen (Verfahren 2SFCA).")
     sheets = {"Lücken": _gap_table(gaps), "Sozialräume": _summary_table(report.summary if everything else
                                                                          report.summary[report.summary["key"] == key.id]),
               "Bedarfsmeldungen": _bedarf_table(bedarfe)}
@@ -135,7 +136,7 @@ def _matrix_tab(report: CoverageReport) -> None:
     st.caption("✓ versorgt · ◐ erreichbar, aber nicht zuständig · ✗ nicht versorgt (Symbol und Farbe)")
 
 
-def _whatif_tab(report: CoverageReport, key: Key) -> None:
+def _whatif_tab(key: Key, large: bool) -> None:
     d, snap = directory(), snapshot()
     tax, gaz = d.taxonomy, d.gazetteer
     gemeinden = gaz.gemeinden.sort_values("name")
@@ -151,10 +152,12 @@ def _whatif_tab(report: CoverageReport, key: Key) -> None:
                                   "Es wird nichts gespeichert.", key="abdeckung_plan_neu")
         c1, c2 = st.columns(2)
         usual = key.id if key.typ == "kategorie" else (of_key["kategorie"].mode().iat[0] if len(of_key) else "beratung")
+        chosen = f"{key.typ}_{key.id}"  # a new need gets its own defaults (not the last need's choice)
         kat = c1.selectbox("Kategorie", tax.category_ids, format_func=tax.label, index=tax.category_ids.index(usual),
-                           key="abdeckung_plan_kategorie")
+                           key=f"abdeckung_plan_kategorie_{chosen}",
+                           help=f"Vorgabe: die häufigste Kategorie der Partner mit „{key.label}“")
         tags = c2.multiselect("Angebote", tax.tag_ids, default=[key.id] if key.typ == "bedarf" else [],
-                              format_func=tax.label, key="abdeckung_plan_angebote",
+                              format_func=tax.label, key=f"abdeckung_plan_angebote_{chosen}",
                               placeholder="Bitte wählen …")
         if click is None:  # no greyed-out choice (hard to read): say how to get one
             where = "gemeinde"
@@ -186,9 +189,8 @@ def _whatif_tab(report: CoverageReport, key: Key) -> None:
                                                       lat=click[0] if where == "klick" else None,
                                                       lon=click[1] if where == "klick" else None,
                                                       einzugsgebiet=tuple(area), kapazitaet=cap)]
-    keys = list(dict.fromkeys([key, *(resolve_keys(tax, [kat], tags) if add_it else [])]))
-    try:
-        result = what_if(snap.partners, gaz, tax, keys, add=plan, remove=remove)
+    try:  # only the chosen key: that is what the page and the map show
+        result = what_if(snap.partners, gaz, tax, [key], add=plan, remove=remove)
     except NetzwerkError as exc:
         st.error(str(exc))
         return
@@ -197,6 +199,10 @@ def _whatif_tab(report: CoverageReport, key: Key) -> None:
         gained = r.einwohner_versorgt_aenderung
         st.metric(f"{r.label}: Einwohner mit zuständigem Angebot", _num(r.einwohner_versorgt_nachher),
                   f"{'+' if gained >= 0 else '−'}{_num(abs(gained))}", help="vorher → nachher, Einwohner insgesamt")
+    if add_it and not (kat == key.id or key.id in tags):
+        st.caption(f"Das geplante Angebot zählt für „{key.label}“ nur, wenn es diese Kategorie hat bzw. diesen "
+                   "Bedarf anbietet.")
+    whatif_map(result.after, key, list(result.changes["ags"]), large)
     if result.changes.empty:
         st.info("Keine Gemeinde ändert ihren Status.")
     else:
@@ -266,7 +272,7 @@ def _bedarf_form(key: Key, role: str) -> None:
 
 
 st.title("Abdeckung")
-intro, switch = st.columns([5, 1])
+intro, switch = st.columns([3, 1])
 intro.markdown("Welche Gemeinden haben für einen Bedarf **kein zuständiges Angebot** – und wie viele Menschen leben "
                "dort?")
 with switch:
@@ -277,7 +283,8 @@ sample_banner(snap)
 register = directory().bedarfe
 report = _report(snap.token, register.token())
 holder = st.container()  # the picker's place in presentation mode; always there, so the map keeps its frame
-chosen = _key_picker(report.keys, holder.container(border=True) if large else st.sidebar)
+with holder:
+    chosen = _key_picker(report.keys, large)
 rows = report.matrix[(report.matrix["key"] == chosen.id) & (report.matrix["typ"] == chosen.typ)]
 meldungen = register.load()
 _metrics(rows, chosen, int((meldungen["bedarf"] == chosen.id).sum()))
@@ -291,7 +298,7 @@ with tabs[2]:
 with tabs[3]:
     _matrix_tab(report)
 with tabs[4]:
-    _whatif_tab(report, chosen)
+    _whatif_tab(chosen, large)
 with tabs[5]:
     _bedarf_tab(chosen, meldungen)
 attribution_caption()

@@ -13,7 +13,7 @@ from views.parts.filters import filtered_page, show_empty_state
 from views.parts.livemap import live_map
 from views.parts.shared import attribution_caption, directory, md_escape, snapshot, static_url
 from views.parts.tables import show_table
-from views.parts.ui import presentation_mode
+from views.parts.ui import presentation_active, presentation_mode
 
 TILES = {"none": NO_TILES, "osm": OSM_TILES}
 MAP_HEIGHT = {False: 640, True: 860}  # presentation mode: larger map
@@ -31,10 +31,10 @@ def _map(data_dir: str, backend: str, token: str, audience: str, url: str) -> tu
         frozenset(p["id"] for p in points)
 
 
-page = filtered_page("Karte", "karte", hilfe.KARTE)
+page = filtered_page("Karte", "karte", hilfe.KARTE, large=presentation_active("karte"))
 snap, index, filt, result = page.snap, page.index, page.filter, page.result
 tax = index.taxonomy
-with st.sidebar:
+with page.controls:
     tiles = st.radio("Hintergrund", list(TILES), format_func=TILES.get, key="karte_tiles",
                      help="Ohne Internetzugang bleibt die OpenStreetMap-Karte grau; Grenzen und Partner "
                           "erscheinen immer.")
@@ -45,7 +45,7 @@ points = [i for i in result.index if i in placeable]
 focus = index.area_gemeinden(filt)
 counts = result["kategorie"].value_counts()
 
-c1, c2, c3, c4 = st.columns([2, 2, 2, 1])
+c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
 c1.metric("Partner auf der Karte", len(points), help="Partner, die allen Filtern entsprechen")
 c2.metric("davon Sozialraumzentren", int(counts.get("sozialraumzentrum", 0)))
 c3.metric("Gemeinden im Gebietsfilter", len(focus) if focus is not None else "alle")

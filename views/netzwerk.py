@@ -28,7 +28,7 @@ from views.parts.shared import (
     sozialraum_default,
 )
 from views.parts.tables import show_table
-from views.parts.ui import page_help
+from views.parts.ui import page_help, presentation_mode
 
 for key, value in {"netzwerk_ego": "", "netzwerk_klick": ""}.items():
     st.session_state.setdefault(key, value)
@@ -105,7 +105,7 @@ tab_graph, tab_kontakt, tab_koop, tab_analyse, tab_bericht = st.tabs(
 with tab_graph:
     _apply_click()
     labels = forms.partner_labels(ns)
-    g1, g2, g3 = st.columns([3, 1, 1])
+    g1, g2, g3, g4 = st.columns([3, 2, 2, 2])
     ego = g1.selectbox("Partner im Mittelpunkt (Ego-Netzwerk)", [""] + list(labels), key="netzwerk_ego",
                        format_func=lambda p: labels.get(p, "– ganzes Netzwerk –"),
                        help="Oder einen Partner in der Zeichnung anklicken")
@@ -113,15 +113,19 @@ with tab_graph:
     radius = g2.radio("Umkreis", [1, 2], horizontal=True, format_func=lambda r: count(r, "Schritt", "Schritte"),
                       key="netzwerk_radius") if ego else 1
     iso = False if ego else g3.checkbox("auch Partner ohne Kooperation", key="netzwerk_iso")
+    with g4:
+        large = presentation_mode("netzwerk")
     view = _graph(token, ns.audience, day, sr, tuple(sektoren), ego, radius, iso, _ns=ns)
     st.caption(md_escape(view["text"]))
     if view["nodes"].empty:
         st.info("Für diese Auswahl gibt es keine Partner mit laufender Kooperation.")
     else:
-        st.altair_chart(graph_chart(view), key="netzwerk_graph", on_select="rerun", selection_mode="partner",
+        st.altair_chart(graph_chart(view, large), key="netzwerk_graph", on_select="rerun", selection_mode="partner",
                         width="stretch", alt=view["text"] + " Dieselben Angaben stehen in der Tabelle darunter.")
         st.caption("Linien = laufende Kooperationen (dicker = engere Zusammenarbeit), Symbolgröße = Zahl der "
-                   "Kooperationspartner, Farbe und Form = Sektor. Mausrad: zoomen, ziehen: verschieben.")
+                   "Kooperationspartner, Farbe und Form = Sektor. Namen stehen an den Partnern mit den meisten "
+                   "Kooperationen (im Ego-Netzwerk an allen, soweit Platz ist); alle Namen in der Tabelle. "
+                   "Mausrad: zoomen, ziehen: verschieben.")
         with st.expander(f"Partner dieser Ansicht als Tabelle ({len(view['nodes'])})"):
             show_table(view["nodes"].sort_values("name")[["name", "kategorie_label", "sektor_label",
                                                             "sozialraum_name", "kooperationen"]].rename(columns={

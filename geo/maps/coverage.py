@@ -16,7 +16,7 @@ import pandas as pd
 from geo.gazetteer import Gazetteer
 from geo.maps.kit import register
 from geo.maps.live import with_state
-from geo.maps.partners import Script, add_layer_control, base_map, html_text
+from geo.maps.partners import Script, add_layer_control, base_map, focus_view, html_text
 from graph import settings
 from graph.core.text import count
 
@@ -27,6 +27,8 @@ STATUS_STYLE: dict[str, tuple[str, str, str]] = {  # colour (colour-blind safe),
 }
 ACCESS_COLOURS = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
 NO_ACCESS = "#bdbdbd"
+#: Outline of the Gemeinden a what-if scenario changes (state key ``changed``; also in the legend).
+CHANGED_COLOUR = "#e6007e"
 MODES = {"status": "Status (versorgt / erreichbar / nicht versorgt)", "zugang": "Zugangsindex (2SFCA)"}
 
 
@@ -120,7 +122,7 @@ def add_sozialraum_outlines(m: folium.Map, gazetteer: Gazetteer) -> None:
 
 
 def legend_html(rows: pd.DataFrame, label: str, threshold_km: float, mode: str, limits: list[float],
-                meldungen: int = 0) -> str:
+                meldungen: int = 0, changed: int = 0) -> str:
     """Legend: symbol + colour + text + count per status (and the access classes in 2SFCA mode)."""
     counts = rows["status"].value_counts()
     items = []
@@ -140,6 +142,10 @@ def legend_html(rows: pd.DataFrame, label: str, threshold_km: float, mode: str, 
                  'border:2px solid #000"></span> Angebot (aktiver Partner)</li>')
     if meldungen:
         items.append('<li><b style="color:#6a1b9a">!</b> Bedarfsmeldungen</li>')
+    if changed:
+        items.append(f'<li><span style="display:inline-block;width:14px;height:14px;border:3px solid {CHANGED_COLOUR};'
+                     f'margin-right:4px"></span> Status geändert durch das Szenario '
+                     f'({count(changed, "Gemeinde", "Gemeinden")})</li>')
     return (f'<h2 class="nk-legend-titel">{html_text(label)}</h2><ul style="list-style:none;padding-left:0;margin:0">{"".join(items)}</ul>')
 
 
@@ -155,7 +161,7 @@ c.addTo(map);""", position=position, html=html).add_to(m)
 
 def coverage_base_map(gazetteer: Gazetteer, static_url: str | None = None) -> folium.Map:
     """The coverage map without a state: Gemeinden (uncoloured), Sozialraum borders, empty layers, legend box."""
-    m = base_map(gazetteer, tiles="none", **({"static_url": static_url} if static_url else {}))
+    m = base_map(gazetteer, tiles="none", fit=False, **({"static_url": static_url} if static_url else {}))
     areas = folium.GeoJson(_areas(gazetteer), name=MODES["status"],
                            style_function=lambda _f: {"fillColor": "#ffffff", "fillOpacity": 0.0,
                                                       "color": "#37474f", "weight": 0.8}).add_to(m)
@@ -172,18 +178,21 @@ def coverage_base_map(gazetteer: Gazetteer, static_url: str | None = None) -> fo
 
 def coverage_state(gazetteer: Gazetteer, rows: pd.DataFrame, label: str, threshold_km: float,
                    partners: pd.DataFrame | None = None, bedarfe: pd.DataFrame | None = None, mode: str = "status",
-                   tiles: str = "none", large: bool = False) -> dict:
-    """What the coverage map shows for one key: colours, tooltips, symbols, offers, needs, legend.
+                   tiles: str = "none", large: bool = False, changed: list[str] = ()) -> dict:
+    """What the coverage map shows for one key: colours, tooltips, symbols, offers, needs, legend, the Kreis in view.
 
-    ``large`` enlarges legend and labels for a projector (presentation mode).
+    ``large`` enlarges legend and labels for a projector (presentation mode); ``changed`` are the AGS of
+    Gemeinden a what-if scenario changes (outlined in :data:`CHANGED_COLOUR`).
     """
     if mode not in MODES:
         raise ValueError(f"Unbekannte Darstellung {mode!r} (erlaubt: {', '.join(MODES)})")
     bedarfe = bedarfe if bedarfe is not None else pd.DataFrame(columns=["ags", "datum", "quelle", "text"])
     meldungen = bedarfe.groupby("ags").size().to_dict() if len(bedarfe) else {}
     areas, limits = area_state(gazetteer, rows, mode, meldungen)
+    changed = sorted(changed)
     return {"tiles": tiles, "large": large, **areas, **offer_state(partners, label), **need_state(gazetteer, bedarfe),
-            "legend": legend_html(rows, label, threshold_km, mode, limits, len(bedarfe))}
+            "legend": legend_html(rows, label, threshold_km, mode, limits, len(bedarfe), len(changed)),
+            "changed": changed, "view": focus_view(gazetteer, gazetteer.orte.index)}
 
 
 def coverage_map(gazetteer: Gazetteer, rows: pd.DataFrame, label: str, threshold_km: float,

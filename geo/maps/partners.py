@@ -58,8 +58,8 @@ from graph.core.taxonomy import Taxonomy
 NO_TILES = "Keine Kacheln (offline)"
 OSM_TILES = "OpenStreetMap (nur mit Internet)"
 BOUNDARY_LAYERS = {"sozialraeume": "Sozialräume", "verbandsgemeinden": "Verbandsgemeinden", "gemeinden": "Gemeinden"}
-#: Pixels kept free on the left when zooming, so the legend (bottom left) does not hide places.
-LEGEND_CLEARANCE = (230, 0)
+#: Pixels kept free around a fitted view: around places, and around markers (half the largest icon and more).
+AREA_MARGIN, MARKER_MARGIN = 10, 26
 SOZIALRAUM_FILL = {"konz": "#90caf9", "schweich": "#a5d6a7", "hermeskeil": "#ffcc80", "saarburg": "#ce93d8"}
 _STYLES = {
     "sozialraeume": {"color": "#263238", "weight": 3, "fillOpacity": 0.18},
@@ -110,7 +110,8 @@ def base_map(gazetteer: Gazetteer, bounds: list[list[float]] | None = None, tile
         raise ValueError(f"tiles muss 'none' oder 'osm' sein, nicht {tiles!r}")
     bounds = bounds or area_bounds(gazetteer, gazetteer.orte.index)
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    m = folium.Map(location=centre, zoom_start=10, tiles=None, minZoom=8, maxZoom=18, height=height)
+    # quarter zoom steps: a fitted area fills the free map (NK.fit), instead of up to half of it
+    m = folium.Map(location=centre, zoom_start=10, tiles=None, minZoom=8, maxZoom=18, height=height, zoom_snap=0.25)
     use_local_assets(m, "map", static_url)
     plain = folium.FeatureGroup(name=NO_TILES, overlay=False, control=True, show=tiles == "none").add_to(m)
     osm = folium.TileLayer("OpenStreetMap", name=OSM_TILES, overlay=False, control=True, show=tiles == "osm",
@@ -135,19 +136,20 @@ def _background(m: folium.Map, gazetteer: Gazetteer) -> None:
                        interactive=False, name=layer).add_to(m)
 
 
-def focus_view(gazetteer: Gazetteer, ags: Iterable[str], padding_top_left: tuple[int, int] | None = None,
-               include: Iterable[tuple[float, float]] = (), max_zoom: int = 13) -> dict:
+def focus_view(gazetteer: Gazetteer, ags: Iterable[str], include: Iterable[tuple[float, float]] = (),
+               max_zoom: int = 13) -> dict:
     """The view onto places (and further ``(lat, lon)`` points) as a live-map state ``view``.
 
-    ``padding_top_left`` (pixels) keeps the places clear of a control, e.g. the legend.
+    The browser fits it clear of the map's controls (legend, zoom buttons, scale: ``NK.fit`` in
+    nk-karte.js); ``margin`` (pixels) keeps markers at the edge whole.
     """
     (south, west), (north, east) = area_bounds(gazetteer, ags)
     include = list(include)
-    if include:  # widen to the points plus a margin, so markers at the edge stay whole
+    if include:
         lats, lons = [south, north, *(p[0] for p in include)], [west, east, *(p[1] for p in include)]
-        dy, dx = 0.06 * (max(lats) - min(lats)), 0.06 * (max(lons) - min(lons))
-        south, north, west, east = min(lats) - dy, max(lats) + dy, min(lons) - dx, max(lons) + dx
-    return {"bounds": [[south, west], [north, east]], "pad": list(padding_top_left or (0, 0)), "max_zoom": max_zoom}
+        south, north, west, east = min(lats), max(lats), min(lons), max(lons)
+    return {"bounds": [[south, west], [north, east]], "margin": MARKER_MARGIN if include else AREA_MARGIN,
+            "max_zoom": max_zoom}
 
 
 def fit_to(m: folium.Map, gazetteer: Gazetteer, ags: Iterable[str], highlight: bool = True,
@@ -166,7 +168,7 @@ def fit_to(m: folium.Map, gazetteer: Gazetteer, ags: Iterable[str], highlight: b
             gj["features"] += trier
             folium.GeoJson(gj, name="Auswahl", control=False, interactive=False,
                            style_function=lambda _f: {"color": "#d50000", "weight": 3, "fill": False}).add_to(m)
-    view = focus_view(gazetteer, ags, padding_top_left, include)
+    view = focus_view(gazetteer, ags, include)
     m.fit_bounds(view["bounds"], padding_top_left=padding_top_left, max_zoom=view["max_zoom"])
 
 
@@ -250,7 +252,7 @@ def partner_state(gazetteer: Gazetteer, taxonomy: Taxonomy, ids: list[str], focu
     and labels for a projector.
     """
     focus = sorted(focus or [])
-    view = focus_view(gazetteer, focus or gazetteer.orte.index, LEGEND_CLEARANCE)
+    view = focus_view(gazetteer, focus or gazetteer.orte.index)
     return {"tiles": tiles, "large": large, "ids": list(ids), "legend": legend_html(taxonomy, counts),
             "outline": focus, "view": view}
 

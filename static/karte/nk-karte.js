@@ -83,10 +83,22 @@
       NK.part(map, "outline", L.geoJSON({type: "FeatureCollection", features: features},
         {interactive: false, style: function () { return {color: "#d50000", weight: 3, fill: false}; }}).addTo(map));
     },
-    /* zoom to [[s, w], [n, e]] (padding keeps the legend clear); not animated the first time */
+    /* outline of the Gemeinden a what-if scenario changes (AGS of the choropleth layer) */
+    changed: function (map, keys) {
+      var old = part(map, "changed"), areas = part(map, "choropleth"), wanted = {}, features = [];
+      if (old) { map.removeLayer(old); }
+      if (!areas || !keys || !keys.length) { return; }
+      keys.forEach(function (k) { wanted[k] = true; });
+      areas.eachLayer(function (l) { if (l.feature && wanted[l.feature.properties.ags]) { features.push(l.feature); } });
+      NK.part(map, "changed", L.geoJSON({type: "FeatureCollection", features: features}, {interactive: false,
+        style: function () { return {color: "#e6007e", weight: 4, fill: false, className: "nk-geaendert"}; }}).addTo(map));
+    },
+    /* zoom to [[s, w], [n, e]] so that the area lies clear of every control (NK.fit); refitted when the
+       map changes size (e.g. presentation mode) until the user moves the map himself */
     view: function (map, view, first) {
-      map.fitBounds(view.bounds, {paddingTopLeft: view.pad || [0, 0], maxZoom: view.max_zoom || 18,
-                                  animate: !first});
+      map.nk.view = view;
+      map.nk.moved = false;
+      NK.fit(map, !first);
     },
     /* background: "none" (boundaries only, offline) or "osm" */
     tiles: function (map, tiles) {
@@ -133,7 +145,7 @@
     }
   };
   var ORDER = ["tiles", "large", "areas", "areas_name", "symbols", "offers", "offers_name", "needs", "points", "ids",
-               "legend", "outline", "view"];
+               "legend", "outline", "changed", "view"];
 
   function refill(map, name, layers) {
     var group = part(map, name);
@@ -147,10 +159,84 @@
     control.addOverlay(layer, label);
   }
 
+  /* ---------------------------------------------------------------- fitting the view */
+  var CORNERS = ["topleft", "topright", "bottomleft", "bottomright"], MARGIN = 12;
+  /* Width and height each map corner's controls take (legend, zoom buttons, layer switch, scale …). */
+  function cornerSizes(map) {
+    var box = map.getContainer().getBoundingClientRect(), out = {};
+    CORNERS.forEach(function (c) {
+      var w = 0, h = 0, top = c.indexOf("top") === 0, left = c.indexOf("left") > 0;
+      map.getContainer().querySelectorAll(".leaflet-" + c.replace(/(top|bottom)/, "$1.leaflet-") +
+                                          " > .leaflet-control").forEach(function (el) {
+        var r = el.getBoundingClientRect();
+        if (!r.width || !r.height) { return; }
+        w = Math.max(w, left ? r.right - box.left : box.right - r.left);
+        h = Math.max(h, top ? r.bottom - box.top : box.bottom - r.top);
+      });
+      out[c] = [w, h];
+    });
+    return out;
+  }
+  /* The paddings that keep bounds clear of all controls, at the largest zoom: each corner's controls are
+     avoided either beside (horizontal padding) or above/below (vertical padding); all 16 ways are tried. */
+  NK.padding = function (map, bounds, margin) {
+    var sizes = cornerSizes(map), best = null, m = margin === undefined ? MARGIN : margin;
+    for (var mask = 0; mask < 16; mask++) {
+      var pad = {left: 0, right: 0, top: 0, bottom: 0};
+      CORNERS.forEach(function (c, i) {
+        var s = sizes[c], side = (mask >> i) & 1;
+        if (!s[0]) { return; }
+        if (side) {
+          var h = c.indexOf("left") > 0 ? "left" : "right";
+          pad[h] = Math.max(pad[h], s[0]);
+        } else {
+          var v = c.indexOf("top") === 0 ? "top" : "bottom";
+          pad[v] = Math.max(pad[v], s[1]);
+        }
+      });
+      var tl = L.point(pad.left + m, pad.top + m), br = L.point(pad.right + m, pad.bottom + m);
+      var zoom = map.getBoundsZoom(bounds, false, tl.add(br));
+      var spare = Math.min(map.getSize().x - tl.x - br.x, map.getSize().y - tl.y - br.y);
+      if (spare < 40) { continue; }  // too little room left: not a way to fit (Leaflet would zoom in fully)
+      if (!best || zoom > best.zoom || (zoom === best.zoom && spare > best.spare)) {
+        best = {zoom: zoom, spare: spare, tl: tl, br: br};
+      }
+    }
+    return best;
+  };
+  /* Fit the map to its state's view (no-op without one or while the map has no size). */
+  NK.fit = function (map, animate) {
+    var view = map.nk && map.nk.view, size = map.getSize();
+    if (!view || !size.x || !size.y) { return; }
+    if (map._animatingZoom) {  // a running zoom animation would end at its own target, after this fit
+      map.once("zoomend", function () { NK.fit(map, false); });
+      return;
+    }
+    var bounds = L.latLngBounds(view.bounds), best = NK.padding(map, bounds, view.margin);
+    if (!best) { best = {tl: L.point(0, 0), br: L.point(0, 0)}; }  // a tiny map: controls cover it anyway
+    map.fitBounds(bounds, {paddingTopLeft: best.tl, paddingBottomRight: best.br, maxZoom: view.max_zoom || 18,
+                           animate: !!animate});
+  };
+  function watch(map) {
+    if (map.nk.watching) { return; }
+    map.nk.watching = true;
+    /* only the user's own moves (drag, wheel, buttons, keys) stop the refitting */
+    ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (type) {
+      map.getContainer().addEventListener(type, function () { map.nk.moved = true; }, {passive: true});
+    });
+    map.on("resize", function () { if (!map.nk.moved) { NK.fit(map, false); } });
+    /* controls that change size (legend text, fonts arriving late) make room again */
+    if (window.ResizeObserver) {
+      var sizes = new ResizeObserver(function () { if (!map.nk.moved) { NK.fit(map, false); } });
+      map.getContainer().querySelectorAll(".leaflet-control-container > div").forEach(function (c) { sizes.observe(c); });
+    }
+  }
+
   /* Apply a state; only keys whose value changed since the last update are touched. */
   NK.update = function (map, state) {
     map.nk = map.nk || {parts: {}, last: {}};
     var last = map.nk.last, first = !map.nk.updated;
+    watch(map);
     ORDER.forEach(function (key) {
       if (!(key in state)) { return; }
       var text = JSON.stringify(state[key]);

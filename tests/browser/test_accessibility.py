@@ -193,6 +193,19 @@ def test_netzwerk_all_tabs_and_graph_as_table(web, app):
     _tabs(page, "Netzwerk")
 
 
+def test_netzwerk_in_presentation_mode_and_the_what_if_map_pass_axe(web, app):
+    page = _open(web.page, app, "netzwerk?praesentation=1")
+    expect(page.locator("[data-testid=stVegaLiteChart] svg .mark-text text").first).to_be_attached(timeout=TIMEOUT_MS)
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    assert_accessible(page, "Netzwerk im Präsentationsmodus")
+    page = _open(web.page, app, "abdeckung")
+    page.get_by_role("tab", name="Was wäre wenn?", exact=True).click()
+    page.get_by_role("button", name="Szenario berechnen").click()
+    expect(page.get_by_text("Einwohner mit zuständigem Angebot")).to_have_count(1, timeout=TIMEOUT_MS)
+    wait_idle(page)
+    assert_accessible(page, "Abdeckung › Was wäre wenn? mit Karte")
+
+
 def test_logged_in_leitstelle_pages_pass_axe(web, app):
     page = web.page
     screenshots.pflege(page, app)  # opens Pflege and logs in as Leitstelle

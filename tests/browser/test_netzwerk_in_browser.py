@@ -65,3 +65,51 @@ def _click_a_partner(page) -> str:
                                    ".innerText !== s", arg=start, timeout=30_000)
             return caption.inner_text()
     return start
+
+
+HUB_NAMES_JS = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart] svg .mark-text text')]
+  .map(t => t.textContent)"""
+#: Symbols (partners) whose box leaves the drawing's plot area (the frame the chart is clipped to).
+OUTSIDE_JS = """() => {
+  const svg = document.querySelector('[data-testid=stVegaLiteChart] svg');
+  const frame = svg.querySelector('.role-frame path.background') || svg;
+  const f = frame.getBoundingClientRect(), cut = 1;
+  const symbols = [...svg.querySelectorAll('.mark-symbol path')].filter(p => !p.closest('.role-legend'));
+  return [symbols.length, symbols.filter(p => { const r = p.getBoundingClientRect();
+    return r.left < f.left - cut || r.right > f.right + cut || r.top < f.top - cut || r.bottom > f.bottom + cut; })
+    .length]; }"""
+
+
+def _expected_labels(ego: str = "", large: bool = False) -> tuple[list[str], dict]:
+    from datetime import date
+
+    from graph.netzwerk import queries as q
+    from graph.netzwerk.service import Netzwerkarbeit
+    from graph.services import Directory
+    from graph.settings import DEFAULT_DATA_DIR
+    from views.parts.netzwerk.chart import node_labels
+
+    ns = Netzwerkarbeit(Directory(DEFAULT_DATA_DIR)).snapshot()
+    view = q.graph_view(ns, date.today(), q.ALLE, [], ego, 1, False)
+    return list(node_labels(view["nodes"], large)["label"]), view
+
+
+def test_graph_names_hubs_and_keeps_every_partner_inside_its_frame(sample_app, web):
+    labels, view = _expected_labels(large=True)  # the page is opened in presentation mode
+    hubs = view["nodes"].sort_values("kooperationen", ascending=False)
+    assert labels and short_name(hubs["name"].iloc[0]) in labels  # the biggest hub is always named
+    page = web.page
+    page.goto(f"{sample_app}/netzwerk?praesentation=1", wait_until="networkidle")
+    page.locator("[data-testid=stVegaLiteChart] svg .mark-text text").first.wait_for(timeout=60_000)
+    shown = page.evaluate(HUB_NAMES_JS)
+    assert set(labels) <= set(shown), set(labels) - set(shown)
+    symbols, outside = page.evaluate(OUTSIDE_JS)
+    assert symbols == len(view["nodes"]) and outside == 0
+    assert page.locator("[data-testid=stSidebar]").is_hidden()  # presentation mode works here too
+    assert not web.errors
+
+
+def short_name(name: str) -> str:
+    from views.parts.netzwerk.chart import short_name as shorten
+
+    return shorten(name)

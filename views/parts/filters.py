@@ -45,17 +45,24 @@ class FilteredPartners:
     index: PartnerIndex
     filter: PartnerFilter
     result: pd.DataFrame
+    controls: object  # where the filters are: the sidebar, or the „Filter“ bar in presentation mode
 
 
-def filtered_page(title: str, prefix: str, help_text: str) -> FilteredPartners:
-    """The common top of a partner page: title, help, sample notice, filter sidebar, filtered partners."""
+def filtered_page(title: str, prefix: str, help_text: str, large: bool = False) -> FilteredPartners:
+    """The common top of a partner page: title, help, sample notice, filters, filtered partners.
+
+    The filters sit in the sidebar; in presentation mode (``large``, no sidebar) behind a compact
+    „Filter“ button at the top of the page, so a moderator can change them without leaving the mode.
+    """
     st.title(title)
     page_help(help_text)
     snap = snapshot()
     sample_banner(snap)
     index = snapshot().index
-    filt = sidebar_filters(prefix, index)
-    return FilteredPartners(snap, index, filt, index.apply(filt))
+    controls = st.popover("Filter", icon=":material/filter_alt:", key=f"{prefix}_filterleiste") if large \
+        else st.sidebar
+    filt = sidebar_filters(prefix, index, where=controls)
+    return FilteredPartners(snap, index, filt, index.apply(filt), controls)
 
 
 def show_empty_state(total: int) -> None:
@@ -69,14 +76,14 @@ def reset_filters(prefix: str) -> None:
     remember_sozialraum(None)  # otherwise the next run would pre-select it again
 
 
-def sidebar_filters(prefix: str, index: PartnerIndex, gebiet: str = "sitz") -> PartnerFilter:
-    """Render the filter widgets in the sidebar (keys ``<prefix>_…``) and return the filter."""
+def sidebar_filters(prefix: str, index: PartnerIndex, gebiet: str = "sitz", where=None) -> PartnerFilter:
+    """Render the filter widgets in the sidebar (or ``where``; keys ``<prefix>_…``) and return the filter."""
     tax, gaz = index.taxonomy, index.gazetteer
 
     def k(name: str) -> str:
         return widget_key(prefix, name)
 
-    with st.sidebar:
+    with where if where is not None else st.sidebar:
         st.header("Filter")
         suche = st.text_input("Suche", key=k("suche"), placeholder="z. B. Hebamme, Caritas, Kell", max_chars=MAX_SEARCH,
                               help="Sucht in Name, Träger, Kategorie, Angeboten und Ort; Groß-/Kleinschreibung "

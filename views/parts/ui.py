@@ -42,11 +42,18 @@ def screen_only(name: str) -> Iterator[None]:
         yield
 
 
-def presentation_mode(page: str) -> bool:
-    """Toggle for workshops (large map, large legend, no sidebar); also on with ``?praesentation=1``."""
+def presentation_active(page: str) -> bool:
+    """Whether the page is in presentation mode (before its toggle is drawn; ``?praesentation=1`` turns it on)."""
     key = f"{page}_praesentation"
     if key not in st.session_state:
         st.session_state[key] = st.query_params.get(PRESENTATION_PARAM) == "1"
+    return bool(st.session_state[key])
+
+
+def presentation_mode(page: str) -> bool:
+    """Toggle for workshops (large map, large legend, no sidebar); also on with ``?praesentation=1``."""
+    key = f"{page}_praesentation"
+    presentation_active(page)
     on = st.toggle("Präsentationsmodus", key=key,
                    help="Für Beamer und Workshops: große Karte und Legende, größere Schrift, ohne Seitenleiste. "
                         "Die Adresse mit ?praesentation=1 öffnet die Seite gleich so.")

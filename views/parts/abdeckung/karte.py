@@ -47,7 +47,7 @@ def map_section(rows: pd.DataFrame, key: Key, bedarfe: pd.DataFrame, large: bool
     """Choropleth with legend and tooltips, the same as a table; a click stores the point for the what-if."""
     c1, c2, c3 = st.columns([2, 2, 1])
     mode = c1.radio("Darstellung", list(MODES), format_func=MODES.get, key="abdeckung_modus", horizontal=True,
-                    help="Zugangsindex: Kapazität je 1.000 Einwohner mit Entfernungsabschlag (2SFCA, siehe README)")
+                    help="Zugangsindex: Plätze je 1.000 Einwohner; weiter entfernte Angebote zählen weniger (Verfahren 2SFCA)")
     tiles = c2.radio("Hintergrund", list(TILES), format_func=TILES.get, key="abdeckung_tiles", horizontal=True)
     show_needs = c3.toggle("Bedarfsmeldungen", value=True, key="abdeckung_meldungen_karte")
     d, url = directory(), static_url()
@@ -64,3 +64,11 @@ def map_section(rows: pd.DataFrame, key: Key, bedarfe: pd.DataFrame, large: bool
     st.download_button("Karte als HTML herunterladen (offline lesbar)", lambda: standalone_html(with_state(coverage_base_map(d.gazetteer, url), state), static_url=url),
                        file_name=f"abdeckung_{key.id}.html", mime="text/html", key="abdeckung_html", on_click="ignore",
                        help="Eine Datei mit allen Kartenbausteinen – öffnet sich ohne Internet, z. B. für Folien")
+
+
+def whatif_map(after: pd.DataFrame, key: Key, changed: list[str], large: bool = False) -> None:
+    """The scenario's status per Gemeinde on the map, the Gemeinden it changes outlined (and in the legend)."""
+    d = directory()
+    state = coverage_state(d.gazetteer, after, f"{key.label} – mit Szenario", key.schwelle_km, _offers(key),
+                           large=large, changed=changed)
+    live_map(_map(str(d.data_dir), static_url()), state, key="abdeckung_szenario_map", height=MAP_HEIGHT[large])
