@@ -27,6 +27,7 @@ from graph.errors import Issue, NotFoundError, RecordConflictError, ValidationEr
 from graph.netzwerk.jahresbericht import annual_report
 from graph.netzwerk.model import normalise_name
 from graph.netzwerk.snapshot import NetzwerkSnapshot
+from graph.netzwerk.texte import ABSCHNITT_LABELS, BESONDERHEITEN, texts_of
 from graph.services import Directory
 from graph.store import now_iso
 
@@ -60,6 +61,42 @@ class Netzwerkarbeit:
         d = self.directory
         matrix = coverage_matrix(ns.snap.partners, d.gazetteer, resolve_keys(d.taxonomy))
         return annual_report(ns, sozialraum, jahr, coverage=matrix, bedarfe=d.bedarfe.load(), today=today)
+
+    # ------------------------------------------------------- narrative texts
+    def texte_token(self) -> str:
+        """Data version of the narrative texts."""
+        return self.store.token("sozialraumtexte")
+
+    def texte(self, sozialraum: str, jahr: int | None) -> dict[str, Record]:
+        """The stored sections of a Sozialraum and year (``None`` = the profile's Besonderheiten) by section id."""
+        self._sozialraum_name(sozialraum)
+        return texts_of(self.store.read("sozialraumtexte"), sozialraum, jahr)
+
+    def write_text(self, sozialraum: str, jahr: int | None, abschnitt: str, text: str, expected_version: int,
+                   actor: Actor) -> Record:
+        """Save one section as read in ``expected_version`` (0 = not yet written); a newer stored version is a conflict."""
+        require_role(actor.rolle, NEEDED_ROLE, "Berichtstext schreiben")
+        if abschnitt not in ABSCHNITT_LABELS:
+            raise ValidationError([Issue(0, "abschnitt", f"Unbekannter Abschnitt „{abschnitt}“ "
+                                                         f"(erlaubt: {', '.join(ABSCHNITT_LABELS)})")])
+        year = "" if abschnitt == BESONDERHEITEN else str(jahr)
+        where = f"{ABSCHNITT_LABELS[abschnitt]} – {self._sozialraum_name(sozialraum)}" + (f" {year}" if year else "")
+        with self.store.unit(actor, "geaendert", "sozialraum") as unit:
+            current = texts_of(unit.read("sozialraumtexte"), sozialraum, int(year) if year else None).get(abschnitt)
+            version = int(current["version"]) if current else 0
+            if version != int(expected_version):
+                raise RecordConflictError(f"Der Text „{where}“", current)
+            (stored,) = unit.put("sozialraumtexte", [{
+                "sozialraum": sozialraum, "jahr": year, "abschnitt": abschnitt, "text": str(text or "").strip(),
+                "version": str(version + 1), "geaendert_am": now_iso(), "geaendert_von": actor.name}])
+        return stored
+
+    def _sozialraum_name(self, sozialraum: str) -> str:
+        """The Sozialraum's name; :class:`NotFoundError` for an unknown id."""
+        known = self.directory.gazetteer.sozialraeume
+        if sozialraum not in known.index:
+            raise NotFoundError(f"Unbekannter Sozialraum „{sozialraum}“ (erlaubt: {', '.join(known.index)})")
+        return str(known.at[sozialraum, "name"])
 
     # ---------------------------------------------------------- cooperations
     def add_kooperation(self, record: Mapping[str, str], actor: Actor) -> Record:
