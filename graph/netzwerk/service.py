@@ -19,15 +19,17 @@ from datetime import date
 import pandas as pd
 
 from graph.abdeckung.coverage import coverage_matrix, resolve_keys
-from graph.core.model import KOOPERATION_COLUMNS, Record
+from graph.core.model import KOOPERATION_COLUMNS, Record, parse_partners
 from graph.core.privacy import check_anonymous
 from graph.core.roles import Actor, require_role
 from graph.core.tables import KONTAKT_COLUMNS
 from graph.errors import Issue, NotFoundError, RecordConflictError, ValidationError
 from graph.netzwerk.jahresbericht import annual_report
-from graph.netzwerk.model import normalise_name
+from graph.netzwerk.kreisbericht import kreis_report
+from graph.netzwerk.model import KREISWEIT, normalise_name
 from graph.netzwerk.snapshot import NetzwerkSnapshot
-from graph.netzwerk.texte import ABSCHNITT_LABELS, BESONDERHEITEN, texts_of
+from graph.netzwerk.texte import ABSCHNITT_LABELS, BESONDERHEITEN, report_texts, texts_of
+from graph.netzwerk.vorjahr import partners_on
 from graph.services import Directory
 from graph.store import now_iso
 
@@ -56,11 +58,30 @@ class Netzwerkarbeit:
 
     def annual_report(self, sozialraum: str, jahr: int, today: date | None = None,
                       ns: NetzwerkSnapshot | None = None) -> dict:
-        """Jahresbericht (:func:`graph.netzwerk.jahresbericht.annual_report`) with today's coverage and the Bedarfsmeldungen."""
+        """Jahresbericht of a Sozialraum or, for ``kreis``, of the whole Kreis (:mod:`graph.netzwerk.kreisbericht`).
+
+        With today's coverage, the coverage at the end of the previous year and at the Stichtag where the
+        journal reaches back that far, the Bedarfsmeldungen and the narrative sections.
+        """
         ns = ns or self.snapshot()
         d = self.directory
-        matrix = coverage_matrix(ns.snap.partners, d.gazetteer, resolve_keys(d.taxonomy))
-        return annual_report(ns, sozialraum, jahr, coverage=matrix, bedarfe=d.bedarfe.load(), today=today)
+        keys = resolve_keys(d.taxonomy)
+        matrix = coverage_matrix(ns.snap.partners, d.gazetteer, keys)
+        today = today or date.today()
+        days = (date(jahr - 1, 12, 31), min(date(jahr, 12, 31), today))
+        journal = self.store.journal()
+        then = tuple(matrix if day >= today else self._coverage_on(day, journal, keys) for day in days)
+        texts = self.store.read("sozialraumtexte")
+        common = {"coverage": matrix, "bedarfe": d.bedarfe.load(), "today": today, "coverage_then": then}
+        if sozialraum == KREISWEIT:
+            return kreis_report(ns, jahr, texte={sr: report_texts(texts, sr, jahr) for sr in d.gazetteer.sozialraeume.index},
+                                **common)
+        return annual_report(ns, sozialraum, jahr, texte=report_texts(texts, sozialraum, jahr), **common)
+
+    def _coverage_on(self, day: date, journal: list[dict], keys) -> pd.DataFrame | None:
+        """The coverage matrix of the partners as they were at the end of ``day`` (``None`` = journal too short)."""
+        raw = partners_on(self.store.read("partners"), journal, day)
+        return None if raw is None else coverage_matrix(parse_partners(raw), self.directory.gazetteer, keys)
 
     # ------------------------------------------------------- narrative texts
     def texte_token(self) -> str:
