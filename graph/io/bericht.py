@@ -268,10 +268,14 @@ def charts(report: dict) -> dict[str, bytes]:
 
 def to_html(report: dict) -> str:
     """A self-contained HTML page (charts embedded, all text escaped)."""
-    pngs = charts(report)
+    return html_page(title(report), blocks(report), charts(report))
+
+
+def html_page(heading: str, content: list[Block], pngs: dict[str, bytes]) -> str:
+    """Blocks as a self-contained, printable HTML page (also used by the Sozialraum profile)."""
     e = html.escape
     parts = []
-    for b in blocks(report):
+    for b in content:
         if b.kind in HEADING_SIZES:
             parts.append(f"<{b.kind}>{e(b.text)}</{b.kind}>")
         elif b.kind in ("p", "note"):
@@ -292,16 +296,20 @@ def to_html(report: dict) -> str:
              "img{max-width:100%}figcaption{font-size:.85rem;color:#444}"
              "@page{size:A4;margin:18mm}@media print{body{margin:0;max-width:none}h1,h2{break-after:avoid}"
              "table,figure,tr{break-inside:avoid}thead{display:table-header-group}.note{border:1px solid #999}}")
-    return (f'<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8"><title>{e(title(report))}</title>'
+    return (f'<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8"><title>{e(heading)}</title>'
             f"<style>{style}</style></head><body><main>{''.join(parts)}</main><footer><p>{e(FOOTER)}</p></footer>"
             "</body></html>\n")
 
 
 def to_pdf(report: dict) -> bytes:
     """The report as PDF (A4, bundled DejaVu font, charts as images)."""
-    pngs = charts(report)
-    doc = Document(title(report), footer_note=FOOTER)
-    for b in blocks(report):
+    return pdf_document(title(report), blocks(report), charts(report))
+
+
+def pdf_document(heading: str, content: list[Block], pngs: dict[str, bytes]) -> bytes:
+    """Blocks as an A4 PDF (also used by the Sozialraum profile)."""
+    doc = Document(heading, footer_note=FOOTER)
+    for b in content:
         if b.kind in HEADING_SIZES:
             if b.kind != "h1":
                 doc.ln(2)

@@ -23,10 +23,12 @@ from graph.core.model import KOOPERATION_COLUMNS, Record, parse_partners
 from graph.core.privacy import check_anonymous
 from graph.core.roles import Actor, require_role
 from graph.core.tables import KONTAKT_COLUMNS
+from graph.core.visibility import audience
 from graph.errors import Issue, NotFoundError, RecordConflictError, ValidationError
 from graph.netzwerk.jahresbericht import annual_report
 from graph.netzwerk.kreisbericht import kreis_report
 from graph.netzwerk.model import KREISWEIT, normalise_name
+from graph.netzwerk.profil import profile
 from graph.netzwerk.snapshot import NetzwerkSnapshot
 from graph.netzwerk.texte import ABSCHNITT_LABELS, BESONDERHEITEN, report_texts, texts_of
 from graph.netzwerk.vorjahr import partners_on
@@ -111,6 +113,24 @@ class Netzwerkarbeit:
                 "sozialraum": sozialraum, "jahr": year, "abschnitt": abschnitt, "text": str(text or "").strip(),
                 "version": str(version + 1), "geaendert_am": now_iso(), "geaendert_von": actor.name}])
         return stored
+
+    def write_texts(self, sozialraum: str, jahr: int | None, sections: Mapping[str, tuple[str, int]],
+                    actor: Actor) -> int:
+        """Save several sections at once (``abschnitt → (text, expected_version)``); all or none. Returns how many."""
+        require_role(actor.rolle, NEEDED_ROLE, "Berichtstext schreiben")
+        with self.store.unit(actor, "geaendert", "sozialraum"):
+            for abschnitt, (text, expected) in sections.items():
+                self.write_text(sozialraum, jahr, abschnitt, text, expected, actor)
+        return len(sections)
+
+    def profile(self, sozialraum: str, actor: Actor, today: date | None = None,
+                ns: NetzwerkSnapshot | None = None) -> dict:
+        """The Sozialraum profile (:func:`graph.netzwerk.profil.profile`) as ``actor`` may see it."""
+        self._sozialraum_name(sozialraum)
+        ns = (ns or self.snapshot()).for_reader(actor)
+        today = today or date.today()
+        report = self.annual_report(sozialraum, today.year, today=today, ns=ns)
+        return profile(ns, report, self.texte(sozialraum, None).get(BESONDERHEITEN), audience(actor))
 
     def _sozialraum_name(self, sozialraum: str) -> str:
         """The Sozialraum's name; :class:`NotFoundError` for an unknown id."""
