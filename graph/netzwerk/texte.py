@@ -27,14 +27,14 @@ ABSCHNITTE = {"erfolge": "Erfolge", "schwierigkeiten": "Schwierigkeiten",
 BESONDERHEITEN = "besonderheiten"
 ABSCHNITT_LABELS = {**ABSCHNITTE, BESONDERHEITEN: "Besonderheiten des Sozialraums"}
 #: A date is fine in a report text („Netzwerktreffen am 12.03.2026“); names, phone numbers and addresses are not.
-_ALLOWED_FINDINGS = ("ein Datum (Geburtsdatum?)",)
+_DATES = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.(\s?(19|20)?\d{2})?\b")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _VERSION = re.compile(r"^[1-9]\d{0,8}$")
 
 
 def narrative_issues(text: str, row: int, field: str = "text") -> list[Issue]:
     """An error if the text seems to name a private person or give contact data (dates are allowed)."""
-    found = [f for f in personal_data_findings(text) if f not in _ALLOWED_FINDINGS]
+    found = personal_data_findings(_DATES.sub(" ", str(text or "")))
     if not found:
         return []
     return [Issue(row, field, f"Bitte keine personenbezogenen Daten eintragen – gefunden: {', '.join(found)}. "
