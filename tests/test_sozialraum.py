@@ -222,3 +222,19 @@ def test_netzwerker_writes_report_sections_on_the_page(data_dir, users):
     assert not at.exception
     stored = Netzwerkarbeit(Directory(data_dir)).texte(sr, year)
     assert {a: r["text"] for a, r in stored.items()} == {a: f"Text zu {a}" for a in ABSCHNITTE}
+
+
+# ------------------------------------------------------------------ Neo4j
+@pytest.mark.slow
+def test_texts_round_trip_on_neo4j_with_conflict_and_journal(neo4j_directory):
+    nw = Netzwerkarbeit(neo4j_directory)
+    hostile = "Erfolg ') DETACH DELETE n // {x} $p – „Zitat“ " + "ä" * 100
+    nw.write_text("hermeskeil", 2026, "erfolge", hostile, 0, NETZ)
+    nw.write_text("hermeskeil", None, "besonderheiten", "ländlich, lange Wege", 0, NETZ)
+    with pytest.raises(RecordConflictError):
+        nw.write_text("hermeskeil", 2026, "erfolge", "veraltet", 0, NETZ)
+    again = Netzwerkarbeit(Directory(neo4j_directory.data_dir, backend="neo4j"))
+    assert again.texte("hermeskeil", 2026)["erfolge"]["text"] == hostile
+    assert again.texte("hermeskeil", None)["besonderheiten"]["version"] == "1"
+    assert [e.kennung for e in entries(again.store, "sozialraumtexte")] == ["hermeskeil|2026|erfolge",
+                                                                            "hermeskeil||besonderheiten"]

@@ -27,7 +27,8 @@ from tools import screenshots
 #: Scenes of tools/screenshots.py that do more than open the page (search, detail, login …).
 SCENES_WITH_INTERACTION = {"karte", "verzeichnis", "fallsuche", "pflege"}
 PAGES = {"": "Start", "karte": "Karte", "verzeichnis": "Verzeichnis", "fallsuche": "Fallsuche",
-         "abdeckung": "Abdeckung", "pflege": "Pflege", "netzwerk": "Netzwerk", "barrierefreiheit": "Barrierefreiheit"}
+         "abdeckung": "Abdeckung", "pflege": "Pflege", "netzwerk": "Netzwerk", "sozialraum": "Sozialräume",
+         "barrierefreiheit": "Barrierefreiheit"}
 MAP_PAGES = {"karte", "abdeckung"}
 
 
@@ -191,6 +192,22 @@ def test_netzwerk_all_tabs_and_graph_as_table(web, app):
     page.get_by_text("Partner dieser Ansicht als Tabelle", exact=False).click()
     assert_accessible(page, "Netzwerk mit Partnertabelle")
     _tabs(page, "Netzwerk")
+
+
+def test_sozialraum_forms_and_report_pass_axe(web, app):
+    """The profile with the text forms of a logged-in Netzwerker role, and the Kreis report being offered."""
+    page = web.page
+    screenshots.pflege(page, app)  # logs in as Leitstelle
+    _goto_in_session(page, "Sozialräume")
+    for label in ("Besonderheiten bearbeiten", "Berichtstexte"):
+        page.get_by_text(label, exact=False).first.click()
+    expect(page.get_by_role("button", name="Berichtstexte speichern")).to_be_visible(timeout=TIMEOUT_MS)
+    page.get_by_text("Landkreis (alle Sozialräume nebeneinander)", exact=True).click()
+    page.get_by_text("Bericht erstellen", exact=True).click()
+    expect(page.get_by_role("button", name="Bericht als PDF")).to_be_visible(timeout=60_000)
+    wait_idle(page)
+    assert_accessible(page, "Sozialräume (Leitstelle) mit Textformularen und Kreisbericht")
+    assert not web.errors
 
 
 def test_logged_in_leitstelle_pages_pass_axe(web, app):
