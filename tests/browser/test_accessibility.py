@@ -199,8 +199,8 @@ def test_sozialraum_forms_and_report_pass_axe(web, app):
     page = web.page
     screenshots.pflege(page, app)  # logs in as Leitstelle
     _goto_in_session(page, "Sozialräume")
-    for label in ("Besonderheiten bearbeiten", "Berichtstexte"):
-        page.get_by_text(label, exact=False).first.click()
+    page.get_by_text("Besonderheiten bearbeiten", exact=True).click()
+    page.get_by_text(re.compile(r"^Berichtstexte .+ bearbeiten$")).click()
     expect(page.get_by_role("button", name="Berichtstexte speichern")).to_be_visible(timeout=TIMEOUT_MS)
     page.get_by_text("Landkreis (alle Sozialräume nebeneinander)", exact=True).click()
     page.get_by_text("Bericht erstellen", exact=True).click()
