@@ -93,8 +93,8 @@ WRITES: dict[tuple[str, str], tuple[str, Call]] = {
     ("Netzwerkarbeit", "delete_kontakt"): ("netzwerk", lambda w, a: w.nw.delete_kontakt(
         w.kontakt["id"], w.kontakt, a)),
     ("Netzwerkarbeit", "assign"): ("netzwerk", lambda w, a: w.nw.assign([PARTNER], "Andrea Thiel", a)),
-    ("Netzwerkarbeit", "write_text"): ("netzwerk", lambda w, a: w.nw.write_text("konz", 2026, "erfolge", "Text", 0, a)),
-    ("Netzwerkarbeit", "write_texts"): ("netzwerk", lambda w, a: w.nw.write_texts(
+    ("Netzwerkarbeit", "save_text"): ("netzwerk", lambda w, a: w.nw.save_text("konz", 2026, "erfolge", "Text", 0, a)),
+    ("Netzwerkarbeit", "save_texts"): ("netzwerk", lambda w, a: w.nw.save_texts(
         "konz", None, {"besonderheiten": ("Text", 0)}, a)),
     ("BedarfRegister", "add"): ("netzwerk", lambda w, a: w.d.bedarfe.add(BEDARF, a)),
     ("BedarfRegister", "report_gap"): ("netzwerk", lambda w, a: w.d.bedarfe.report_gap(
@@ -156,7 +156,7 @@ def test_proposals_from_readers_never_touch_the_directory(world):
     assert get_partner(world.d, PARTNER)["telefon"] != "030 23125 777"
 
 
-FILE_WRITES = {"write_bytes", "write_text", "atomic_write_bytes", "to_csv", "to_excel", "unlink", "mkdir", "rmtree",
+FILE_WRITES = {"write_bytes", "save_text", "atomic_write_bytes", "to_csv", "to_excel", "unlink", "mkdir", "rmtree",
                "upsert_many"}
 STORAGE = {"store", "table", "journal", "partners", "kooperationen"}
 CONSTRUCTORS = {"open", "CsvTable", "FileStore", "Journal", "atomic_write_bytes"}

@@ -35,7 +35,7 @@ def _sozialraeume(nw: Netzwerkarbeit) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ narrative texts
 def test_text_is_written_read_back_and_journaled(nw):
-    nw.write_text("konz", 2026, "erfolge", TEXT, 0, NETZ)
+    nw.save_text("konz", 2026, "erfolge", TEXT, 0, NETZ)
     stored = nw.texte("konz", 2026)["erfolge"]
     assert (stored["text"], stored["version"], stored["geaendert_von"]) == (TEXT, "1", "nina")
     assert nw.texte("konz", 2025) == {} and nw.texte("saarburg", 2026) == {}
@@ -45,32 +45,32 @@ def test_text_is_written_read_back_and_journaled(nw):
 
 def test_lesen_may_not_write_a_text(nw):
     with pytest.raises(ForbiddenError):
-        nw.write_text("konz", 2026, "erfolge", "x", 0, Actor("lea", "lesen"))
+        nw.save_text("konz", 2026, "erfolge", "x", 0, Actor("lea", "lesen"))
     assert nw.texte("konz", 2026) == {}
 
 
 def test_a_concurrent_edit_is_refused_not_overwritten(nw):
-    nw.write_text("konz", 2026, "ausblick", "erste Fassung", 0, NETZ)
-    nw.write_text("konz", 2026, "ausblick", "zweite Fassung", 1, Actor("anna", "leitstelle"))
+    nw.save_text("konz", 2026, "ausblick", "erste Fassung", 0, NETZ)
+    nw.save_text("konz", 2026, "ausblick", "zweite Fassung", 1, Actor("anna", "leitstelle"))
     with pytest.raises(RecordConflictError):
-        nw.write_text("konz", 2026, "ausblick", "von Nina, auf Version 1", 1, NETZ)
+        nw.save_text("konz", 2026, "ausblick", "von Nina, auf Version 1", 1, NETZ)
     assert nw.texte("konz", 2026)["ausblick"]["text"] == "zweite Fassung"
 
 
 def test_texts_are_checked_for_length_and_personal_data(nw):
     with pytest.raises(ValidationError) as too_long:
-        nw.write_text("konz", 2026, "erfolge", "x" * 4001, 0, NETZ)
+        nw.save_text("konz", 2026, "erfolge", "x" * 4001, 0, NETZ)
     assert too_long.value.issues[0].field == "text"
     with pytest.raises(ValidationError):
-        nw.write_text("konz", 2026, "erfolge", "Gespräch mit Frau Schneider, Tel. 0651 123456", 0, NETZ)
-    nw.write_text("konz", 2026, "projekte", "Netzwerktreffen am 12.03.2026 in der Kita", 0, NETZ)  # dates are fine
+        nw.save_text("konz", 2026, "erfolge", "Gespräch mit Frau Schneider, Tel. 0651 123456", 0, NETZ)
+    nw.save_text("konz", 2026, "projekte", "Netzwerktreffen am 12.03.2026 in der Kita", 0, NETZ)  # dates are fine
     assert nw.texte("konz", 2026)["projekte"]["version"] == "1"
 
 
 def test_several_sections_are_saved_together_or_not_at_all(nw):
-    nw.write_text("konz", 2026, "erfolge", "alt", 0, NETZ)
+    nw.save_text("konz", 2026, "erfolge", "alt", 0, NETZ)
     with pytest.raises(RecordConflictError):
-        nw.write_texts("konz", 2026, {"ausblick": ("neu", 0), "erfolge": ("überholt", 0)}, NETZ)
+        nw.save_texts("konz", 2026, {"ausblick": ("neu", 0), "erfolge": ("überholt", 0)}, NETZ)
     assert set(nw.texte("konz", 2026)) == {"erfolge"}
 
 
@@ -80,7 +80,7 @@ def test_cli_kreis_report_has_every_sozialraum_and_the_narrative(nw, data_dir, t
     year = date.today().year
     names = list(_sozialraeume(nw)["name"])
     text = "Sprachcafé für zugewanderte Familien gut angenommen"
-    nw.write_text("saarburg", year, "erfolge", text, 0, NETZ)
+    nw.save_text("saarburg", year, "erfolge", text, 0, NETZ)
     out = tmp_path / f"x{suffix}"
     assert main(["bericht", "--data", str(data_dir), "--sozialraum", "kreis", "--jahr", str(year),
                  "--out", str(out), "--json"]) == 0
@@ -112,7 +112,7 @@ def test_kreis_figures_are_counted_once(nw):
 
 def test_narrative_is_escaped_in_the_html_report(nw):
     year = date.today().year
-    nw.write_text("konz", year, "schwierigkeiten", TEXT, 0, NETZ)
+    nw.save_text("konz", year, "schwierigkeiten", TEXT, 0, NETZ)
     html = to_html(nw.annual_report("konz", year))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert html.index("Schwierigkeiten") < html.index("5. Abdeckungslücken")
@@ -229,10 +229,10 @@ def test_netzwerker_writes_report_sections_on_the_page(data_dir, users):
 def test_texts_round_trip_on_neo4j_with_conflict_and_journal(neo4j_directory):
     nw = Netzwerkarbeit(neo4j_directory)
     hostile = "Erfolg ') DETACH DELETE n // {x} $p – „Zitat“ " + "ä" * 100
-    nw.write_text("hermeskeil", 2026, "erfolge", hostile, 0, NETZ)
-    nw.write_text("hermeskeil", None, "besonderheiten", "ländlich, lange Wege", 0, NETZ)
+    nw.save_text("hermeskeil", 2026, "erfolge", hostile, 0, NETZ)
+    nw.save_text("hermeskeil", None, "besonderheiten", "ländlich, lange Wege", 0, NETZ)
     with pytest.raises(RecordConflictError):
-        nw.write_text("hermeskeil", 2026, "erfolge", "veraltet", 0, NETZ)
+        nw.save_text("hermeskeil", 2026, "erfolge", "veraltet", 0, NETZ)
     again = Netzwerkarbeit(Directory(neo4j_directory.data_dir, backend="neo4j"))
     assert again.texte("hermeskeil", 2026)["erfolge"]["text"] == hostile
     assert again.texte("hermeskeil", None)["besonderheiten"]["version"] == "1"

@@ -68,7 +68,7 @@ def _text_form(nw: Netzwerkarbeit, actor: Actor, sr: str, jahr: int | None, sect
             for a in sections:
                 st.session_state.pop(f"{base}_v_{a}", None)
             if changed:
-                run_write(lambda: nw.write_texts(sr, jahr, changed, actor), "Texte gespeichert.")
+                run_write(lambda: nw.save_texts(sr, jahr, changed, actor), "Texte gespeichert.")
             else:
                 st.info("Keine Änderung.")
 

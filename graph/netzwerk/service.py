@@ -95,7 +95,7 @@ class Netzwerkarbeit:
         self._sozialraum_name(sozialraum)
         return texts_of(self.store.read("sozialraumtexte"), sozialraum, jahr)
 
-    def write_text(self, sozialraum: str, jahr: int | None, abschnitt: str, text: str, expected_version: int,
+    def save_text(self, sozialraum: str, jahr: int | None, abschnitt: str, text: str, expected_version: int,
                    actor: Actor) -> Record:
         """Save one section as read in ``expected_version`` (0 = not yet written); a newer stored version is a conflict."""
         require_role(actor.rolle, NEEDED_ROLE, "Berichtstext schreiben")
@@ -114,13 +114,13 @@ class Netzwerkarbeit:
                 "version": str(version + 1), "geaendert_am": now_iso(), "geaendert_von": actor.name}])
         return stored
 
-    def write_texts(self, sozialraum: str, jahr: int | None, sections: Mapping[str, tuple[str, int]],
+    def save_texts(self, sozialraum: str, jahr: int | None, sections: Mapping[str, tuple[str, int]],
                     actor: Actor) -> int:
         """Save several sections at once (``abschnitt → (text, expected_version)``); all or none. Returns how many."""
         require_role(actor.rolle, NEEDED_ROLE, "Berichtstext schreiben")
         with self.store.unit(actor, "geaendert", "sozialraum"):
             for abschnitt, (text, expected) in sections.items():
-                self.write_text(sozialraum, jahr, abschnitt, text, expected, actor)
+                self.save_text(sozialraum, jahr, abschnitt, text, expected, actor)
         return len(sections)
 
     def profile(self, sozialraum: str, actor: Actor, today: date | None = None,
