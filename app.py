@@ -22,6 +22,7 @@ PAGES = [
     st.Page(VIEWS / "abdeckung.py", title="Abdeckung", icon="📊"),
     st.Page(VIEWS / "pflege.py", title="Pflege", icon="🛠️"),
     st.Page(VIEWS / "netzwerk.py", title="Netzwerk", icon="🕸️"),
+    st.Page(VIEWS / "sozialraum.py", title="Sozialräume", icon="🏘️"),
     st.Page(VIEWS / "barrierefreiheit.py", title="Barrierefreiheit", icon="♿"),
 ]
 

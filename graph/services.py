@@ -26,6 +26,7 @@ from graph.errors import Issue, NotFoundError
 from graph.fallsuche.matching import Matcher
 from graph.fallsuche.query import NeedVocabulary
 from graph.netzwerk.model import validate_kontakte, validate_zustaendigkeiten
+from graph.netzwerk.texte import validate_sozialraumtexte
 from graph.pflege.ortsteile import validate_ortsteile
 from graph.store import Store, Unit, Validator, open_store
 from graph.store.reference import load_gazetteer, load_taxonomy
@@ -164,6 +165,7 @@ class Directory:
             "bedarfe": lambda rows, u: validate_bedarfe(rows, gaz, tax, first_row=0,
                                                         known_ids=set(others(u, "bedarfe", rows, "id"))),
             "ortsteile": lambda rows, u: validate_ortsteile(rows, gaz, first_row=0),
+            "sozialraumtexte": lambda rows, u: validate_sozialraumtexte(rows, gaz.sozialraeume.index, first_row=0),
             **{table: partial(_text_only, table) for table in TEXT_ONLY_TABLES},
         }
 
@@ -185,6 +187,7 @@ class Directory:
             "zustaendigkeiten.csv": validate_zustaendigkeiten(read("zustaendigkeiten"), partners["id"]),
             "bedarfe.csv": validate_bedarfe(read("bedarfe"), self.gazetteer, self.taxonomy),
             "geo/ortsteile.csv": validate_ortsteile(read("ortsteile"), self.gazetteer),
+            "sozialraumtexte.csv": validate_sozialraumtexte(read("sozialraumtexte"), self.gazetteer.sozialraeume.index),
         }
 
 

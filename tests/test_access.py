@@ -93,6 +93,9 @@ WRITES: dict[tuple[str, str], tuple[str, Call]] = {
     ("Netzwerkarbeit", "delete_kontakt"): ("netzwerk", lambda w, a: w.nw.delete_kontakt(
         w.kontakt["id"], w.kontakt, a)),
     ("Netzwerkarbeit", "assign"): ("netzwerk", lambda w, a: w.nw.assign([PARTNER], "Andrea Thiel", a)),
+    ("Netzwerkarbeit", "save_text"): ("netzwerk", lambda w, a: w.nw.save_text("konz", 2026, "erfolge", "Text", 0, a)),
+    ("Netzwerkarbeit", "save_texts"): ("netzwerk", lambda w, a: w.nw.save_texts(
+        "konz", None, {"besonderheiten": ("Text", 0)}, a)),
     ("BedarfRegister", "add"): ("netzwerk", lambda w, a: w.d.bedarfe.add(BEDARF, a)),
     ("BedarfRegister", "report_gap"): ("netzwerk", lambda w, a: w.d.bedarfe.report_gap(
         a, BEDARF["ags"], ["sport"], today=TODAY)),
@@ -106,7 +109,7 @@ WRITES: dict[tuple[str, str], tuple[str, Call]] = {
 #: Public methods that write nothing, or are open to everyone by design (see the tests below).
 READS = {
     "Editor": {"check", "history"}, "Proposals": {"token", "all", "open", "diff", "propose"},
-    "Netzwerkarbeit": {"token", "snapshot", "annual_report"}, "BedarfRegister": {"load", "token", "validate"},
+    "Netzwerkarbeit": {"token", "snapshot", "annual_report", "texte_token", "texte", "profile"}, "BedarfRegister": {"load", "token", "validate"},
     "UserStore": {"users", "has_users", "current", "authenticate"}, "PersonData": {"find"},
 }
 SERVICES = {"Editor": Editor, "Proposals": Proposals, "Netzwerkarbeit": Netzwerkarbeit, "BedarfRegister": BedarfRegister,
@@ -153,7 +156,7 @@ def test_proposals_from_readers_never_touch_the_directory(world):
     assert get_partner(world.d, PARTNER)["telefon"] != "030 23125 777"
 
 
-FILE_WRITES = {"write_bytes", "write_text", "atomic_write_bytes", "to_csv", "to_excel", "unlink", "mkdir", "rmtree",
+FILE_WRITES = {"write_bytes", "save_text", "atomic_write_bytes", "to_csv", "to_excel", "unlink", "mkdir", "rmtree",
                "upsert_many"}
 STORAGE = {"store", "table", "journal", "partners", "kooperationen"}
 CONSTRUCTORS = {"open", "CsvTable", "FileStore", "Journal", "atomic_write_bytes"}

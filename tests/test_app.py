@@ -14,7 +14,7 @@ from tests.conftest import get_partner
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["views/karte.py", "views/verzeichnis.py", "views/fallsuche.py", "views/abdeckung.py",
-         "views/pflege.py", "views/netzwerk.py", "views/barrierefreiheit.py"]
+         "views/pflege.py", "views/netzwerk.py", "views/sozialraum.py", "views/barrierefreiheit.py"]
 
 
 def _run(page: str | None = None) -> AppTest:

@@ -24,7 +24,7 @@ def test_start_page_leads_each_role_to_its_pages(data_dir):
     assert roles == ["Netzwerker/in und Lotsen", "Leitstelle Familie", "Workshop und Planung"]
     links = _page_links(at)
     assert {page for page in links.values()} == {"fallsuche", "verzeichnis", "netzwerk", "pflege", "karte",
-                                                "abdeckung", "barrierefreiheit"}
+                                                "abdeckung", "barrierefreiheit", "sozialraum"}
     assert links["Fallsuche – Hilfe finden"] == "fallsuche"
     headings = [h.value for h in at.main.header]
     assert headings[0] == "Wo fange ich an?" and "Gut zu wissen" in headings

@@ -14,7 +14,7 @@ import pytest
 from tests.apptest import open_page
 from tests.german import ISO_DATE, ONE_PLURAL, problems
 
-PAGES = ["start", "karte", "verzeichnis", "fallsuche", "abdeckung", "pflege", "netzwerk", "barrierefreiheit"]
+PAGES = ["start", "karte", "verzeichnis", "fallsuche", "abdeckung", "pflege", "netzwerk", "sozialraum", "barrierefreiheit"]
 TEXT_KINDS = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success", "error", "text")
 GERMAN_FORMATS = {"DD.MM.YYYY", "DD.MM.YYYY, HH:mm"}
 

@@ -87,7 +87,7 @@ def test_the_rule_is_the_one_the_issue_asks_for():
         assert not may_see("netzwerk", "partners", field) and may_see("intern", "partners", field)
     assert all(may_see("oeffentlich", "partners", f) for f in ("name", "traeger", "telefon", "email", "website",
                                                               "oeffnungszeiten", "strasse", "angebote"))
-    assert set(RESTRICTED) <= {"partners", "kooperationen", "kontakte", "zustaendigkeiten", "bedarfe"}
+    assert set(RESTRICTED) <= {"partners", "kooperationen", "kontakte", "zustaendigkeiten", "bedarfe", "sozialraumtexte"}
 
 
 @pytest.mark.parametrize("who", list(READERS))

@@ -104,6 +104,12 @@ def netzwerk(page: Page, url: str) -> None:
     page.locator("[data-testid=stVegaLiteChart]").first.wait_for(timeout=TIMEOUT_MS)
 
 
+def sozialraum(page: Page, url: str) -> None:
+    """Sozialräume: the profile of the first Sozialraum (area, Sozialraumzentrum, key figures)."""
+    open_page(page, url, "sozialraum")
+    expect(metric(page, "Aktive Partner")).to_be_visible(timeout=TIMEOUT_MS)
+
+
 def barrierefreiheit(page: Page, url: str) -> None:
     """Erklärung zur Barrierefreiheit."""
     open_page(page, url, "barrierefreiheit")
@@ -118,7 +124,7 @@ def praesentation(page: Page, url: str) -> None:
 #: name → scene; one per page of app.py plus the presentation mode.
 SCENES: dict[str, Callable[[Page, str], None]] = {
     "start": start, "karte": karte, "verzeichnis": verzeichnis, "fallsuche": fallsuche, "abdeckung": abdeckung,
-    "pflege": pflege, "netzwerk": netzwerk, "barrierefreiheit": barrierefreiheit, "praesentation": praesentation,
+    "pflege": pflege, "netzwerk": netzwerk, "sozialraum": sozialraum, "barrierefreiheit": barrierefreiheit, "praesentation": praesentation,
 }
 
 

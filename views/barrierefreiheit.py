@@ -16,7 +16,7 @@ STAND = "26. November 2026"
 PLACEHOLDER_CONTACT = """**Kreisverwaltung Trier-Saarburg – Jugendamt, Leitstelle Familie**
 [Straße und Hausnummer] · [PLZ Ort]
 Telefon: [Telefonnummer] · E-Mail: [E-Mail-Adresse]"""
-PAGES = "Start, Karte, Verzeichnis, Fallsuche, Abdeckung, Pflege, Netzwerk und Barrierefreiheit"
+PAGES = "Start, Karte, Verzeichnis, Fallsuche, Abdeckung, Pflege, Netzwerk, Sozialräume und Barrierefreiheit"
 LIMITS = [
     ("Karten (Karte, Fallsuche, Abdeckung)",
      "Die Kartenfläche selbst ist eine Grafik: Verschieben und Zoomen gehen mit Pfeiltasten und +/−, die "

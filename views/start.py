@@ -30,7 +30,7 @@ ROLES = [
      "exportieren – nach der Anmeldung links in der Seitenleiste.",
      [("views/pflege.py", "Pflege – bearbeiten, prüfen", "🛠️"),
       ("views/verzeichnis.py", "Verzeichnis – drucken, Export", "📇"),
-      ("views/netzwerk.py", "Netzwerk – Jahresbericht", "🕸️")]),
+      ("views/sozialraum.py", "Sozialräume – Profil, Jahresbericht", "🏘️")]),
     ("Workshop und Planung", "Gemeinsam auf die Karte schauen: Wo sitzen die Partner, welchen Gemeinden fehlt "
      "ein Angebot? Der Präsentationsmodus zeigt Karte und Legende groß für den Beamer.",
      [("views/karte.py", "Karte – alle Partner", "🗺️"),
@@ -48,7 +48,8 @@ GOOD_TO_KNOW = """
 - **Ändern** können angemeldete Nutzerinnen und Nutzer je nach Rolle; alle anderen können Änderungen
   vorschlagen (Seite Pflege).
 - **Jede Seite erklärt sich selbst:** „So funktioniert diese Seite“ oben aufklappen.
-- **Drucken:** Verzeichnis („Druckansicht“), Handzettel der Fallsuche und Jahresbericht sind für Papier gemacht;
+- **Drucken:** Verzeichnis („Druckansicht“), Handzettel der Fallsuche, Sozialraumprofil und Jahresbericht sind
+  für Papier gemacht;
   sonst druckt Strg+P die Seite ohne Seitenleiste und Schaltflächen.
 - **Tastatur:** Alles ist mit Tabulator, Eingabe- und Pfeiltasten bedienbar; jede Karte hat ihre Angaben auch
   als Tabelle oder Liste auf derselben Seite.

@@ -25,6 +25,8 @@ PROPOSAL_COLUMNS = ["id", "partner_id", "basis_version", "aenderungen", "basis",
 ORTSTEIL_COLUMNS = ["ortsteil", "ags", "quelle"]
 USER_COLUMNS = ["name", "rolle", "hash", "angelegt_am", "geaendert_am", "geaendert_von", "sitzung"]
 GEOCACHE_COLUMNS = ["schluessel", "lat", "lon", "zeit"]
+#: Narrative texts per Sozialraum: the Jahresbericht's sections per year, the profile's „Besonderheiten“ (jahr empty).
+SOZIALRAUMTEXT_COLUMNS = ["sozialraum", "jahr", "abschnitt", "text", "version", "geaendert_am", "geaendert_von"]
 JOURNAL_FIELDS = ["nr", "zeit", "benutzer", "rolle", "aktion", "tabelle", "kennung", "version_vorher",
                   "version_nachher", "aenderungen", "vorher", "quelle"]
 
@@ -67,6 +69,8 @@ class TableSpec:
 TEXT_LIMIT = DEFAULT_MAX_LENGTH
 #: Limits of the free-text columns of the tables other than partners and cooperations.
 NETZWERKER_LIMIT = 80
+#: Most characters of one narrative section (about a page of the printed report).
+SOZIALRAUMTEXT_LIMIT = 4000
 _PROPOSAL_LIMITS = (("aenderungen", 20_000), ("basis", 20_000), ("begruendung", 1000), ("kontakt", 200),
                     ("von", 200), ("kommentar", 1000))
 
@@ -91,6 +95,9 @@ TABLES: dict[str, TableSpec] = {s.name: s for s in (
           "Die Zuständigkeiten", limits=(("netzwerker", NETZWERKER_LIMIT),)),
     _spec("bedarfe", "bedarfe.csv", BEDARF_COLUMNS, ("id",), "Bedarfsmeldung", "Die Bedarfsmeldungen",
           limits=(("text", 500),)),
+    _spec("sozialraumtexte", "sozialraumtexte.csv", SOZIALRAUMTEXT_COLUMNS, ("sozialraum", "jahr", "abschnitt"),
+          "Sozialraumtext", "Die Berichtstexte der Sozialräume",
+          limits=(("text", SOZIALRAUMTEXT_LIMIT), ("sozialraum", 40), ("jahr", 4), ("abschnitt", 40))),
     _spec("vorschlaege", "vorschlaege.csv", PROPOSAL_COLUMNS, ("id",), "Vorschlag", "Die Änderungsvorschläge",
           limits=_PROPOSAL_LIMITS),
     _spec("ortsteile", "geo/ortsteile.csv", ORTSTEIL_COLUMNS, ("ortsteil", "ags"), "Ortsteil", "Die Ortsteile",

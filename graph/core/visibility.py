@@ -41,6 +41,7 @@ RESTRICTED: Mapping[str, Mapping[str, str]] = {
     "kontakte": {"netzwerker": "angemeldet", "erfasst_von": "intern"},
     "zustaendigkeiten": {"netzwerker": "angemeldet", "geaendert_von": "intern"},
     "bedarfe": {"erfasst_von": "intern"},
+    "sozialraumtexte": {"geaendert_von": "intern"},
 }
 #: ``NETZWERK_LESEN``: ``offen`` (default) = reading without login as above; ``anmeldung`` = login for everything.
 READING_MODES = ("offen", "anmeldung")

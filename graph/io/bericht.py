@@ -18,8 +18,12 @@ from graph.abdeckung.coverage import KEY_TYPE_LABELS
 from graph.core.text import count, km, number
 from graph.errors import UsageError
 from graph.io.pdf import Document
+from graph.netzwerk.model import KREISWEIT
 from graph.store.outputs import check_output, write_output
 
+#: Headings one level down (a Sozialraum's sections inside the Kreis report).
+_DEEPER = {"h2": "h3", "h3": "h4"}
+HEADING_SIZES = {"h1": 16, "h2": 12, "h3": 11, "h4": 10}
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 FOOTER = "Netzwerkpartner-Karte Trier-Saarburg · Jugendamt"
 STATUS_TEXT = {"versorgt": "versorgt", "erreichbar": "erreichbar", "nicht_versorgt": "nicht versorgt", None: "–"}
@@ -28,7 +32,7 @@ ART_COLOURS = {"Netzwerktreffen": "#1565c0", "Besuch": "#2e7d32", "Telefonat": "
 
 
 class Block(NamedTuple):
-    """One piece of the report: ``kind`` is h1, h2, p, note, list, table or chart (``widths``: PDF column ratios)."""
+    """One piece of the report: ``kind`` is h1–h4, p, note, list, table or chart (``widths``: PDF column ratios)."""
 
     kind: str
     text: str = ""
@@ -39,26 +43,105 @@ class Block(NamedTuple):
 
 def title(report: dict) -> str:
     """Document title."""
-    return f"Jahresbericht Netzwerkarbeit {report['jahr']} – Sozialraum {report['sozialraum_name']}"
+    where = report["sozialraum_name"] if report["sozialraum"] == KREISWEIT else f"Sozialraum {report['sozialraum_name']}"
+    return f"Jahresbericht Netzwerkarbeit {report['jahr']} – {where}"
 
 
 def blocks(report: dict) -> list[Block]:
-    """The report's content in reading order."""
-    p, k, c, n = report["partner"], report["kontakte"], report["kooperationen"], report["netzwerk"]
-    y, prev = report["jahr"], report["jahr"] - 1
+    """The report's content in reading order (the Kreis report: summary, then every Sozialraum)."""
     stand = f"Stichtag {_de(report['stichtag'])}" + ("" if report["abgeschlossen"] else " (Jahr noch nicht abgeschlossen)")
     out = [Block("h1", title(report)), Block("p", f"{stand} · erstellt am {_de(report['erstellt'])}")]
     if report.get("beispieldaten"):
         out.append(Block("note", "Beispieldaten: Die Partner, Kontakte und Kooperationen sind erfunden. "
                                  "Der Bericht zeigt, wie die Auswertung aussieht – nicht die Lage im Landkreis."))
-    out += [Block("h2", "Überblick"), Block("table", header=("Kennzahl", f"{prev}", f"{y}"), items=(
-        ("Partner mit Sitz im Sozialraum (Jahresende)", p["summe_vorjahr"], p["summe_jahr"]),
-        ("Erfasste Kontakte", k["anzahl_vorjahr"], k["anzahl"]),
-        ("davon Netzwerktreffen", "", k["nach_art"].get("Netzwerktreffen", 0)),
-        ("Laufende Kooperationen (Jahresende)", c["laufend_vorjahr"], c["laufend"]),
-        ("Neue / beendete Kooperationen", "", f"{len(c['neu'])} / {len(c['beendet'])}"),
-        ("Partner mit überfälligem Kontakt am Stichtag", "", f"{k['ueberfaellig']} von {k['partner_aktiv']}"),
+    if report["sozialraum"] == KREISWEIT:
+        out += kreis_blocks(report)
+        for part in report["sozialraeume"]:
+            out += [Block("h2", f"Sozialraum {part['sozialraum_name']}")]
+            out += [b._replace(kind=_DEEPER.get(b.kind, b.kind), text=f"{part['sozialraum']}:{b.text}")
+                    if b.kind == "chart" else b._replace(kind=_DEEPER.get(b.kind, b.kind)) for b in body(part)]
+    else:
+        out += body(report)
+    return out + [Block("h2", "Methode"), Block("p", report["methode"]), Block("p", report["methode_abdeckung"]),
+                  Block("p", "Zum Sozialraum zählen Partner mit Sitz dort; eine Kooperation zählt, wenn mindestens ein "
+                             "Partner dort sitzt; ein Kontakt zählt, wenn er für den Sozialraum erfasst wurde. Für den "
+                             "Landkreis zählt jede Kooperation einmal, auch wenn sie zwei Sozialräume verbindet; "
+                             "kreisweite Kontakte zählen nur im Landkreis. Vorjahreswerte stammen nur aus datierten "
+                             "Einträgen; wo sie fehlen, steht „keine Vorjahresdaten“. Kontakte enthalten keine Fall- "
+                             "oder Familiendaten.")]
+
+
+def comparison_blocks(report: dict) -> list[Block]:
+    """The year-over-year table of the key figures (missing values say so)."""
+    y = report["jahr"]
+    return [Block("table", header=("Kennzahl", f"{y - 1}", f"{y}", "Veränderung", "Grundlage"), widths=(5, 2.6, 1.6, 1.8, 6),
+                  items=tuple((r["kennzahl"], _value(r["vorjahr"]), _value(r["jahr"], "keine Daten"), r["veraenderung"],
+                               r["grundlage"]) for r in report["vergleich"]))]
+
+
+def text_blocks(report: dict) -> list[Block]:
+    """The narrative sections written by the Netzwerker (paragraphs split at blank lines)."""
+    out = [Block("h2", "Bericht aus dem Sozialraum")]
+    if not report.get("texte"):
+        return out + [Block("p", f"Für {report['jahr']} sind noch keine Berichtstexte erfasst.")]
+    for t in report["texte"]:
+        out.append(Block("h3", t["titel"]))
+        out += [Block("p", para.strip()) for para in str(t["text"]).split("\n\n") if para.strip()]
+    return out
+
+
+def kreis_blocks(report: dict) -> list[Block]:
+    """The Kreis summary: comparison with the year before, the Sozialräume side by side, partners per category."""
+    parts = report["sozialraeume"]
+    names = tuple(p["sozialraum_name"] for p in parts)
+
+    def side(label: str, values: list, total: object) -> tuple:
+        return (label, *values, total)
+
+    k, c = report["kontakte"], report["kooperationen"]
+    return [
+        Block("h2", "Überblick Landkreis"), *comparison_blocks(report),
+        Block("h2", "Die Sozialräume im Vergleich"),
+        Block("table", header=("Kennzahl", *names, "Landkreis"), items=(
+            side("Partner mit Sitz (Jahresende)", [p["partner"]["summe_jahr"] for p in parts],
+                 report["partner"]["summe_jahr"]),
+            side("Laufende Kooperationen (Jahresende)", [p["kooperationen"]["laufend"] for p in parts], c["laufend"]),
+            side("Neue / beendete Kooperationen", [f"{len(p['kooperationen']['neu'])} / "
+                                                    f"{len(p['kooperationen']['beendet'])}" for p in parts],
+                 f"{len(c['neu'])} / {len(c['beendet'])}"),
+            side("Erfasste Kontakte", [p["kontakte"]["anzahl"] for p in parts], k["anzahl"]),
+            side("davon Netzwerktreffen", [p["kontakte"]["nach_art"].get("Netzwerktreffen", 0) for p in parts],
+                 k["nach_art"].get("Netzwerktreffen", 0)),
+            side("Partner mit überfälligem Kontakt", [f"{p['kontakte']['ueberfaellig']} von "
+                                                      f"{p['kontakte']['partner_aktiv']}" for p in parts],
+                 f"{k['ueberfaellig']} von {k['partner_aktiv']}"),
+            side("Bedarfsmeldungen", [p["bedarfsmeldungen"]["anzahl"] for p in parts],
+                 report["bedarfsmeldungen"]["anzahl"]),
+            side("Kategorien und Bedarfe mit Lücke (heute)", [len(p["abdeckung"]["luecken"]) for p in parts],
+                 report["vergleich"][-1]["jahr"]),
+            side("Einwohner (Zensus 2022)", [number(p["abdeckung"]["einwohner"]) for p in parts],
+                 number(sum(p["abdeckung"]["einwohner"] for p in parts))),
+        )),
+        Block("p", f"Kreisweite Kontakte (Arbeitskreise und Treffen für alle Sozialräume) zählen nur im Landkreis: "
+                   f"{count(k['kreisweit'], 'Kontakt', 'Kontakte')}. Eine Kooperation zwischen zwei Sozialräumen "
+                   "zählt in beiden, im Landkreis einmal."),
+        Block("h2", "Partner nach Kategorie und Sozialraum"),
+        Block("table", header=("Kategorie", *names, "Landkreis", f"Veränderung zu {report['jahr'] - 1}"),
+              items=tuple(side(r["label"], [r["je_sozialraum"].get(p["sozialraum"], 0) for p in parts], r["jahr"])
+                          + (_signed(r["veraenderung"]),) for r in report["partner"]["kategorien"])),
+    ]
+
+
+def body(report: dict) -> list[Block]:
+    """The sections of one Sozialraum's report (without title and method)."""
+    p, k, c, n = report["partner"], report["kontakte"], report["kooperationen"], report["netzwerk"]
+    y, prev = report["jahr"], report["jahr"] - 1
+    out = [Block("h2", "Überblick"), *comparison_blocks(report), Block("table", header=("Weitere Kennzahl", f"{y}"), items=(
+        ("davon Netzwerktreffen", k["nach_art"].get("Netzwerktreffen", 0)),
+        ("Neue / beendete Kooperationen", f"{len(c['neu'])} / {len(c['beendet'])}"),
+        ("Partner mit überfälligem Kontakt am Stichtag", f"{k['ueberfaellig']} von {k['partner_aktiv']}"),
     ))]
+    out += text_blocks(report)
     out += [Block("h2", "1. Partner nach Kategorie"),
             Block("table", header=("Kategorie", f"Ende {prev}", f"Ende {y}", "Veränderung"),
                   items=tuple((r["label"], r["vorjahr"], r["jahr"], _signed(r["veraenderung"])) for r in p["kategorien"])),
@@ -95,12 +178,7 @@ def blocks(report: dict) -> list[Block]:
                        ("fragile_verbindungen", "Verbindungen, die an einem einzigen Partner hängen")):
         if n[key]:
             out += [Block("p", label + ":"), Block("list", items=tuple(n[key]))]
-    out += needs_blocks(report)
-    out += [Block("h2", "Methode"), Block("p", report["methode"]), Block("p", report["methode_abdeckung"]),
-            Block("p", "Zum Sozialraum zählen Partner mit Sitz dort; eine Kooperation zählt, wenn mindestens ein "
-                       "Partner dort sitzt; ein Kontakt zählt, wenn er für den Sozialraum erfasst wurde. Kontakte "
-                       "enthalten keine Fall- oder Familiendaten.")]
-    return out
+    return out + needs_blocks(report)
 
 
 def needs_blocks(report: dict) -> list[Block]:
@@ -151,7 +229,9 @@ def needs_blocks(report: dict) -> list[Block]:
 
 
 def charts(report: dict) -> dict[str, bytes]:
-    """PNG charts by name (``partner``, ``kontakte``)."""
+    """PNG charts by name (``partner``, ``kontakte``; in the Kreis report ``<sozialraum>:<name>``)."""
+    if report["sozialraum"] == KREISWEIT:
+        return {f"{p['sozialraum']}:{name}": png for p in report["sozialraeume"] for name, png in charts(p).items()}
     from matplotlib.figure import Figure
 
     out: dict[str, bytes] = {}
@@ -188,11 +268,15 @@ def charts(report: dict) -> dict[str, bytes]:
 
 def to_html(report: dict) -> str:
     """A self-contained HTML page (charts embedded, all text escaped)."""
-    pngs = charts(report)
+    return html_page(title(report), blocks(report), charts(report))
+
+
+def html_page(heading: str, content: list[Block], pngs: dict[str, bytes]) -> str:
+    """Blocks as a self-contained, printable HTML page (also used by the Sozialraum profile)."""
     e = html.escape
     parts = []
-    for b in blocks(report):
-        if b.kind in ("h1", "h2"):
+    for b in content:
+        if b.kind in HEADING_SIZES:
             parts.append(f"<{b.kind}>{e(b.text)}</{b.kind}>")
         elif b.kind in ("p", "note"):
             parts.append(f'<p class="{b.kind}">{e(b.text)}</p>')
@@ -212,21 +296,24 @@ def to_html(report: dict) -> str:
              "img{max-width:100%}figcaption{font-size:.85rem;color:#444}"
              "@page{size:A4;margin:18mm}@media print{body{margin:0;max-width:none}h1,h2{break-after:avoid}"
              "table,figure,tr{break-inside:avoid}thead{display:table-header-group}.note{border:1px solid #999}}")
-    return (f'<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8"><title>{e(title(report))}</title>'
+    return (f'<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8"><title>{e(heading)}</title>'
             f"<style>{style}</style></head><body><main>{''.join(parts)}</main><footer><p>{e(FOOTER)}</p></footer>"
             "</body></html>\n")
 
 
 def to_pdf(report: dict) -> bytes:
     """The report as PDF (A4, bundled DejaVu font, charts as images)."""
-    pngs = charts(report)
-    doc = Document(title(report), footer_note=FOOTER)
-    for b in blocks(report):
-        if b.kind == "h1":
-            doc.heading(b.text, size=16)
-        elif b.kind == "h2":
-            doc.ln(2)
-            doc.heading(b.text, size=12)
+    return pdf_document(title(report), blocks(report), charts(report))
+
+
+def pdf_document(heading: str, content: list[Block], pngs: dict[str, bytes]) -> bytes:
+    """Blocks as an A4 PDF (also used by the Sozialraum profile)."""
+    doc = Document(heading, footer_note=FOOTER)
+    for b in content:
+        if b.kind in HEADING_SIZES:
+            if b.kind != "h1":
+                doc.ln(2)
+            doc.heading(b.text, size=HEADING_SIZES[b.kind])
         elif b.kind in ("p", "note"):
             doc.paragraph(b.text, style="I" if b.kind == "note" else "")
         elif b.kind == "list":
@@ -262,6 +349,10 @@ def _png(fig) -> bytes:
 
 def _de(iso: str) -> str:
     return date.fromisoformat(iso).strftime("%d.%m.%Y")
+
+
+def _value(n: int | None, missing: str = "keine Vorjahresdaten") -> str:
+    return missing if n is None else str(n)
 
 
 def _signed(n: int) -> str:

@@ -27,6 +27,7 @@ from graph.netzwerk import analysis
 from graph.netzwerk.kontaktpflege import NIE, UEBERFAELLIG, contact_status, contacts_by_partner
 from graph.netzwerk.model import KONTAKT_ARTEN, KREISWEIT
 from graph.netzwerk.snapshot import NetzwerkSnapshot
+from graph.netzwerk.vorjahr import dated_row, gap_count, log_start, row
 
 METHODE = ("Partnerzahlen zum Jahresende sind abgeleitet, weil das Verzeichnis keine Historie speichert: Ein Partner "
            "zählt ab seinem frühesten Beleg (Anlage im Verzeichnis, Prüfdatum, erster erfasster Kontakt oder Beginn "
@@ -45,11 +46,14 @@ TOP_LUECKEN = 10
 
 
 def annual_report(ns: NetzwerkSnapshot, sozialraum: str, jahr: int, *, coverage: pd.DataFrame, bedarfe: pd.DataFrame,
-                  today: date | None = None) -> dict:
+                  today: date | None = None, coverage_then: tuple[pd.DataFrame | None, pd.DataFrame | None] = (None, None),
+                  texte: list[dict] | None = None) -> dict:
     """All numbers of the annual report for one Sozialraum and year (JSON-serialisable dict).
 
     ``coverage`` is today's coverage matrix over all keys (:func:`graph.abdeckung.coverage.coverage_matrix`),
     ``bedarfe`` the raw Bedarfsmeldungen (:meth:`graph.abdeckung.meldungen.BedarfRegister.load`).
+    ``coverage_then`` holds the coverage matrices at the end of the previous year and at the Stichtag
+    where the journal reaches back that far (:mod:`graph.netzwerk.vorjahr`), ``texte`` the narrative sections.
     """
     gaz = ns.snap.gazetteer
     if sozialraum not in gaz.sozialraeume.index:
@@ -61,7 +65,7 @@ def annual_report(ns: NetzwerkSnapshot, sozialraum: str, jahr: int, *, coverage:
     evidence = evidence_dates(ns)
     at_end = table.loc[_existing(evidence, ende)]
     here = at_end.index[at_end["sozialraum"] == sozialraum]
-    return {
+    report = {
         "sozialraum": sozialraum, "sozialraum_name": str(gaz.sozialraeume.at[sozialraum, "name"]), "jahr": jahr,
         "stichtag": ende.isoformat(), "abgeschlossen": ende == date(jahr, 12, 31), "erstellt": today.isoformat(),
         "beispieldaten": ns.snap.is_sample,
@@ -70,8 +74,32 @@ def annual_report(ns: NetzwerkSnapshot, sozialraum: str, jahr: int, *, coverage:
         "kooperationen": _cooperations(ns, set(table.index[table["sozialraum"] == sozialraum]), jahr, ende, vorjahr_ende),
         "netzwerk": _network(ns, at_end, sozialraum, ende),
         **_needs(coverage[coverage["sozialraum"] == sozialraum], _reports_in(bedarfe, gaz, sozialraum), ns, jahr, ende),
-        "methode": METHODE, "methode_abdeckung": METHODE_ABDECKUNG,
+        "methode": METHODE, "methode_abdeckung": METHODE_ABDECKUNG, "texte": list(texte or []),
     }
+    report["vergleich"] = comparison(report, ns, bedarfe, coverage, coverage_then)
+    return report
+
+
+def comparison(report: dict, ns: NetzwerkSnapshot, bedarfe: pd.DataFrame, coverage: pd.DataFrame,
+               coverage_then: tuple[pd.DataFrame | None, pd.DataFrame | None]) -> list[dict]:
+    """Key figures of the previous and the report year, each derived from dated records or marked as unknown."""
+    p, k, c, b, jahr = (report["partner"], report["kontakte"], report["kooperationen"], report["bedarfsmeldungen"],
+                        report["jahr"])
+    sr = None if report["sozialraum"] == KREISWEIT else report["sozialraum"]
+    vorher, jetzt = (gap_count(m, sr) for m in coverage_then)
+    luecken = "aus dem Änderungsprotokoll" if vorher is not None else (
+        "keine Vorjahresdaten: das Änderungsprotokoll reicht nicht bis zum Ende des Vorjahres zurück")
+    if jetzt is None:
+        jetzt, luecken = gap_count(coverage, sr), luecken + "; Berichtsjahr: Stand heute"
+    return [
+        row(f"Partner mit Sitz im {'Landkreis' if sr is None else 'Sozialraum'} (Jahresende)", p["summe_vorjahr"], p["summe_jahr"],
+            "abgeleitet aus Anlage-, Prüf-, Kontakt- und Kooperationsdaten (siehe Methode)"),
+        row("Laufende Kooperationen (Jahresende)", c["laufend_vorjahr"], c["laufend"], "nach Beginn und Ende"),
+        dated_row("Erfasste Kontakte", log_start(_dates(ns.kontakte["datum"])), jahr, k["anzahl_vorjahr"], k["anzahl"]),
+        dated_row("Bedarfsmeldungen", log_start(_dates(bedarfe["datum"].astype(str))), jahr, b["anzahl_vorjahr"],
+                  b["anzahl"]),
+        row("Kategorien und Bedarfe mit Lücke", vorher, jetzt, luecken),
+    ]
 
 
 def evidence_dates(ns: NetzwerkSnapshot) -> pd.DataFrame:

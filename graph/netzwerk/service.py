@@ -19,14 +19,19 @@ from datetime import date
 import pandas as pd
 
 from graph.abdeckung.coverage import coverage_matrix, resolve_keys
-from graph.core.model import KOOPERATION_COLUMNS, Record
+from graph.core.model import KOOPERATION_COLUMNS, Record, parse_partners
 from graph.core.privacy import check_anonymous
 from graph.core.roles import Actor, require_role
 from graph.core.tables import KONTAKT_COLUMNS
+from graph.core.visibility import audience
 from graph.errors import Issue, NotFoundError, RecordConflictError, ValidationError
 from graph.netzwerk.jahresbericht import annual_report
-from graph.netzwerk.model import normalise_name
+from graph.netzwerk.kreisbericht import kreis_report
+from graph.netzwerk.model import KREISWEIT, normalise_name
+from graph.netzwerk.profil import profile
 from graph.netzwerk.snapshot import NetzwerkSnapshot
+from graph.netzwerk.texte import ABSCHNITT_LABELS, BESONDERHEITEN, report_texts, texts_of
+from graph.netzwerk.vorjahr import partners_on
 from graph.services import Directory
 from graph.store import now_iso
 
@@ -55,11 +60,84 @@ class Netzwerkarbeit:
 
     def annual_report(self, sozialraum: str, jahr: int, today: date | None = None,
                       ns: NetzwerkSnapshot | None = None) -> dict:
-        """Jahresbericht (:func:`graph.netzwerk.jahresbericht.annual_report`) with today's coverage and the Bedarfsmeldungen."""
+        """Jahresbericht of a Sozialraum or, for ``kreis``, of the whole Kreis (:mod:`graph.netzwerk.kreisbericht`).
+
+        With today's coverage, the coverage at the end of the previous year and at the Stichtag where the
+        journal reaches back that far, the Bedarfsmeldungen and the narrative sections.
+        """
         ns = ns or self.snapshot()
         d = self.directory
-        matrix = coverage_matrix(ns.snap.partners, d.gazetteer, resolve_keys(d.taxonomy))
-        return annual_report(ns, sozialraum, jahr, coverage=matrix, bedarfe=d.bedarfe.load(), today=today)
+        keys = resolve_keys(d.taxonomy)
+        matrix = coverage_matrix(ns.snap.partners, d.gazetteer, keys)
+        today = today or date.today()
+        days = (date(jahr - 1, 12, 31), min(date(jahr, 12, 31), today))
+        journal = self.store.journal()
+        then = tuple(matrix if day >= today else self._coverage_on(day, journal, keys) for day in days)
+        texts = self.store.read("sozialraumtexte")
+        common = {"coverage": matrix, "bedarfe": d.bedarfe.load(), "today": today, "coverage_then": then}
+        if sozialraum == KREISWEIT:
+            return kreis_report(ns, jahr, texte={sr: report_texts(texts, sr, jahr) for sr in d.gazetteer.sozialraeume.index},
+                                **common)
+        return annual_report(ns, sozialraum, jahr, texte=report_texts(texts, sozialraum, jahr), **common)
+
+    def _coverage_on(self, day: date, journal: list[dict], keys) -> pd.DataFrame | None:
+        """The coverage matrix of the partners as they were at the end of ``day`` (``None`` = journal too short)."""
+        raw = partners_on(self.store.read("partners"), journal, day)
+        return None if raw is None else coverage_matrix(parse_partners(raw), self.directory.gazetteer, keys)
+
+    # ------------------------------------------------------- narrative texts
+    def texte_token(self) -> str:
+        """Data version of the narrative texts."""
+        return self.store.token("sozialraumtexte")
+
+    def texte(self, sozialraum: str, jahr: int | None) -> dict[str, Record]:
+        """The stored sections of a Sozialraum and year (``None`` = the profile's Besonderheiten) by section id."""
+        self._sozialraum_name(sozialraum)
+        return texts_of(self.store.read("sozialraumtexte"), sozialraum, jahr)
+
+    def save_text(self, sozialraum: str, jahr: int | None, abschnitt: str, text: str, expected_version: int,
+                   actor: Actor) -> Record:
+        """Save one section as read in ``expected_version`` (0 = not yet written); a newer stored version is a conflict."""
+        require_role(actor.rolle, NEEDED_ROLE, "Berichtstext schreiben")
+        if abschnitt not in ABSCHNITT_LABELS:
+            raise ValidationError([Issue(0, "abschnitt", f"Unbekannter Abschnitt „{abschnitt}“ "
+                                                         f"(erlaubt: {', '.join(ABSCHNITT_LABELS)})")])
+        year = "" if abschnitt == BESONDERHEITEN else str(jahr)
+        where = f"{ABSCHNITT_LABELS[abschnitt]} – {self._sozialraum_name(sozialraum)}" + (f" {year}" if year else "")
+        with self.store.unit(actor, "geaendert", "sozialraum") as unit:
+            current = texts_of(unit.read("sozialraumtexte"), sozialraum, int(year) if year else None).get(abschnitt)
+            version = int(current["version"]) if current else 0
+            if version != int(expected_version):
+                raise RecordConflictError(f"Der Text „{where}“", current)
+            (stored,) = unit.put("sozialraumtexte", [{
+                "sozialraum": sozialraum, "jahr": year, "abschnitt": abschnitt, "text": str(text or "").strip(),
+                "version": str(version + 1), "geaendert_am": now_iso(), "geaendert_von": actor.name}])
+        return stored
+
+    def save_texts(self, sozialraum: str, jahr: int | None, sections: Mapping[str, tuple[str, int]],
+                    actor: Actor) -> int:
+        """Save several sections at once (``abschnitt → (text, expected_version)``); all or none. Returns how many."""
+        require_role(actor.rolle, NEEDED_ROLE, "Berichtstext schreiben")
+        with self.store.unit(actor, "geaendert", "sozialraum"):
+            for abschnitt, (text, expected) in sections.items():
+                self.save_text(sozialraum, jahr, abschnitt, text, expected, actor)
+        return len(sections)
+
+    def profile(self, sozialraum: str, actor: Actor, today: date | None = None,
+                ns: NetzwerkSnapshot | None = None) -> dict:
+        """The Sozialraum profile (:func:`graph.netzwerk.profil.profile`) as ``actor`` may see it."""
+        self._sozialraum_name(sozialraum)
+        ns = (ns or self.snapshot()).for_reader(actor)
+        today = today or date.today()
+        report = self.annual_report(sozialraum, today.year, today=today, ns=ns)
+        return profile(ns, report, self.texte(sozialraum, None).get(BESONDERHEITEN), audience(actor))
+
+    def _sozialraum_name(self, sozialraum: str) -> str:
+        """The Sozialraum's name; :class:`NotFoundError` for an unknown id."""
+        known = self.directory.gazetteer.sozialraeume
+        if sozialraum not in known.index:
+            raise NotFoundError(f"Unbekannter Sozialraum „{sozialraum}“ (erlaubt: {', '.join(known.index)})")
+        return str(known.at[sozialraum, "name"])
 
     # ---------------------------------------------------------- cooperations
     def add_kooperation(self, record: Mapping[str, str], actor: Actor) -> Record:

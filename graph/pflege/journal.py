@@ -24,7 +24,8 @@ ACTION_LABELS = {"angelegt": "angelegt", "geaendert": "geändert", "deaktiviert"
                  "benutzer": "Zugang geändert"}
 TABLE_LABELS = {"partners": "Partner", "kooperationen": "Kooperation", "kontakte": "Kontakt",
                 "zustaendigkeiten": "Zuständigkeit", "bedarfe": "Bedarfsmeldung", "vorschlaege": "Vorschlag",
-                "ortsteile": "Ortsteil", "users": "Zugang"}
+                "ortsteile": "Ortsteil", "users": "Zugang",
+                "sozialraumtexte": "Berichtstext"}
 
 
 @dataclass(frozen=True)

@@ -52,11 +52,12 @@ ERASE_ACTION = "dsgvo_loeschung"
 #: Free-text columns whose occurrences are replaced, per table.
 ERASABLE = {"partners": ("ansprechperson", "oeffnungszeiten", "notizen"), "kooperationen": ("notizen",),
             "kontakte": ("thema",), "vorschlaege": ("aenderungen", "basis", "begruendung", "von", "kontakt"),
-            "bedarfe": ("text",)}
+            "bedarfe": ("text",), "sozialraumtexte": ("text",)}
 #: Columns searched but left alone (institution names and addresses, staff names).
 KEPT = {"partners": ("name", "traeger", "strasse", "ort", "email", "website", "telefon", "geaendert_von"),
         "kontakte": ("netzwerker", "erfasst_von"), "zustaendigkeiten": ("netzwerker", "geaendert_von"),
-        "vorschlaege": ("entschieden_von", "kommentar"), "bedarfe": ("erfasst_von",)}
+        "vorschlaege": ("entschieden_von", "kommentar"), "bedarfe": ("erfasst_von",),
+        "sozialraumtexte": ("geaendert_von",)}
 KEEP = "nicht gelöscht"
 NEAR = "ähnlich – nur nach Bestätigung"
 _WORD = re.compile(r"[^\W\d_][\w.'’-]*")
@@ -210,7 +211,7 @@ def _erased(row: dict, cols: tuple[str, ...], pattern: re.Pattern, words: list[s
 
 def _cells(table: str, frame: pd.DataFrame, pattern: re.Pattern, words: list[str]) -> list[Fundstelle]:
     """Occurrences in one table (exact, then other spellings), with what the erasure does to each."""
-    key = TABLES[table].key[0]
+    keys = [TABLES[table].key_of(r) for r in frame.to_dict("records")]
     file = TABLES[table].file
     out = []
     for col in [c for c in ERASABLE.get(table, ()) + KEPT.get(table, ()) if c in frame.columns]:
@@ -219,10 +220,10 @@ def _cells(table: str, frame: pd.DataFrame, pattern: re.Pattern, words: list[str
             value = values.iat[pos]
             how = (KEEP if col not in ERASABLE.get(table, ()) else
                    "leeren" if col == "ansprechperson" and pattern.fullmatch(value.strip()) else "ersetzen")
-            out.append(Fundstelle(file, int(pos) + 2, str(frame[key].iat[pos]), col, _excerpt(value, pattern), how))
+            out.append(Fundstelle(file, int(pos) + 2, keys[pos], col, _excerpt(value, pattern), how))
         for pos, value in enumerate(values):
             how = KEEP if col not in ERASABLE.get(table, ()) else NEAR
-            out += [Fundstelle(file, pos + 2, str(frame[key].iat[pos]), col, _around(value, a, b), how, value[a:b])
+            out += [Fundstelle(file, pos + 2, keys[pos], col, _around(value, a, b), how, value[a:b])
                     for a, b in near_spans(value, words, pattern)]
     return out
 

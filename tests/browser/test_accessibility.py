@@ -27,7 +27,8 @@ from tools import screenshots
 #: Scenes of tools/screenshots.py that do more than open the page (search, detail, login …).
 SCENES_WITH_INTERACTION = {"karte", "verzeichnis", "fallsuche", "pflege"}
 PAGES = {"": "Start", "karte": "Karte", "verzeichnis": "Verzeichnis", "fallsuche": "Fallsuche",
-         "abdeckung": "Abdeckung", "pflege": "Pflege", "netzwerk": "Netzwerk", "barrierefreiheit": "Barrierefreiheit"}
+         "abdeckung": "Abdeckung", "pflege": "Pflege", "netzwerk": "Netzwerk", "sozialraum": "Sozialräume",
+         "barrierefreiheit": "Barrierefreiheit"}
 MAP_PAGES = {"karte", "abdeckung"}
 
 
@@ -204,6 +205,22 @@ def test_netzwerk_in_presentation_mode_and_the_what_if_map_pass_axe(web, app):
     expect(page.get_by_text("Einwohner mit zuständigem Angebot")).to_have_count(1, timeout=TIMEOUT_MS)
     wait_idle(page)
     assert_accessible(page, "Abdeckung › Was wäre wenn? mit Karte")
+
+
+def test_sozialraum_forms_and_report_pass_axe(web, app):
+    """The profile with the text forms of a logged-in Netzwerker role, and the Kreis report being offered."""
+    page = web.page
+    screenshots.pflege(page, app)  # logs in as Leitstelle
+    _goto_in_session(page, "Sozialräume")
+    page.get_by_text("Besonderheiten bearbeiten", exact=True).click()
+    page.get_by_text(re.compile(r"^Berichtstexte .+ bearbeiten$")).click()
+    expect(page.get_by_role("button", name="Berichtstexte speichern")).to_be_visible(timeout=TIMEOUT_MS)
+    page.get_by_text("Landkreis (alle Sozialräume nebeneinander)", exact=True).click()
+    page.get_by_text("Bericht erstellen", exact=True).click()
+    expect(page.get_by_role("button", name="Bericht als PDF")).to_be_visible(timeout=60_000)
+    wait_idle(page)
+    assert_accessible(page, "Sozialräume (Leitstelle) mit Textformularen und Kreisbericht")
+    assert not web.errors
 
 
 def test_logged_in_leitstelle_pages_pass_axe(web, app):

@@ -25,7 +25,7 @@ from tests.browser.helpers import TIMEOUT_MS, choose, login, pick_gemeinde, wait
 from tests.german import ENGLISH, ISO_DATE, ONE_PLURAL, problems
 
 PASSWORD = "browser-passwort-1"
-PAGES = ["Start", "Karte", "Verzeichnis", "Fallsuche", "Abdeckung", "Pflege", "Netzwerk", "Barrierefreiheit"]
+PAGES = ["Start", "Karte", "Verzeichnis", "Fallsuche", "Abdeckung", "Pflege", "Netzwerk", "Sozialräume", "Barrierefreiheit"]
 TEXTS_JS = """() => {
   const out = [document.body.innerText];
   document.querySelectorAll('[aria-label], [title], [placeholder]').forEach(e => {
