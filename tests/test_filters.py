@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from graph.core.model import parse_partners
+from graph.core.roles import ANONYMOUS, Actor
 from graph.errors import UsageError
+from graph.pflege.editing import Editor
 from graph.verzeichnis.filters import PartnerFilter, PartnerIndex
 from tests.conftest import frame_of, make_partner
 
@@ -140,3 +144,21 @@ def test_agrees_with_the_row_by_row_baseline(directory):
     for f in random_filters(index, 60, random.Random(7)):
         expected = naive_filter(records, f, directory.gazetteer, directory.taxonomy, TODAY)
         assert list(index.apply(f, today=TODAY).index) == expected, f
+
+
+def test_readme_search_example_holds_and_finds_ansprechpersonen_only_for_those_who_see_them(directory):
+    """The README promises „Mueller“ = „Müller“ = „Muller“ in the Verzeichnis search, Ansprechperson included
+    after login: each spelling finds a partner whose Ansprechperson is the umlaut spelling – not without login."""
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    spellings = re.findall(r"„(\w+)“", re.search(r"Umlaute egal:\s*(.*?)\)", text, re.DOTALL).group(1))
+    assert len(spellings) >= 3 and any("ü" in s for s in spellings), spellings
+    person = f"Jana {next(s for s in spellings if 'ü' in s)}"
+    first = directory.store.read("partners").iloc[0]
+    pid = first["id"]
+    Editor(directory, Actor("anna", "leitstelle")).update(pid, {"ansprechperson": person}, int(first["version"]))
+    snap = directory.snapshot()
+    for spelling in spellings:
+        logged_in = snap.for_reader(Actor("lea", "lesen")).index
+        assert pid in set(logged_in.partners.index[logged_in.search_mask(spelling)]), spelling
+        anonymous = snap.for_reader(ANONYMOUS).index
+        assert pid not in set(anonymous.partners.index[anonymous.search_mask(spelling)]), spelling

@@ -36,6 +36,8 @@ from graph.core.codes import BARRIEREFREI, ISO_639_1, LANGUAGE_NAMES
 from graph.core.taxonomy import Taxonomy
 from graph.errors import UsageError
 
+#: The one searchable field not every reader may see (graph.core.visibility); searched only where present.
+PERSON_FIELD = "ansprechperson"
 #: Longest free-text search (characters); longer input is refused, not searched.
 MAX_SEARCH = 200
 
@@ -105,8 +107,11 @@ class PartnerIndex:
         self._langs, self._lang_pos = one_hot(partners["sprachen"])
         self._located = self._located_matrix()
         self._served = served_matrix(partners, gazetteer).toarray().astype(bool)
-        self._text = pd.Series([search_key(t) for t in self._search_texts(partners)], index=partners.index,
-                               dtype=object)
+        self._public_text = pd.Series([search_key(t) for t in self._search_texts(partners)], index=partners.index,
+                                      dtype=object)
+        people = partners.get(PERSON_FIELD)
+        self._text = self._public_text if people is None else \
+            self._public_text + " " + people.fillna("").astype(str).map(search_key)
 
     def __len__(self) -> int:
         return len(self.partners)
@@ -117,6 +122,8 @@ class PartnerIndex:
             raise ValueError("with_partners needs the same rows in the same order")
         twin = copy.copy(self)
         twin.partners = partners
+        if PERSON_FIELD not in partners.columns:  # a reader who may not see Ansprechpersonen cannot search them
+            twin._text = self._public_text
         return twin
 
     @property
@@ -157,7 +164,8 @@ class PartnerIndex:
         return self.partners[self.mask(f, today)]
 
     def search_mask(self, query: str) -> np.ndarray:
-        """Every word of ``query`` occurs in name, Träger, category, offers or place (umlaut-insensitive)."""
+        """Every word of ``query`` occurs in name, Träger, category, offers, place or – where this index's
+        partners carry it (the reader may see it) – the Ansprechperson (umlaut-insensitive)."""
         m = np.ones(len(self.partners), dtype=bool)
         for word in search_key(query).split():
             m &= self._text.str.contains(word, regex=False).to_numpy()
