@@ -10,7 +10,7 @@ import streamlit as st
 
 from graph.core.roles import has_role
 from views.parts import hilfe
-from views.parts.pflege import bulk, checklist, datenschutz, form, history, proposals, transfer
+from views.parts.pflege import bulk, checklist, datenschutz, form, history, ortsteile, proposals, transfer
 from views.parts.pflege.common import Ctx, show_flash
 from views.parts.shared import current_actor, directory, sample_banner, show_backup_status, snapshot, user_store
 from views.parts.ui import page_help
@@ -25,6 +25,7 @@ SECTIONS = {  # label → (minimum role, render function)
     "Import": ("leitstelle", transfer.render_import),
     "Export": ("lesen", transfer.render_export),
     "Verlauf": ("netzwerk", history.render),
+    "Ortsteile": ("leitstelle", ortsteile.render),
     "Datenschutz": ("leitstelle", datenschutz.render),
 }
 ONLY_BELOW_LEITSTELLE = {"Vorschlag machen"}
