@@ -55,9 +55,9 @@ def _tables(token: str, audience: str, day: date, sr: str, sektoren: tuple, _ns=
 
 
 @st.cache_data(show_spinner="Bericht wird erstellt …", max_entries=8)
-def _report(token: str, audience: str, bedarf_token: str, sr: str, jahr: int, today: date, _nw=None,
-            _ns=None) -> tuple[dict, bytes, str]:
-    """Report with PDF and HTML; the data tokens, Sozialraum, year and day are the cache key."""
+def _report(token: str, audience: str, bedarf_token: str, texte_token: str, sr: str, jahr: int, today: date,
+            _nw=None, _ns=None) -> tuple[dict, bytes, str]:
+    """Report with PDF and HTML; the data tokens (report texts included), Sozialraum, year and day are the cache key."""
     report = _nw.annual_report(sr, jahr, today=today, ns=_ns)
     return report, to_pdf(report), to_html(report)
 
@@ -249,14 +249,17 @@ with tab_analyse:
 with tab_bericht:
     st.markdown("Jahresbericht der Netzwerkarbeit für den Jugendhilfeausschuss: Partner je Kategorie, Kontakte und "
                 "Netzwerktreffen, neue und beendete Kooperationen, Vernetzung, Abdeckungslücken und "
-                "Bedarfsmeldungen – als PDF oder HTML.")
+                "Bedarfsmeldungen – als PDF oder HTML. Berichtstexte (Erfolge, Schwierigkeiten, Projekte, Ausblick) "
+                "und den Bericht für den ganzen Landkreis gibt es auf der Seite „Sozialräume“.")
+    st.page_link("views/sozialraum.py", label="Zur Seite „Sozialräume“ (Berichtstexte, Kreisbericht)", icon="🏘️")
     r1, r2 = st.columns(2)
     report_sr = r1.selectbox("Sozialraum", list(kreis_areas), format_func=kreis_areas.get, key="netzwerk_bericht_sr",
                              index=list(kreis_areas).index(sr) if sr in kreis_areas else 0)
     jahr = int(r2.number_input("Jahr", min_value=2000, max_value=date.today().year, value=date.today().year - 1,
                                step=1, key="netzwerk_bericht_jahr"))
     if st.toggle("Bericht erstellen", key="netzwerk_bericht_an"):
-        report, pdf, html_text = _report(token, ns.audience, d.bedarfe.token(), report_sr, jahr, date.today(), _nw=nw, _ns=ns)
+        report, pdf, html_text = _report(token, ns.audience, d.bedarfe.token(), nw.texte_token(), report_sr, jahr,
+                                         date.today(), _nw=nw, _ns=ns)
         p, k = report["partner"], report["kontakte"]
         m1, m2, m3, m4 = st.columns(4)
         m1.metric("Partner (Jahresende)", p["summe_jahr"], p["summe_jahr"] - p["summe_vorjahr"])
