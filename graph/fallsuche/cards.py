@@ -15,6 +15,7 @@ from graph.core.codes import LANGUAGE_NAMES
 from graph.core.taxonomy import Taxonomy
 from graph.core.visibility import visible
 from graph.fallsuche.matching import Matcher, Query
+from graph.netzwerk.model import in_charge
 from graph.services import Directory, Snapshot
 from graph.verzeichnis.listing import BARRIEREFREI_LABELS, date_text, languages_text
 
@@ -56,8 +57,7 @@ def card_facts(partners: pd.DataFrame, kooperationen: pd.DataFrame, zustaendigke
     """
     today = today or date.today()
     limit = pd.Timestamp(today) - pd.DateOffset(months=CHECK_MONTHS)
-    named = "netzwerker" in zustaendigkeiten.columns
-    in_charge = dict(zip(zustaendigkeiten["partner"], zustaendigkeiten["netzwerker"])) if named else {}
+    fachkraft = in_charge(zustaendigkeiten)
     centres = sozialraumzentren(partners, gazetteer, ags)
     names = partners["name"]
     running = kooperationen[kooperationen["bis"].fillna("").astype(str).str.strip().map(
@@ -82,7 +82,7 @@ def card_facts(partners: pd.DataFrame, kooperationen: pd.DataFrame, zustaendigke
             oeffnungszeiten=str(p["oeffnungszeiten"]).strip() or NO_ENTRY,
             sprachen=languages_text(p["sprachen"]) or NO_ENTRY,
             barrierefrei=BARRIEREFREI_LABELS.get(str(p["barrierefrei"]), str(p["barrierefrei"])),
-            geprueft=geprueft, veraltet=old, netzwerkfachkraft=str(in_charge.get(pid, "")).strip(),
+            geprueft=geprueft, veraltet=old, netzwerkfachkraft=fachkraft.get(pid, "").strip(),
             kooperation=koop, ansprechperson=str(p.get("ansprechperson", "")).strip() if with_person else "")
     return out
 

@@ -83,6 +83,13 @@ def _checker(frame: pd.DataFrame, columns: list[str], first_row: int) -> tuple[C
     return Checker(f, np.arange(len(f)) + first_row, issues), issues
 
 
+def in_charge(zustaendigkeiten: pd.DataFrame) -> dict[str, str]:
+    """``{partner id: Netzwerkfachkraft}``; empty where the reader's view has no names (column hidden)."""
+    if "netzwerker" not in zustaendigkeiten.columns:
+        return {}
+    return dict(zip(zustaendigkeiten["partner"], zustaendigkeiten["netzwerker"].fillna("").astype(str)))
+
+
 def normalise_name(value: str) -> str:
     """Collapse whitespace of a Netzwerker name (``"  A.  Thiel "`` → ``"A. Thiel"``)."""
     return re.sub(r"\s+", " ", str(value or "")).strip()

@@ -13,6 +13,7 @@ from geo.geocode import approximate_mask
 from graph.core.text import when_text
 from graph.core.visibility import visible
 from graph.io.tabular import to_csv_bytes
+from graph.netzwerk.model import in_charge
 from graph.pflege.dedupe import possible_duplicates
 from graph.pflege.journal import Entry, partner_entries
 from graph.services import Directory, Snapshot
@@ -47,9 +48,8 @@ def review_table(raw: pd.DataFrame, gazetteer: Gazetteer, entries: Iterable[Entr
     for col in ("name", "kategorie", "ort", "ags", "geprueft_am", "version"):
         t[col] = raw[col].astype(str).to_numpy()
     t["aktiv"] = (raw["aktiv"] == "ja").to_numpy()
-    named = zustaendigkeiten is not None and "netzwerker" in zustaendigkeiten.columns
-    in_charge = dict(zip(zustaendigkeiten["partner"], zustaendigkeiten["netzwerker"])) if named else {}
-    t["zustaendig"] = [str(in_charge.get(i, "") or "") for i in t.index]
+    names = in_charge(zustaendigkeiten) if zustaendigkeiten is not None else {}
+    t["zustaendig"] = [names.get(i, "") for i in t.index]
     t["sozialraum"] = gazetteer.orte["sozialraum_name"].reindex(t["ags"]).replace("", "Stadt Trier").fillna("–").to_numpy()
     checked = pd.to_datetime(t["geprueft_am"], format="%Y-%m-%d", errors="coerce")
     t["tage_seit_pruefung"] = (pd.Timestamp(today) - checked).dt.days.astype("Int64")

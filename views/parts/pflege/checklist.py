@@ -11,7 +11,7 @@ from graph.core.text import count
 from graph.pflege.editing import Edit
 from graph.pflege.review import ALLE, BADGES, NIEMAND, STATES, in_charge_of, overdue_csv, people_in_charge, sort_review
 from views.parts.pflege.common import Ctx, attempt, flash, partner_options, review
-from views.parts.pflege.form import geocoder_for
+from views.parts.pflege.form import PARTNER_KEY, geocoder_for
 from views.parts.tables import show_table
 
 SORTS = {"sozialraum": "Sozialraum", "zustaendig": "Zuständigkeit", "geprueft_am": "am längsten nicht geprüft",
@@ -68,7 +68,7 @@ def _overdue_download(table: pd.DataFrame, who: str) -> None:
         who, f"Überfällige Partner von {who}")
     due = int(in_charge_of(table, who)["faellig"].sum())
     st.download_button(f"⬇️ {whose} als CSV ({count(due, 'Partner', 'Partner')})",
-                       overdue_csv(table, who), file_name="pruefung_faellig.csv", mime="text/csv",
+                       lambda: overdue_csv(table, who), file_name="pruefung_faellig.csv", mime="text/csv",
                        key="pflege_pruef_csv", on_click="ignore", disabled=not due,
                        help="Aktive Partner, die seit über 12 Monaten (oder nie) geprüft wurden – für Excel.")
 
@@ -76,7 +76,7 @@ def _overdue_download(table: pd.DataFrame, who: str) -> None:
 def _open_in_editor(section_key: str, pid: str) -> None:
     """Callback: switch to „Bearbeiten“ with the partner chosen (before the widgets are drawn)."""
     st.session_state[section_key] = "Bearbeiten"
-    st.session_state["pflege_partner"] = pid
+    st.session_state[PARTNER_KEY] = pid
 
 
 def _actions(ctx: Ctx, table: pd.DataFrame, ids: list[str]) -> None:

@@ -69,6 +69,12 @@ def attempt(action: Callable[[], T], success: str | None = None) -> T | None:
     return result
 
 
+def gemeinde_options(orte: pd.DataFrame) -> dict[str, str]:
+    """``{ags: "Name (Verbandsgemeinde)"}`` sorted by name, for select boxes (``orte``: gazetteer rows)."""
+    orte = orte.sort_values("name")
+    return {a: f"{n} ({v or 'kreisfrei'})" for a, n, v in zip(orte.index, orte["name"], orte["vg_name"])}
+
+
 def partner_options(snap: Snapshot, active_only: bool = False) -> dict[str, str]:
     """``{id: "Name – Ort (id)"}`` sorted by name, for select boxes."""
     raw = snap.raw if not active_only else snap.raw[snap.raw["aktiv"] == "ja"]

@@ -16,7 +16,7 @@ from graph.core.validation import split_list
 from graph.errors import ConflictError, NetzwerkError, ValidationError
 from graph.pflege.review import BADGES, STATES
 from graph.services import Directory
-from views.parts.pflege.common import Ctx, attempt, flash, partner_options, review
+from views.parts.pflege.common import Ctx, attempt, flash, gemeinde_options, partner_options, review
 from views.parts.pflege.history import history_table
 from views.parts.shared import label, md_escape
 from views.parts.tables import show_table
@@ -42,13 +42,14 @@ HELP = {
 }
 GROUPS_FLAT = [f for fields in GROUPS.values() for f in fields]
 BASE_KEY = "pflege_base"
+PARTNER_KEY = "pflege_partner"  # the partner chosen in „Bearbeiten“ (the Prüfliste can preset it)
 BADGE_COLOURS = {"dublette": "violet", "ungefaehr": "orange", "faellig": "red", "ungeprueft": "blue"}
 
 
 def render_edit(ctx: Ctx) -> None:
     """Select a partner and edit it."""
     options = partner_options(ctx.snap)
-    pid = st.selectbox("Partner", list(options), format_func=options.get, index=None, key="pflege_partner",
+    pid = st.selectbox("Partner", list(options), format_func=options.get, index=None, key=PARTNER_KEY,
                        placeholder="Name, Ort oder Kennung eingeben …",
                        help="Tippen zum Suchen. Inaktive Partner sind gekennzeichnet.")
     if not pid:
@@ -209,8 +210,7 @@ def field_widget(ctx: Ctx, f: str, base: Record, key: str) -> object:
     if f == "adresse_vertraulich":
         return "ja" if st.checkbox(text, value=value == "ja", key=key, help=HELP.get(f)) else "nein"
     if f == "ags":
-        names = gaz.orte.sort_values("name")
-        fmt = {a: f"{n} ({v or 'kreisfrei'})" for a, n, v in zip(names.index, names["name"], names["vg_name"])}
+        fmt = gemeinde_options(gaz.orte)
         return _select(text, list(fmt), value, key, lambda a: fmt.get(a, a), HELP.get(f))
     if f in ("angebote", "sprachen", "einzugsgebiet"):
         options, fmt = _choices(ctx, f)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from graph.core.text import count
 from graph.pflege.ortsteile import Ortsteile
-from views.parts.pflege.common import Ctx, attempt, flash
+from views.parts.pflege.common import Ctx, attempt, flash, gemeinde_options
 from views.parts.shared import md_escape
 from views.parts.tables import show_table
 
@@ -22,7 +22,8 @@ def render(ctx: Ctx) -> None:
     if not table.empty:
         show_table(pd.DataFrame({"Ortsteil": table["ortsteil"], "Gemeinde": table["gemeinde"],
                                  "Quelle": table["quelle"]}), hide_index=True, width="stretch")
-    gemeinden = _gemeinden(ctx)
+    orte = ctx.directory.gazetteer.orte
+    gemeinden = gemeinde_options(orte[orte["im_kreis"]])
     with st.form("pflege_ortsteil_neu", clear_on_submit=True, enter_to_submit=False):
         st.markdown("**Ortsteil eintragen**")
         c1, c2 = st.columns(2)
@@ -48,9 +49,3 @@ def render(ctx: Ctx) -> None:
             if attempt(lambda: service.remove(ctx.actor, ortsteil, ags), md_escape(f"„{entries[key]}“ entfernt.")) is not None:
                 st.rerun()
 
-
-def _gemeinden(ctx: Ctx) -> dict[str, str]:
-    """``{ags: "Name (VG)"}`` of the Kreis's Gemeinden, sorted by name."""
-    orte = ctx.directory.gazetteer.orte
-    orte = orte[orte["im_kreis"]].sort_values("name", key=lambda s: s.str.casefold())
-    return {a: f"{n} ({v})" if v and v != n else n for a, n, v in zip(orte.index, orte["name"], orte["vg_name"])}
