@@ -117,6 +117,12 @@ def test_layout_is_deterministic_and_keeps_groups_apart(net):
     a, b = analysis.layout(net), analysis.layout(net)
     pd.testing.assert_frame_equal(a, b)
     assert set(a["id"]) == set(net.nodes)
+    # the same network built in another order (as from sets in another process) is drawn the same
+    shuffled = net.__class__()
+    shuffled.add_nodes_from(reversed(list(net.nodes(data=True))))
+    shuffled.add_edges_from(reversed([(b, a_, d) for a_, b, d in net.edges(data=True)]))
+    pd.testing.assert_frame_equal(analysis.layout(shuffled).set_index("id").sort_index()[["x", "y"]],
+                                  a.set_index("id").sort_index()[["x", "y"]])
     xy = a.set_index("id")
     group = xy.loc[["S", "J", "G", "P", "E"]]
     for lonely in ("V", "K"):  # isolated partners sit outside the box of the connected group

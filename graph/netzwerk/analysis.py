@@ -213,7 +213,7 @@ def layout(g: nx.Graph, seed: int = 7, row_width: float = 12.0) -> pd.DataFrame:
     rows, x0, y0, row_height = [], 0.0, 0.0, 0.0
     groups = sorted(nx.connected_components(g), key=lambda c: (-len(c), min(c)))
     for group in groups:
-        sub = g.subgraph(group)
+        sub = _ordered(g.subgraph(group))
         size = max(1.0, len(group) ** 0.5)
         pos = nx.spring_layout(sub, seed=seed, iterations=80) if len(group) > 1 else {next(iter(group)): (0.0, 0.0)}
         if x0 > 0 and x0 + size > row_width:
@@ -223,6 +223,15 @@ def layout(g: nx.Graph, seed: int = 7, row_width: float = 12.0) -> pd.DataFrame:
                          "kooperationen": g.degree(n), **g.nodes[n]})
         x0, row_height = x0 + size + 0.6, max(row_height, size)
     return pd.DataFrame(rows, columns=["id", "x", "y", "kooperationen", *PARTNER_TABLE_COLUMNS])
+
+
+def _ordered(g: nx.Graph) -> nx.Graph:
+    """The same graph with nodes and edges in sorted order: the spring layout depends on that order, and a
+    graph built from sets has a different one in every process (string hashing), so the drawing moved."""
+    out = g.__class__()
+    out.add_nodes_from(sorted(g.nodes(data=True), key=lambda n: n[0]))
+    out.add_edges_from(sorted(g.edges(data=True), key=lambda e: tuple(sorted(e[:2]))))
+    return out
 
 
 def edge_table(g: nx.Graph, positions: pd.DataFrame | None = None) -> pd.DataFrame:
