@@ -85,6 +85,9 @@ def sidebar_filters(prefix: str, index: PartnerIndex, gebiet: str = "sitz", wher
 
     with where if where is not None else st.sidebar:
         st.header("Filter")
+        # At the top: near the bottom of a long sidebar, the click that also closes an open list moved the
+        # button away under the pointer (the first click then did nothing).
+        st.button("Filter zurücksetzen", on_click=reset_filters, args=(prefix,), key=k("reset"))
         suche = st.text_input("Suche", key=k("suche"), placeholder="z. B. Hebamme, Caritas, Kell", max_chars=MAX_SEARCH,
                               help="Sucht in Name, Träger, Kategorie, Angeboten und Ort; Groß-/Kleinschreibung "
                                    "und Umlaute (ü/ue/u) spielen keine Rolle. Mehrere Wörter müssen alle vorkommen.")
@@ -121,7 +124,6 @@ def sidebar_filters(prefix: str, index: PartnerIndex, gebiet: str = "sitz", wher
         with st.expander("Datenstand", expanded=False):
             nur_aktiv = st.checkbox("nur aktive Partner", value=True, key=k("nur_aktiv"))
             geprueft = st.selectbox("Zuletzt geprüft", list(GEPRUEFT_WAHL), key=k("geprueft"))
-        st.button("Filter zurücksetzen", on_click=reset_filters, args=(prefix,), key=k("reset"))
     von, bis = alter if tuple(alter) != AGE_RANGE else (None, None)
     return PartnerFilter(
         kategorien=tuple(kategorien), angebote=tuple(angebote), alle_angebote=alle, sozialraeume=tuple(sozialraeume),
