@@ -142,7 +142,7 @@ def bench_map_build(quick: bool) -> dict:
     def baseline() -> None:
         m = maps.base_map(gaz)
         maps.add_boundaries(m, gaz)
-        for rec in active.to_dict("records"):
+        for rec in active.dropna(subset=["lat", "lon"]).to_dict("records"):  # vertrauliche Adressen: kein Punkt
             folium.Marker([rec["lat"], rec["lon"]], tooltip=folium.Tooltip(maps.html_text(rec["name"])),
                           icon=folium.DivIcon(html=maps.marker_html(rec["kategorie"], tax)),
                           popup=folium.Popup(maps.popup_html(rec, tax))).add_to(m)

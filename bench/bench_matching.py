@@ -75,7 +75,11 @@ class NaiveFinder:
             if (q.sprache and q.sprache not in p["sprachen"]) or (q.barrierefrei and p["barrierefrei"] != "ja"):
                 continue
             zust = any(t in path for t in (p["einzugsgebiet"] or (f"gem:{p['ags']}",)))
-            d = self.distance(here, (p["lat"], p["lon"]))
+            there = (p["lat"], p["lon"])
+            if math.isnan(there[0]) or math.isnan(there[1]):  # vertrauliche/fehlende Adresse: Bezugspunkt der Gemeinde
+                ort = self.gazetteer.orte.loc[p["ags"]]
+                there = (float(ort["lat"]), float(ort["lon"]))
+            d = round(self.distance(here, there), 1)  # one rounding, as every text shows it
             keys = matched + ([q.kategorie] if is_kat else [])
             if not q.tags and not q.kategorie:
                 keys = [p["kategorie"]]
