@@ -37,7 +37,7 @@ st.write(f"Klicks: {st.session_state['n']}")
 #: (URL path, number of maps the page shows on first render) – every page of app.py.
 PAGES = {"start": ("", 0), "karte": ("karte", 1), "verzeichnis": ("verzeichnis", 0), "fallsuche": ("fallsuche", 0),
          "abdeckung": ("abdeckung", 1), "pflege": ("pflege", 0), "netzwerk": ("netzwerk", 0),
-         "barrierefreiheit": ("barrierefreiheit", 0)}
+         "sozialraum": ("sozialraum", 0), "barrierefreiheit": ("barrierefreiheit", 0)}
 QUICK_PAGES = ("start", "karte", "fallsuche", "abdeckung")
 TIMEOUT_MS = 120_000
 #: Titles of map frames: the live map (views/parts/livemap.py); streamlit-folium's, to measure the old pages.
