@@ -160,7 +160,12 @@ class Gazetteer:
 
     def plz_of(self, ags: str) -> list[str]:
         """Postcodes of a Gemeinde."""
-        return sorted(set(self.plz.loc[self.plz["ags"] == ags, "plz"]))
+        return list(self._postcodes.get(ags, ()))
+
+    @cached_property
+    def _postcodes(self) -> dict[str, tuple[str, ...]]:
+        """AGS → sorted postcodes, grouped once (pickers label every Gemeinde with them on every run)."""
+        return {str(ags): tuple(sorted(set(group))) for ags, group in self.plz.groupby("ags", sort=False)["plz"]}
 
     # -------------------------------------------------------------- area tree
     def area(self, token: str) -> Area:

@@ -127,31 +127,40 @@ def _needs(snap) -> NeedMatch:
 
 
 def _card(n: int, r: dict, p, tax, facts: CardFacts, picked: bool = True) -> None:
-    """One result or suggestion: who, why, how to reach, what to check, whom to ask for a warm handover."""
+    """One result or suggestion: who, why, how to reach, what to check, whom to ask for a warm handover.
+
+    Heading, one text block and the handout box: few elements, so a new search redraws quickly.
+    """
     with st.container(border=True):
-        badge = "✅ zuständig" if r["zustaendig"] else "📍 in der Nähe"
         st.subheader(f"{n}. {md_escape(r['name'])}", anchor=False)  # h3: screen readers jump from card to card
-        st.markdown(f"{md_escape(p['traeger'])} · {md_escape(tax.label(r['kategorie']))} · {badge}")
-        st.markdown(" · ".join(md_escape(x) for x in r["reasons"]))
-        if r.get("missing"):
-            st.markdown(f"⚠️ Es fehlt: {md_escape('; '.join(r['missing']))}")
-        st.caption(f"Weg zum Angebot: {md_escape(route_hint(r['distance_km']))}  \n{md_escape(address_text(p))}")
-        contact = [md_link(p["telefon"], tel_href(p["telefon"])), md_link(p["email"], mailto_href(p["email"])),
-                   md_link(p["website"], web_href(p["website"]))]
-        st.markdown(" · ".join(c for c in contact if c) or "keine Kontaktdaten eingetragen")
-        lines = [f"**Ansprechperson:** {md_escape(facts.ansprechperson)}"] if facts.ansprechperson else []
-        lines += [f"**Öffnungszeiten:** {md_escape(facts.oeffnungszeiten)}",
-                  f"**Sprachen:** {md_escape(facts.sprachen)} · **Barrierefrei:** {md_escape(facts.barrierefrei)}",
-                  f"**Zuletzt geprüft:** {md_escape(facts.geprueft)}"
-                  + (" ⚠️ vor mehr als 12 Monaten – Angaben bitte vorher telefonisch bestätigen" if facts.veraltet
-                     else "")]
-        if facts.netzwerkfachkraft:
-            lines.append(f"**Zuständig im Netzwerk:** {md_escape(facts.netzwerkfachkraft)} (für eine Übergabe "
-                         "mit persönlichem Kontakt)")
-        if facts.kooperation:
-            lines.append(f"**Sozialraumzentrum:** {md_escape(facts.kooperation)}")
-        st.markdown("  \n".join(lines))
+        st.markdown("\n\n".join(_card_text(r, p, tax, facts)))
         st.checkbox("auf den Handzettel", value=picked, key=f"{KEY}wahl_{r['id']}")
+
+
+def _card_text(r: dict, p, tax, facts: CardFacts) -> list[str]:
+    """The card's paragraphs (Markdown, every value escaped)."""
+    badge = "✅ zuständig" if r["zustaendig"] else "📍 in der Nähe"
+    out = [f"{md_escape(p['traeger'])} · {md_escape(tax.label(r['kategorie']))} · {badge}",
+           " · ".join(md_escape(x) for x in r["reasons"])]
+    if r.get("missing"):
+        out.append(f"⚠️ Es fehlt: {md_escape('; '.join(r['missing']))}")
+    out.append(f":small[Weg zum Angebot: {md_escape(route_hint(r['distance_km']))}]  \n"
+               f":small[{md_escape(address_text(p))}]")
+    contact = [md_link(p["telefon"], tel_href(p["telefon"])), md_link(p["email"], mailto_href(p["email"])),
+               md_link(p["website"], web_href(p["website"]))]
+    out.append(" · ".join(c for c in contact if c) or "keine Kontaktdaten eingetragen")
+    lines = [f"**Ansprechperson:** {md_escape(facts.ansprechperson)}"] if facts.ansprechperson else []
+    lines += [f"**Öffnungszeiten:** {md_escape(facts.oeffnungszeiten)}",
+              f"**Sprachen:** {md_escape(facts.sprachen)} · **Barrierefrei:** {md_escape(facts.barrierefrei)}",
+              f"**Zuletzt geprüft:** {md_escape(facts.geprueft)}"
+              + (" ⚠️ vor mehr als 12 Monaten – Angaben bitte vorher telefonisch bestätigen" if facts.veraltet
+                 else "")]
+    if facts.netzwerkfachkraft:
+        lines.append(f"**Zuständig im Netzwerk:** {md_escape(facts.netzwerkfachkraft)} (für eine Übergabe "
+                     "mit persönlichem Kontakt)")
+    if facts.kooperation:
+        lines.append(f"**Sozialraumzentrum:** {md_escape(facts.kooperation)}")
+    return [*out, "  \n".join(lines)]
 
 
 def _report_gap(g: dict, missing: list[str], query) -> None:
