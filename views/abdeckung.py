@@ -27,6 +27,8 @@ from views.parts.shared import (
 from views.parts.tables import show_table
 from views.parts.ui import page_help, presentation_mode
 
+#: Session key of the open tab (its label); tests and links may set it before a run.
+TAB_KEY = "abdeckung_reiter"
 STATUS_COLOUR = {"versorgt": "#c6dbef", "erreichbar": "#fdd0a2", "nicht_versorgt": "#fb6a4a"}
 GAP_COLUMNS = {"gemeinde": "Gemeinde", "sozialraum_name": "Sozialraum", "verbandsgemeinde": "Verbandsgemeinde",
                "label": "Kategorie / Bedarf", "einwohner": "Einwohner insgesamt", "status": "Status",
@@ -288,17 +290,16 @@ with holder:
 rows = report.matrix[(report.matrix["key"] == chosen.id) & (report.matrix["typ"] == chosen.typ)]
 meldungen = register.load()
 _metrics(rows, chosen, int((meldungen["bedarf"] == chosen.id).sum()))
-tabs = st.tabs(["Karte", "Sozialräume", "Lückenliste", "Matrix", "Was wäre wenn?", "Bedarfsmeldungen"])
-with tabs[0]:
-    map_section(rows, chosen, meldungen[meldungen["bedarf"] == chosen.id], large)
-with tabs[1]:
-    _sozialraum_tab(report, chosen)
-with tabs[2]:
-    _gap_tab(report, chosen, meldungen)
-with tabs[3]:
-    _matrix_tab(report)
-with tabs[4]:
-    _whatif_tab(chosen, large)
-with tabs[5]:
-    _bedarf_tab(chosen, meldungen)
+sections = {  # only the open tab is drawn: a change of need redraws one section, not six
+    "Karte": lambda: map_section(rows, chosen, meldungen[meldungen["bedarf"] == chosen.id], large),
+    "Sozialräume": lambda: _sozialraum_tab(report, chosen),
+    "Lückenliste": lambda: _gap_tab(report, chosen, meldungen),
+    "Matrix": lambda: _matrix_tab(report),
+    "Was wäre wenn?": lambda: _whatif_tab(chosen, large),
+    "Bedarfsmeldungen": lambda: _bedarf_tab(chosen, meldungen),
+}
+for tab, draw in zip(st.tabs(list(sections), key=TAB_KEY, on_change="rerun"), sections.values()):
+    if tab.open:
+        with tab:
+            draw()
 attribution_caption()
