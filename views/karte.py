@@ -69,8 +69,7 @@ on_map = result[~result["adresse_vertraulich"]]
 if not on_map.empty:  # the same information without the map (keyboard, screen reader, print)
     with st.expander(f"Partner auf der Karte als Liste ({len(on_map)})"):
         table = partner_table(on_map, tax, index.gazetteer)
-        codes = on_map["kategorie"].map(tax.kategorien["kuerzel"].astype(str)).fillna("?")  # as Taxonomy.kuerzel
-        table.insert(0, "Kürzel", codes.to_numpy())
+        table.insert(0, "Kürzel", on_map["kategorie"].map(tax.kuerzel).to_numpy())
         show_table(table[LIST_COLUMNS].sort_values([C["ort"], C["name"]]), hide_index=True, width="stretch")
     with st.expander("Legende als Tabelle (Partner je Kategorie)"):
         legend = pd.DataFrame({"Kürzel": tax.kategorien["kuerzel"], "Kategorie": tax.kategorien["label"],

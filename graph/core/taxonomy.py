@@ -83,9 +83,14 @@ class Taxonomy:
         """German label of a category or tag (the id itself if unknown)."""
         return self.labels.get(key, key)
 
+    @cached_property
+    def short_codes(self) -> dict[str, str]:
+        """Category id → short code (looked up per partner row, so a dict, not a frame lookup)."""
+        return dict(zip(self.kategorien.index, self.kategorien["kuerzel"].astype(str)))
+
     def kuerzel(self, kategorie: str) -> str:
         """Short code shown on markers and in lists (``?`` for an unknown category)."""
-        return str(self.kategorien.at[kategorie, "kuerzel"]) if self.is_category(kategorie) else "?"
+        return self.short_codes.get(kategorie, "?")
 
     def colour(self, kategorie: str) -> str:
         """Marker colour of a category."""
