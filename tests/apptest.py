@@ -29,6 +29,14 @@ def widget(at: AppTest, kind: str, key: str):
     return found[0]
 
 
+def unfold(at: AppTest, key: str) -> AppTest:
+    """Open the folded section ``key`` (``views.parts.ui.folded``: its content runs only while open)."""
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def open_page(page: str | None, login: str | None = None, password: str | None = None,
               timeout: int = 90) -> AppTest:
     """Run the app, switch to ``views/<page>.py`` and optionally log in via the sidebar form."""

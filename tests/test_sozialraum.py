@@ -186,16 +186,22 @@ def test_profile_hides_a_confidential_address_of_a_sozialraumzentrum(nw, data_di
     assert frame.at[row, "strasse"] not in zentrum["anschrift"]
 
 
+def _tables(at) -> str:
+    """Everything the page shows in tables: interactive ones and the small HTML tables."""
+    return " ".join([str(df.value.to_csv()) for df in at.dataframe]
+                    + [h.proto.body for h in at.get("html") if "<table>" in h.proto.body])
+
+
 def test_profile_page_anonymous_and_logged_in(data_dir, users):
     nw = Netzwerkarbeit(Directory(data_dir))
     names = set(nw.store.read("zustaendigkeiten")["netzwerker"])
     at = open_page("sozialraum")
-    shown = " ".join(str(df.value.to_csv()) for df in at.dataframe)
+    shown = _tables(at)
     assert not any(n in shown for n in names)
     assert any("nur angemeldete" in c.value for c in at.caption)
     at = open_page("sozialraum", login="lea")
-    shown = " ".join(str(df.value.to_csv()) for df in at.dataframe)
-    assert any(n in shown for n in names)
+    shown = _tables(at)
+    assert any(f"<td>{n}</td>" in shown for n in names)
     assert not [e for e in at.expander if "bearbeiten" in e.label]  # lesen may not write
 
 

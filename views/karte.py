@@ -13,7 +13,7 @@ from views.parts.filters import filtered_page, show_empty_state
 from views.parts.livemap import live_map
 from views.parts.shared import attribution_caption, directory, md_escape, snapshot, static_url
 from views.parts.tables import show_table
-from views.parts.ui import presentation_active, presentation_mode
+from views.parts.ui import folded, presentation_active, presentation_mode
 
 TILES = {"none": NO_TILES, "osm": OSM_TILES}
 MAP_HEIGHT = {False: 640, True: 860}  # presentation mode: larger map
@@ -66,12 +66,20 @@ if len(hidden):  # never on a map: say so, so nobody looks for them there
     st.caption("Nicht auf der Karte, weil die Adresse vertraulich ist (Kontakt über Telefon): "
                + ", ".join(md_escape(n) for n in hidden["name"]))
 on_map = result[~result["adresse_vertraulich"]]
+
+
+def _list() -> None:
+    table = partner_table(on_map, tax, index.gazetteer)
+    table.insert(0, "Kürzel", on_map["kategorie"].map(tax.kuerzel).to_numpy())
+    show_table(table[LIST_COLUMNS].sort_values([C["ort"], C["name"]]), hide_index=True, width="stretch")
+
+
+def _legend() -> None:
+    legend = pd.DataFrame({"Kürzel": tax.kategorien["kuerzel"], "Kategorie": tax.kategorien["label"],
+                           "Anzahl": [int(counts.get(k, 0)) for k in tax.kategorien.index]})
+    show_table(legend[legend["Anzahl"] > 0], hide_index=True, width="content")
+
+
 if not on_map.empty:  # the same information without the map (keyboard, screen reader, print)
-    with st.expander(f"Partner auf der Karte als Liste ({len(on_map)})"):
-        table = partner_table(on_map, tax, index.gazetteer)
-        table.insert(0, "Kürzel", on_map["kategorie"].map(tax.kuerzel).to_numpy())
-        show_table(table[LIST_COLUMNS].sort_values([C["ort"], C["name"]]), hide_index=True, width="stretch")
-    with st.expander("Legende als Tabelle (Partner je Kategorie)"):
-        legend = pd.DataFrame({"Kürzel": tax.kategorien["kuerzel"], "Kategorie": tax.kategorien["label"],
-                               "Anzahl": [int(counts.get(k, 0)) for k in tax.kategorien.index]})
-        show_table(legend[legend["Anzahl"] > 0], hide_index=True, width="content")
+    folded(f"Partner auf der Karte als Liste ({len(on_map)})", "karte_liste", _list)
+    folded("Legende als Tabelle (Partner je Kategorie)", "karte_legende", _legend)

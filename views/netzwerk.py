@@ -28,7 +28,7 @@ from views.parts.shared import (
     sozialraum_default,
 )
 from views.parts.tables import show_table
-from views.parts.ui import page_help, presentation_mode
+from views.parts.ui import folded, page_help, presentation_mode
 
 for key, value in {"netzwerk_ego": "", "netzwerk_klick": ""}.items():
     st.session_state.setdefault(key, value)
@@ -126,16 +126,17 @@ with tab_graph:
                    "Kooperationspartner, Farbe und Form = Sektor. Namen stehen an den Partnern mit den meisten "
                    "Kooperationen (im Ego-Netzwerk an allen, soweit Platz ist); alle Namen in der Tabelle. "
                    "Mausrad: zoomen, ziehen: verschieben.")
-        with st.expander(f"Partner dieser Ansicht als Tabelle ({len(view['nodes'])})"):
-            show_table(view["nodes"].sort_values("name")[["name", "kategorie_label", "sektor_label",
-                                                            "sozialraum_name", "kooperationen"]].rename(columns={
-                "name": "Partner", "kategorie_label": "Kategorie", "sektor_label": "Sektor (Farbe und Form)",
-                "sozialraum_name": "Sozialraum", "kooperationen": "Kooperationen"}), hide_index=True, width="stretch")
+        folded(f"Partner dieser Ansicht als Tabelle ({len(view['nodes'])})", "netzwerk_partnertabelle",
+               lambda: show_table(view["nodes"].sort_values("name")[
+                   ["name", "kategorie_label", "sektor_label", "sozialraum_name", "kooperationen"]].rename(columns={
+                       "name": "Partner", "kategorie_label": "Kategorie", "sektor_label": "Sektor (Farbe und Form)",
+                       "sozialraum_name": "Sozialraum", "kooperationen": "Kooperationen"}),
+                   hide_index=True, width="stretch"))
         if len(view["edges"]):
-            with st.expander(f"Kooperationen dieser Ansicht als Tabelle ({len(view['edges'])})"):
-                show_table(view["edges"][["name_a", "name_b", "arten", "intensitaet"]].rename(columns={
-                    "name_a": "Partner", "name_b": "mit", "arten": "Art", "intensitaet": "Intensität"}),
-                    hide_index=True, width="stretch")
+            folded(f"Kooperationen dieser Ansicht als Tabelle ({len(view['edges'])})", "netzwerk_kooperationstabelle",
+                   lambda: show_table(view["edges"][["name_a", "name_b", "arten", "intensitaet"]].rename(columns={
+                       "name_a": "Partner", "name_b": "mit", "arten": "Art", "intensitaet": "Intensität"}),
+                       hide_index=True, width="stretch"))
 
 with tab_kontakt:
     names = q.netzwerker_namen(ns)

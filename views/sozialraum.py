@@ -17,8 +17,8 @@ from graph.netzwerk.texte import ABSCHNITT_LABELS, ABSCHNITTE, BESONDERHEITEN
 from graph.verzeichnis.stats import area_names
 from views.parts.netzwerk.forms import FLASH, run_write
 from views.parts.shared import directory, md_escape, reader, remember_sozialraum, sozialraum_default
-from views.parts.tables import show_table
-from views.parts.ui import page_help, screen_only
+from views.parts.tables import show_small_table, show_table
+from views.parts.ui import folded, page_help, screen_only
 
 HILFE = """
 - **Profil:** Gemeinden und Verbandsgemeinden, Sozialraumzentrum, Kennzahlen von heute und die Besonderheiten des
@@ -103,14 +103,14 @@ m2.metric("Einwohner (Zensus 2022)", number(p["einwohner"]))
 m3.metric("Verbandsgemeinden", len(p["verbandsgemeinden"]))
 st.markdown("**Verbandsgemeinden:** " + md_escape(", ".join(
     f"{v['name']} ({count(v['gemeinden'], 'Gemeinde', 'Gemeinden')})" for v in p["verbandsgemeinden"])))
-with st.expander(f"Alle {count(len(p['gemeinden']), 'Gemeinde', 'Gemeinden')} als Tabelle"):
-    show_table(pd.DataFrame(p["gemeinden"]).drop(columns="ags").rename(
-        columns={"name": "Gemeinde", "vg": "Verbandsgemeinde", "einwohner": "Einwohner"}), hide_index=True)
+folded(f"Alle {count(len(p['gemeinden']), 'Gemeinde', 'Gemeinden')} als Tabelle", "sozialraum_gemeinden",
+       lambda: show_table(pd.DataFrame(p["gemeinden"]).drop(columns="ags").rename(
+           columns={"name": "Gemeinde", "vg": "Verbandsgemeinde", "einwohner": "Einwohner"}), hide_index=True))
 
 st.subheader("Sozialraumzentrum" if len(p["zentren"]) == 1 else "Sozialraumzentren")
 if p["zentren"]:
-    show_table(pd.DataFrame(p["zentren"]).rename(columns={"name": "Einrichtung", "anschrift": "Anschrift",
-                                                           "telefon": "Telefon"}), hide_index=True)
+    show_small_table(pd.DataFrame(p["zentren"]).rename(columns={"name": "Einrichtung", "anschrift": "Anschrift",
+                                                                 "telefon": "Telefon"}))
 else:
     st.caption("Im Verzeichnis ist kein Sozialraumzentrum mit Sitz im Sozialraum erfasst.")
 
@@ -118,8 +118,8 @@ st.subheader("Netzwerkfachkräfte")
 if p["netzwerkfachkraefte"] is None:
     st.caption("Die Namen der Netzwerkfachkräfte sehen nur angemeldete Personen.")
 elif p["netzwerkfachkraefte"]:
-    show_table(pd.DataFrame([{"Name": f["name"], "zuständig für": count(f["partner"], "Partner", "Partner")}
-                             for f in p["netzwerkfachkraefte"]]), hide_index=True)
+    show_small_table(pd.DataFrame([{"Name": f["name"], "zuständig für": count(f["partner"], "Partner", "Partner")}
+                                   for f in p["netzwerkfachkraefte"]]))
 else:
     st.caption("Für die Partner im Sozialraum ist niemand als zuständig erfasst.")
 
@@ -132,9 +132,9 @@ k3.metric("Überfällige Kontakte", f"{p['ueberfaellig']} von {p['partner_aktiv'
 k4.metric("Offene Lücken", f"{p['luecken']} von {p['schluessel']}",
           help="Kategorien und Bedarfe, für die mindestens eine Gemeinde kein zuständiges Angebot hat.")
 k5.metric(f"Bedarfsmeldungen {p['jahr']}", p["bedarfsmeldungen"])
-with st.expander("Partner je Kategorie"):
-    show_table(pd.DataFrame(p["kategorien"]).rename(columns={"label": "Kategorie", "partner": "Partner"}),
-               hide_index=True)
+folded("Partner je Kategorie", "sozialraum_kategorien",
+       lambda: show_table(pd.DataFrame(p["kategorien"]).rename(columns={"label": "Kategorie", "partner": "Partner"}),
+                          hide_index=True))
 
 st.subheader(ABSCHNITT_LABELS[BESONDERHEITEN])
 besonderheiten = str(p["besonderheiten"].get("text", "")).strip()

@@ -17,7 +17,7 @@ from views.parts.shared import (
     sample_banner,
     snapshot,
 )
-from views.parts.tables import show_table
+from views.parts.tables import show_small_table
 
 #: Where to begin, per role: (heading, sentence, [(page, link text, icon)]).
 ROLES = [
@@ -104,7 +104,7 @@ st.header("Partner je Kategorie und Sozialraum")
 labels = {k["id"]: k["label"] for k in stats["kategorien"]}
 table = pd.DataFrame({sr["name"]: sr["kategorien"] for sr in stats["sozialraeume"]}).rename(index=labels)
 table["Gesamt"] = table.sum(axis=1)
-show_table(table.rename_axis("Kategorie"), width="stretch")
+show_small_table(table.rename_axis("Kategorie").reset_index())
 
 st.header("Aktualität der Daten")
 f1, f2, f3 = st.columns(3)

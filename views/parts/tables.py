@@ -12,6 +12,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from graph.io.printview import print_block
+
 DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY, HH:mm"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -63,3 +65,9 @@ def show_table(data: Any, **kwargs: Any) -> Any:
         data, config = german_dates(data)
         kwargs["column_config"] = {**config, **(kwargs.get("column_config") or {})}
     return st.dataframe(data, **kwargs)
+
+
+def show_small_table(frame: pd.DataFrame, caption: str = "") -> None:
+    """A short table as plain, escaped HTML: nothing to sort or scroll, so the page needs no table code
+    (1.6 MB of JavaScript) for it; it reads well in screen readers and prints completely."""
+    st.html(print_block(frame, caption))

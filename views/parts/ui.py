@@ -6,7 +6,7 @@ workshop mode). Query parameters carry UI state only (``?praesentation=1``), nev
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,6 +27,18 @@ def apply_app_style() -> None:
     st.html(STYLE_DIR / "app.css")
     with st.container(key="nk-sprache"):  # hidden by app.css; the script still runs
         st.html(GERMAN_SCRIPT, unsafe_allow_javascript=True)
+
+
+def folded(label: str, key: str, draw: Callable[[], object]) -> None:
+    """An expander whose content is computed and sent only while it is open (opening it is a short rerun).
+
+    For tables that repeat what the page shows (a map as a list, a chart as a table): a page whose
+    first screen has no table spares the browser Streamlit's table code (1.6 MB of JavaScript).
+    """
+    box = st.expander(label, key=key, on_change="rerun")
+    if box.open:
+        with box:
+            draw()
 
 
 def page_help(text: str, expanded: bool = False) -> None:

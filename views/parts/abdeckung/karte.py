@@ -13,6 +13,7 @@ from graph.abdeckung.coverage import Key
 from views.parts.livemap import live_map
 from views.parts.shared import directory, snapshot, static_url
 from views.parts.tables import show_table
+from views.parts.ui import folded
 
 TILES = {"none": NO_TILES, "osm": OSM_TILES}
 STATUS_TEXT = {"versorgt": "✓ versorgt", "erreichbar": "◐ erreichbar", "nicht_versorgt": "✗ nicht versorgt"}
@@ -59,8 +60,8 @@ def map_section(rows: pd.DataFrame, key: Key, bedarfe: pd.DataFrame, large: bool
         st.session_state["abdeckung_klick"] = (float(clicked["lat"]), float(clicked["lng"]))
     st.caption("Symbole: ✓ versorgt · ◐ erreichbar, aber nicht zuständig · ✗ nicht versorgt. Ein Klick in die Karte "
                "merkt den Punkt für „Was wäre wenn?“ vor.")
-    with st.expander(f"Alle {len(rows)} Gemeinden als Tabelle (dieselben Angaben wie die Karte)"):
-        show_table(map_table(rows, bedarfe), hide_index=True, width="stretch")
+    folded(f"Alle {len(rows)} Gemeinden als Tabelle (dieselben Angaben wie die Karte)", "abdeckung_tabelle",
+           lambda: show_table(map_table(rows, bedarfe), hide_index=True, width="stretch"))
     st.download_button("Karte als HTML herunterladen (offline lesbar)", lambda: standalone_html(with_state(coverage_base_map(d.gazetteer, url), state), static_url=url),
                        file_name=f"abdeckung_{key.id}.html", mime="text/html", key="abdeckung_html", on_click="ignore",
                        help="Eine Datei mit allen Kartenbausteinen – öffnet sich ohne Internet, z. B. für Folien")
