@@ -37,6 +37,14 @@ def unfold(at: AppTest, key: str) -> AppTest:
     return at
 
 
+def show_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open the tab ``label`` of the tabs with session key ``key`` (tabs drawn only while open)."""
+    at.session_state[key] = label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def open_page(page: str | None, login: str | None = None, password: str | None = None,
               timeout: int = 90) -> AppTest:
     """Run the app, switch to ``views/<page>.py`` and optionally log in via the sidebar form."""

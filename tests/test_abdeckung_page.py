@@ -17,7 +17,7 @@ def _page(login: str | None = None, tab: str | None = None) -> AppTest:
 
 def _open(at: AppTest, tab: str) -> AppTest:
     """Open a tab as a click would (only the open tab is drawn)."""
-    from views.abdeckung import TAB_KEY
+    from views.parts.abdeckung import TAB_KEY
 
     at.session_state[TAB_KEY] = tab
     at.run()

@@ -9,7 +9,8 @@ import pytest
 
 from graph.errors import Issue, ValidationError
 from graph.services import Directory
-from tests.apptest import APP, open_page, rename_first_partner, unfold, widget
+from tests.apptest import APP, open_page, rename_first_partner, show_tab, unfold, widget
+from views.parts.netzwerk import TAB_KEY as NETZWERK_TAB
 
 PAGE_FILES = ["karte", "verzeichnis", "fallsuche", "abdeckung", "pflege", "netzwerk"]
 
@@ -177,12 +178,17 @@ def empty_data(data_dir):
 @pytest.mark.parametrize("page", [None, "karte", "verzeichnis", "netzwerk"])
 def test_empty_directory_says_so_instead_of_showing_blank_tables(empty_data, page):
     at = open_page(page)
-    messages = " ".join(i.value for i in at.info)
+    tabs = [t.label for t in at.tabs] if page == "netzwerk" else [None]  # tabs are drawn only while open
+    messages = []
+    for tab in tabs:
+        if tab:
+            show_tab(at, NETZWERK_TAB, tab)
+        messages += [i.value for i in at.info]
+        assert not [df for df in at.dataframe if df.value.empty], tab
     if page in (None, "karte", "verzeichnis"):
-        assert "noch keine Partner" in messages
+        assert "noch keine Partner" in " ".join(messages)
     else:
-        assert "keine Kooperationen" in messages and "keine zentralen Partner" in messages
-    assert not [df for df in at.dataframe if df.value.empty]
+        assert "keine Kooperationen" in " ".join(messages) and "keine zentralen Partner" in " ".join(messages)
 
 
 def test_readme_shows_a_current_screenshot_of_every_page():

@@ -288,14 +288,15 @@ def test_dsgvo_erasure_reaches_every_table_and_the_journal_in_the_database(data_
 # ------------------------------------------------------------------------- app pages
 def test_netzwerk_page_changes_a_cooperation_on_the_database(data_dir, graph_db, monkeypatch):
     from graph.auth import UserStore
-    from tests.apptest import PASSWORDS, ROLES, click, open_page
+    from tests.apptest import PASSWORDS, ROLES, click, open_page, show_tab
+    from views.parts.netzwerk import TAB_KEY
 
     db = Directory(data_dir, backend="neo4j")
     sync_to_graph(Directory(data_dir, backend="files").store, db.store, ANNA)
     for name, password in PASSWORDS.items():  # accounts live in the database too
         UserStore(db.store).add(Actor("cli:test", "admin"), name, ROLES[name], password)
     monkeypatch.setenv("NETZWERK_STORE", "neo4j")
-    at = open_page("netzwerk", "nina")
+    at = show_tab(open_page("netzwerk", "nina"), TAB_KEY, "Kooperationen")
     kid = at.selectbox(key="netzwerk_koop_auswahl").value
     (notes,) = [t for t in at.text_input if t.label == "Notizen"]
     notes.input("Arbeitskreis Schulsozialarbeit, zweimal im Jahr")

@@ -5,11 +5,13 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from graph.core.text import count
-from tests.apptest import open_page
+from tests.apptest import open_page, show_tab
+from views.parts.netzwerk import TAB_KEY
 
 
-def _page(login: str | None = None) -> AppTest:
-    return open_page("netzwerk", login)
+def _page(login: str | None = None, tab: str | None = None) -> AppTest:
+    at = open_page("netzwerk", login)
+    return show_tab(at, TAB_KEY, tab) if tab else at
 
 
 def _button(at: AppTest, label: str):
@@ -17,7 +19,7 @@ def _button(at: AppTest, label: str):
 
 
 def test_reader_sees_lists_but_no_forms(data_dir):
-    at = _page()
+    at = _page(tab="Kontaktpflege")
     assert at.title[0].value == "Netzwerk"
     assert not [b for b in at.button if b.label in ("Kontakt speichern", "Kooperation speichern")]
     assert any("Rolle Netzwerk nötig" in i.value for i in at.info)
@@ -26,7 +28,7 @@ def test_reader_sees_lists_but_no_forms(data_dir):
 
 def test_contact_form_rejects_personal_data_then_saves(data_dir, users):
     before = (data_dir / "kontakte.csv").read_bytes()
-    at = _page("nina")
+    at = _page("nina", tab="Kontaktpflege")
     at.multiselect(key="netzwerk_kf_partner").set_value(["p-000001"])
     at.text_area(key="netzwerk_kf_thema").input("Gespräch mit Frau Schneider wegen ihrem Sohn")
     _button(at, "Kontakt speichern").click()
@@ -57,7 +59,7 @@ def test_ego_network_caption_matches_the_cooperations(data_dir):
 
 
 def test_report_tab_offers_pdf_and_html(data_dir):
-    at = _page()
+    at = _page(tab="Jahresbericht")
     at.toggle(key="netzwerk_bericht_an").set_value(True)
     at.run()
     assert not at.exception
@@ -78,3 +80,21 @@ def test_user_text_cannot_inject_markdown(data_dir):
     at.run()
     shown = [c.value for c in at.caption if "tracker" in c.value]
     assert shown and all("\\!\\[x\\]\\(http" in v for v in shown)
+
+
+def test_only_the_open_tab_runs_and_its_inputs_survive_a_visit_elsewhere(data_dir):
+    at = _page()
+    assert [t.label for t in at.tabs] == ["Netzwerkgraph", "Kontaktpflege", "Kooperationen", "Analyse", "Jahresbericht"]
+    assert not [s for s in at.main.header if s.value.startswith("Kontakt überfällig")]  # Kontaktpflege not drawn
+    at.selectbox(key="netzwerk_ego").set_value("p-000002").run()
+    caption = [c.value for c in at.caption if c.value.startswith("Sozialraumzentrum Schweich")]
+    show_tab(at, TAB_KEY, "Kontaktpflege")
+    assert [s for s in at.main.header if s.value.startswith("Kontakt überfällig")]
+    assert not [s for s in at.selectbox if s.key == "netzwerk_ego"]
+    at.checkbox(key="netzwerk_nur_faellig").uncheck().run()
+    show_tab(at, TAB_KEY, "Netzwerkgraph")
+    assert at.selectbox(key="netzwerk_ego").value == "p-000002"  # the ego network is still chosen …
+    assert caption and [c.value for c in at.caption if c.value.startswith("Sozialraumzentrum Schweich")] == caption
+    show_tab(at, TAB_KEY, "Kontaktpflege")
+    assert at.checkbox(key="netzwerk_nur_faellig").value is False  # … and so is „nur überfällige“ off
+    assert any(s.value.startswith("Kontaktstatus: ") for s in at.main.header)

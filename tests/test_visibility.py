@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -213,10 +214,9 @@ def _fallsuche(at: AppTest) -> None:
     at.run()
 
 
-def _netzwerk(at: AppTest) -> None:
-    at.checkbox(key="netzwerk_nur_faellig").set_value(False)
-    at.toggle(key="netzwerk_bericht_an").set_value(True)
-    at.run()
+def _netzwerk(at: AppTest) -> None:  # applies when their tabs are drawn (the inputs are kept while closed)
+    at.session_state["netzwerk_nur_faellig"] = False
+    at.session_state["netzwerk_bericht_an"] = True
 
 
 def _pflege_proposal(at: AppTest) -> None:
@@ -226,7 +226,33 @@ def _pflege_proposal(at: AppTest) -> None:
 
 
 PAGES = {"start": None, "karte": None, "verzeichnis": None, "fallsuche": _fallsuche, "abdeckung": None,
-         "netzwerk": _netzwerk, "barrierefreiheit": None}
+         "netzwerk": _netzwerk, "sozialraum": None, "barrierefreiheit": None}
+#: Sections drawn only while open (views.parts.ui.folded) and tabs drawn only while open, per page.
+FOLDED = {"karte": ("karte_liste", "karte_legende"), "abdeckung": ("abdeckung_tabelle",),
+          "netzwerk": ("netzwerk_partnertabelle", "netzwerk_kooperationstabelle"),
+          "sozialraum": ("sozialraum_gemeinden", "sozialraum_kategorien")}
+TABS = {"abdeckung": "abdeckung_reiter", "netzwerk": "netzwerk_reiter"}
+
+
+def states(at: AppTest, page: str) -> Iterator[str]:
+    """Walk every state of the page worth checking – as opened, with its folded sections open, then each of
+    its tabs – and name each one after it has run."""
+    if PAGES[page]:
+        PAGES[page](at)
+        at.run()
+    yield "geöffnet"
+    for key in FOLDED.get(page, ()):
+        at.session_state[key] = True
+    if page in FOLDED:
+        at.run()
+        yield "aufgeklappt"
+    if page in TABS:
+        labels = [t.label for t in at.tabs]
+        assert len(labels) > 1, page
+        for label in labels:
+            at.session_state[TABS[page]] = label
+            at.run()
+            yield label
 
 
 @pytest.fixture
@@ -238,10 +264,9 @@ def accounts(marked, users):
 def test_no_page_shows_a_reader_more_than_their_audience_may_see(accounts, page):
     for who, login in (("oeffentlich", None), ("angemeldet", "lea")):
         at = open_page(page, login)
-        if PAGES[page]:
-            PAGES[page](at)
-        assert not at.exception, [e.value for e in at.exception]
-        assert found(shown(at)) <= allowed(who), (page, who)
+        for state in states(at, page):
+            assert not at.exception, (state, [e.value for e in at.exception])
+            assert found(shown(at)) <= allowed(who), (page, state, who)
 
 
 def test_the_proposal_form_does_not_prefill_hidden_fields(accounts):

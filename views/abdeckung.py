@@ -14,6 +14,7 @@ from graph.core.roles import ROLE_LABELS, has_role
 from graph.errors import ForbiddenError, NetzwerkError, ValidationError
 from graph.io.tabular import to_xlsx_bytes
 from views.parts import hilfe
+from views.parts.abdeckung import TAB_INPUTS, TAB_KEY
 from views.parts.abdeckung.karte import STATUS_TEXT, map_section, whatif_map
 from views.parts.shared import (
     attribution_caption,
@@ -25,10 +26,8 @@ from views.parts.shared import (
     snapshot,
 )
 from views.parts.tables import show_table
-from views.parts.ui import page_help, presentation_mode
+from views.parts.ui import keep_inputs, page_help, presentation_mode
 
-#: Session key of the open tab (its label); tests and links may set it before a run.
-TAB_KEY = "abdeckung_reiter"
 STATUS_COLOUR = {"versorgt": "#c6dbef", "erreichbar": "#fdd0a2", "nicht_versorgt": "#fb6a4a"}
 GAP_COLUMNS = {"gemeinde": "Gemeinde", "sozialraum_name": "Sozialraum", "verbandsgemeinde": "Verbandsgemeinde",
                "label": "Kategorie / Bedarf", "einwohner": "Einwohner insgesamt", "status": "Status",
@@ -273,6 +272,7 @@ def _bedarf_form(key: Key, role: str) -> None:
             st.rerun()
 
 
+keep_inputs(TAB_INPUTS)
 st.title("Abdeckung")
 intro, switch = st.columns([3, 1])
 intro.markdown("Welche Gemeinden haben für einen Bedarf **kein zuständiges Angebot** – und wie viele Menschen leben "

@@ -17,7 +17,7 @@ from graph.netzwerk.service import Netzwerkarbeit
 from graph.netzwerk.snapshot import NetzwerkSnapshot
 from graph.verzeichnis.stats import OUTSIDE, area_names
 from views.parts import hilfe
-from views.parts.netzwerk import forms
+from views.parts.netzwerk import TAB_INPUTS, TAB_KEY, forms
 from views.parts.netzwerk.chart import graph_chart
 from views.parts.shared import (
     directory,
@@ -28,7 +28,9 @@ from views.parts.shared import (
     sozialraum_default,
 )
 from views.parts.tables import show_table
-from views.parts.ui import folded, page_help, presentation_mode
+from views.parts.ui import folded, keep_inputs, page_help, presentation_mode
+
+keep_inputs(TAB_INPUTS)
 
 for key, value in {"netzwerk_ego": "", "netzwerk_klick": ""}.items():
     st.session_state.setdefault(key, value)
@@ -99,10 +101,8 @@ sektoren = f2.multiselect("Sektoren", list(SEKTOR_LABELS), format_func=SEKTOR_LA
 day = f3.date_input("Stichtag", value=date.today(), format="DD.MM.YYYY", key="netzwerk_tag",
                     help="Kooperationen, die an diesem Tag laufen; Kontakte bis zu diesem Tag")
 
-tab_graph, tab_kontakt, tab_koop, tab_analyse, tab_bericht = st.tabs(
-    ["Netzwerkgraph", "Kontaktpflege", "Kooperationen", "Analyse", "Jahresbericht"])
-
-with tab_graph:
+def _graph_tab() -> None:
+    """Netzwerkgraph: the drawing (click = ego network) and the same data as tables."""
     _apply_click()
     labels = forms.partner_labels(ns)
     g1, g2, g3, g4 = st.columns([3, 2, 2, 2])
@@ -138,7 +138,8 @@ with tab_graph:
                        "name_a": "Partner", "name_b": "mit", "arten": "Art", "intensitaet": "Intensität"}),
                        hide_index=True, width="stretch"))
 
-with tab_kontakt:
+def _kontakt_tab() -> None:
+    """Kontaktpflege: overdue contacts, recording a contact, the latest contacts."""
     names = q.netzwerker_namen(ns)
     k1, k2 = st.columns([2, 1])
     who = k1.selectbox("Zuständig", [q.ALLE, "(ohne Zuständigkeit)", *names], key="netzwerk_zustaendig",
@@ -172,7 +173,8 @@ with tab_kontakt:
         if may_write and not recent.empty:
             forms.kontakt_loeschen(nw, recent, ns, actor)
 
-with tab_koop:
+def _koop_tab() -> None:
+    """Kooperationen: the running cooperations; new, change, end."""
     kliste = q.kooperation_liste(ns, day, sr)
     if kliste.empty:
         st.info("Für diese Auswahl sind am Stichtag keine Kooperationen erfasst.")
@@ -186,7 +188,8 @@ with tab_koop:
         with st.expander("Kooperation ändern oder beenden"):
             forms.kooperation_bearbeiten_form(nw, ns, kliste, actor)
 
-with tab_analyse:
+def _analyse_tab() -> None:
+    """Analyse: central partners, bridges between sectors, isolated partners, levels."""
     t = _tables(token, ns.audience, day, sr, tuple(sektoren), _ns=ns)
     st.header("Zentrale Partner")
     st.caption("Wer hat die meisten Kooperationspartner, und über wen laufen die Verbindungen zwischen anderen? "
@@ -247,7 +250,8 @@ with tab_analyse:
                                     "innerhalb": "Kooperationen innerhalb",
                                     "mit_anderen_ebenen": "mit anderen Ebenen"})
 
-with tab_bericht:
+def _bericht_tab() -> None:
+    """Jahresbericht for the Jugendhilfeausschuss (PDF and HTML)."""
     st.markdown("Jahresbericht der Netzwerkarbeit für den Jugendhilfeausschuss: Partner je Kategorie, Kontakte und "
                 "Netzwerktreffen, neue und beendete Kooperationen, Vernetzung, Abdeckungslücken und "
                 "Bedarfsmeldungen – als PDF oder HTML. Berichtstexte (Erfolge, Schwierigkeiten, Projekte, Ausblick) "
@@ -284,3 +288,11 @@ with tab_bericht:
         c1.download_button("PDF herunterladen", pdf, file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore")
         c2.download_button("HTML herunterladen", html_text.encode("utf-8"), file_name=f"{stem}.html", mime="text/html",
                            on_click="ignore")
+
+
+sections = {"Netzwerkgraph": _graph_tab, "Kontaktpflege": _kontakt_tab, "Kooperationen": _koop_tab,
+            "Analyse": _analyse_tab, "Jahresbericht": _bericht_tab}
+for tab, draw in zip(st.tabs(list(sections), key=TAB_KEY, on_change="rerun"), sections.values()):
+    if tab.open:  # only the open tab runs and is sent: the first screen loads no table code
+        with tab:
+            draw()

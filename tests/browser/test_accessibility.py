@@ -190,6 +190,8 @@ def test_netzwerk_all_tabs_and_graph_as_table(web, app):
     page = _open(web.page, app, "netzwerk")
     expect(page.locator("[data-testid=stVegaLiteChart]").first).to_be_visible(timeout=TIMEOUT_MS)
     page.get_by_text("Partner dieser Ansicht als Tabelle", exact=False).click()
+    expect(page.locator('[data-testid="stExpanderDetails"] [data-testid="stDataFrame"]').first).to_be_visible()
+    wait_idle(page)
     assert_accessible(page, "Netzwerk mit Partnertabelle")
     _tabs(page, "Netzwerk")
 

@@ -6,7 +6,7 @@ workshop mode). Query parameters carry UI state only (``?praesentation=1``), nev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -39,6 +39,21 @@ def folded(label: str, key: str, draw: Callable[[], object]) -> None:
     if box.open:
         with box:
             draw()
+
+
+def keep_inputs(keys: Iterable[str]) -> None:
+    """Inputs in a tab that is drawn only while open keep their value while it is closed.
+
+    Streamlit forgets the value of an input that a run does not draw; this keeps a copy of each
+    listed input and gives it back when its tab is drawn again. Call at the top of the page, before
+    anything sets these keys. Only for plain inputs (not buttons, uploads or form fields).
+    """
+    for key in keys:
+        copy = f"_behalten_{key}"
+        if key in st.session_state:
+            st.session_state[copy] = st.session_state[key]
+        elif copy in st.session_state:
+            st.session_state[key] = st.session_state[copy]
 
 
 def page_help(text: str, expanded: bool = False) -> None:
