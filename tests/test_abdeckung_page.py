@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import open_page
+from tests.apptest import open_page, show_tab
+from views.parts.abdeckung import TAB_KEY
 
 HERMESKEIL = "07235045"
 
@@ -17,12 +18,7 @@ def _page(login: str | None = None, tab: str | None = None) -> AppTest:
 
 def _open(at: AppTest, tab: str) -> AppTest:
     """Open a tab as a click would (only the open tab is drawn)."""
-    from views.parts.abdeckung import TAB_KEY
-
-    at.session_state[TAB_KEY] = tab
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return show_tab(at, TAB_KEY, tab)
 
 
 def _table(at: AppTest, column: str) -> pd.DataFrame:
@@ -117,3 +113,16 @@ def test_personal_data_is_refused_in_the_form(data_dir, users):
     next(b for b in at.button if b.label == "Bedarfsmeldung speichern").click().run()
     assert any("personenbezogenen" in e.value for e in at.error)
     assert (data_dir / "bedarfe.csv").read_bytes() == before
+
+
+def test_display_options_survive_a_visit_to_another_tab(data_dir):
+    at = _page()
+    assert at.radio(key="abdeckung_modus").value == "status"
+    at.radio(key="abdeckung_modus").set_value("zugang").run()
+    _open(at, "Matrix")
+    assert not [r for r in at.radio if r.key == "abdeckung_modus"]  # the Karte tab is not drawn …
+    at.radio(key="abdeckung_matrix_typ").set_value("bedarf").run()
+    _open(at, "Karte")
+    assert at.radio(key="abdeckung_modus").value == "zugang"  # … but its choice is kept
+    _open(at, "Matrix")
+    assert at.radio(key="abdeckung_matrix_typ").value == "bedarf"

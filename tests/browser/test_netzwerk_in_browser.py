@@ -3,6 +3,7 @@
 import re
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 
 def test_graph_renders_offline_and_click_selects_ego_network(sample_app, web):
@@ -16,6 +17,18 @@ def test_graph_renders_offline_and_click_selects_ego_network(sample_app, web):
     clicked = _click_a_partner(page)
     assert web.blocked == [], web.blocked  # no CDN or other external request: works on an offline intranet
     assert re.search(r": (1 direkter Kooperationspartner|\d+ direkte Kooperationspartner)\.$", clicked), clicked
+
+    # the tabs are drawn only while open: a visit to another tab keeps the chosen ego network
+    ego = page.get_by_role("combobox", name="Partner im Mittelpunkt (Ego-Netzwerk)")
+    chosen = re.compile("^" + re.escape(clicked.split(":")[0]) + r" \(")  # „Name (Ort)“
+    expect(ego).to_have_value(chosen)
+    page.get_by_role("tab", name="Kontaktpflege", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Kontakt überfällig: \d+ Partner"))).to_be_visible(
+        timeout=30_000)
+    expect(ego).to_have_count(0)
+    page.get_by_role("tab", name="Netzwerkgraph", exact=True).click()
+    expect(ego).to_have_value(chosen, timeout=30_000)
+    expect(page.locator("[data-testid=stMain] [data-testid=stCaptionContainer]").first).to_have_text(clicked)
 
 
 def _partner_spots(chart, limit: int = 8) -> list[tuple[float, float]]:

@@ -85,6 +85,7 @@ def sample() -> Directory:
 def test_key_figures_are_larger_in_presentation_mode(web, sample_app):
     page = open_page(web.page, sample_app, "abdeckung")
     page.locator("[data-testid=stMetricValue]").first.wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)  # every figure drawn, not just the first ones
     normal = page.evaluate(METRIC_SIZES_JS)
     open_page(page, sample_app, "abdeckung?praesentation=1")
     expect(page.locator("[data-testid=stSidebar]")).to_be_hidden(timeout=TIMEOUT_MS)
