@@ -7,6 +7,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from views.parts.shared import LOGIN_KEY
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 #: Accounts created by the ``users`` fixture (tests/conftest.py).
 PASSWORDS = {"anna": "anna-passwort-123", "nina": "nina-passwort-123", "lea": "lea-passwort-123"}
@@ -54,6 +56,7 @@ def open_page(page: str | None, login: str | None = None, password: str | None =
         at.switch_page(f"views/{page}.py")
         at.run()
     if login:
+        unfold(at, LOGIN_KEY)  # the login form is folded away until opened
         at.sidebar.text_input(key="auth_name").input(login)
         at.sidebar.text_input(key="auth_password").input(password or PASSWORDS[login])
         click(at.sidebar, "Anmelden")

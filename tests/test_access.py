@@ -30,9 +30,10 @@ from graph.pflege.editing import Edit, Editor
 from graph.pflege.personen import PersonData
 from graph.pflege.proposals import Proposals
 from graph.services import Directory
-from tests.apptest import APP, PASSWORDS, open_page
+from tests.apptest import APP, PASSWORDS, open_page, unfold
 from tests.conftest import get_partner, make_partner
 from tests.test_corpus import tree
+from views.parts.shared import LOGIN_KEY
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 26)
@@ -238,6 +239,7 @@ def test_failed_logins_are_rate_limited_in_the_app(data_dir, users):
 
 
 def _login(at, name: str, password: str):
+    unfold(at, LOGIN_KEY)
     at.sidebar.text_input(key="auth_name").input(name)
     at.sidebar.text_input(key="auth_password").input(password)
     (button,) = [b for b in at.sidebar.button if b.label == "Anmelden"]

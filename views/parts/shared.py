@@ -15,6 +15,7 @@ from graph.core.visibility import LOGIN_REQUIRED, require_reader
 from graph.errors import AuthenticationError, Issue, NetzwerkError, ValidationError
 from graph.pflege.sicherung import DailyBackups
 from graph.services import SNAPSHOT_TABLES, Directory, Snapshot
+from views.parts.ui import folded
 
 SAMPLE_NOTE = ("**Beispieldaten:** Die mitgelieferten Partner sind erfunden (nur die Adressen der "
                "Sozialraumzentren sind echt). Telefonnummern und Adressen bitte nicht verwenden.")
@@ -223,6 +224,8 @@ def hide_table_csv_export() -> None:
 #: successful password check, so a client can neither set nor raise its role.
 AUTH_KEY = "_auth_actor"
 AUTH_SEEN_KEY = "_auth_seen"
+#: Session key of the folded login section (open = the form is drawn).
+LOGIN_KEY = "auth_anmelden"
 IDLE_LOGOUT_S = 8 * 3600
 
 
@@ -273,8 +276,29 @@ def client_address() -> str:
     return ip
 
 
+def _login_form() -> None:
+    """Name and password; on success the session's actor changes and the page runs again."""
+    if not user_store().has_users():
+        st.caption("Noch keine Benutzer angelegt. Auf dem Server: "
+                   "`python -m graph user add NAME --rolle leitstelle`")
+    with st.form("auth_login", clear_on_submit=True, border=False):
+        name = st.text_input("Benutzername", key="auth_name", autocomplete="username")
+        password = st.text_input("Passwort", type="password", key="auth_password", autocomplete="current-password")
+        submitted = st.form_submit_button("Anmelden")
+    if submitted:
+        try:
+            st.session_state[AUTH_KEY] = user_store().authenticate(name, password, client_address())
+            st.session_state[AUTH_SEEN_KEY] = time.time()
+            st.rerun()
+        except AuthenticationError as exc:
+            st.error(str(exc))
+
+
 def login_sidebar() -> Actor:
-    """Login form (or the logged-in user with a logout button) in the sidebar; returns the actor."""
+    """Login form (or the logged-in user with a logout button) in the sidebar; returns the actor.
+
+    The form is folded away and sent only once opened, so a page's first load needs no input code for it.
+    """
     actor = current_actor()
     with st.sidebar:
         if actor.name:
@@ -283,22 +307,7 @@ def login_sidebar() -> Actor:
                 st.session_state[AUTH_KEY] = ANONYMOUS
                 st.rerun()
             return actor
-        with st.expander("Anmelden", expanded=settings.reading_mode() == "anmeldung"):
-            if not user_store().has_users():
-                st.caption("Noch keine Benutzer angelegt. Auf dem Server: "
-                           "`python -m graph user add NAME --rolle leitstelle`")
-            with st.form("auth_login", clear_on_submit=True, border=False):
-                name = st.text_input("Benutzername", key="auth_name", autocomplete="username")
-                password = st.text_input("Passwort", type="password", key="auth_password",
-                                         autocomplete="current-password")
-                submitted = st.form_submit_button("Anmelden")
-            if submitted:
-                try:
-                    st.session_state[AUTH_KEY] = user_store().authenticate(name, password, client_address())
-                    st.session_state[AUTH_SEEN_KEY] = time.time()
-                    st.rerun()
-                except AuthenticationError as exc:
-                    st.error(str(exc))
+        folded("Anmelden", LOGIN_KEY, _login_form, expanded=settings.reading_mode() == "anmeldung")
         if settings.reading_mode() == "offen":
             st.caption("Ohne Anmeldung: nur lesen (ohne Ansprechpersonen) und Änderungen vorschlagen.")
     return actor

@@ -29,13 +29,13 @@ def apply_app_style() -> None:
         st.html(GERMAN_SCRIPT, unsafe_allow_javascript=True)
 
 
-def folded(label: str, key: str, draw: Callable[[], object]) -> None:
+def folded(label: str, key: str, draw: Callable[[], object], expanded: bool = False) -> None:
     """An expander whose content is computed and sent only while it is open (opening it is a short rerun).
 
     For tables that repeat what the page shows (a map as a list, a chart as a table): a page whose
     first screen has no table spares the browser Streamlit's table code (1.6 MB of JavaScript).
     """
-    box = st.expander(label, key=key, on_change="rerun")
+    box = st.expander(label, expanded=expanded, key=key, on_change="rerun")
     if box.open:
         with box:
             draw()
