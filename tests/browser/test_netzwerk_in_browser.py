@@ -126,3 +126,24 @@ def short_name(name: str) -> str:
     from views.parts.netzwerk.chart import short_name as shorten
 
     return shorten(name)
+
+
+def test_an_opened_table_stays_open_when_the_view_changes(sample_app, web):
+    """„Partner dieser Ansicht als Tabelle (n)“ is built only when opened; choosing an ego network changes n
+    and the rows, but the section the user opened stays open and shows the new rows."""
+    from graph.services import Directory
+    from graph.settings import DEFAULT_DATA_DIR
+    from tests.browser.helpers import open_page, pick, wait_idle
+
+    hub = Directory(DEFAULT_DATA_DIR).snapshot().active.sort_values("name").iloc[0]  # any active partner
+    page = open_page(web.page, sample_app, "netzwerk")
+    section = page.locator("[data-testid=stExpander]").filter(has_text="Partner dieser Ansicht als Tabelle")
+    table = section.locator("[data-testid=stDataFrame]")
+    expect(table).to_have_count(0)  # folded: not sent
+    section.get_by_text("Partner dieser Ansicht als Tabelle").click()
+    expect(table).to_be_visible(timeout=30_000)
+    before = section.locator("summary").inner_text()
+    pick(page, "Partner im Mittelpunkt (Ego-Netzwerk)", hub["name"], f"{hub['name']} ({hub['ort']})")
+    expect(section.locator("summary")).not_to_have_text(before, timeout=30_000)
+    wait_idle(page)
+    expect(table).to_be_visible()

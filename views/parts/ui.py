@@ -35,6 +35,8 @@ def folded(label: str, key: str, draw: Callable[[], object], expanded: bool = Fa
     For tables that repeat what the page shows (a map as a list, a chart as a table): a page whose
     first screen has no table spares the browser Streamlit's table code (1.6 MB of JavaScript).
     """
+    if key in st.session_state:  # the key names the section: it stays open when a count in its label changes
+        st.session_state[key] = st.session_state[key]
     box = st.expander(label, expanded=expanded, key=key, on_change="rerun")
     if box.open:
         with box:
