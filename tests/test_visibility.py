@@ -33,7 +33,9 @@ from graph.netzwerk.service import Netzwerkarbeit
 from graph.pflege.editing import Editor
 from graph.services import Directory
 from graph.verzeichnis.filters import PartnerFilter
-from tests.apptest import click, open_page
+from tests.apptest import click, open_page, show_tab, unfold
+from views.parts.abdeckung import TAB_KEY as ABDECKUNG_TAB
+from views.parts.netzwerk import TAB_KEY as NETZWERK_TAB
 
 ANSPRECH, NOTIZ, LOGIN = "Siebenqansprech", "Siebenqnotiz", "siebenq.login"
 KOOPNOTIZ, NETZWERKER, ERFASSER = "Siebenqkoopnotiz", "Siebenqnetz", "siebenq.erfasser"
@@ -231,7 +233,7 @@ PAGES = {"start": None, "karte": None, "verzeichnis": None, "fallsuche": _fallsu
 FOLDED = {"karte": ("karte_liste", "karte_legende"), "abdeckung": ("abdeckung_tabelle",),
           "netzwerk": ("netzwerk_partnertabelle", "netzwerk_kooperationstabelle"),
           "sozialraum": ("sozialraum_gemeinden", "sozialraum_kategorien")}
-TABS = {"abdeckung": "abdeckung_reiter", "netzwerk": "netzwerk_reiter"}
+TABS = {"abdeckung": ABDECKUNG_TAB, "netzwerk": NETZWERK_TAB}
 
 
 def states(at: AppTest, page: str) -> Iterator[str]:
@@ -242,16 +244,13 @@ def states(at: AppTest, page: str) -> Iterator[str]:
         at.run()
     yield "geöffnet"
     for key in FOLDED.get(page, ()):
-        at.session_state[key] = True
-    if page in FOLDED:
-        at.run()
-        yield "aufgeklappt"
+        unfold(at, key)
+        yield f"aufgeklappt: {key}"
     if page in TABS:
         labels = [t.label for t in at.tabs]
         assert len(labels) > 1, page
         for label in labels:
-            at.session_state[TABS[page]] = label
-            at.run()
+            show_tab(at, TABS[page], label)
             yield label
 
 

@@ -26,7 +26,7 @@ from views.parts.shared import (
     snapshot,
 )
 from views.parts.tables import show_table
-from views.parts.ui import keep_inputs, page_help, presentation_mode
+from views.parts.ui import keep_inputs, open_tab_only, page_help, presentation_mode
 
 STATUS_COLOUR = {"versorgt": "#c6dbef", "erreichbar": "#fdd0a2", "nicht_versorgt": "#fb6a4a"}
 GAP_COLUMNS = {"gemeinde": "Gemeinde", "sozialraum_name": "Sozialraum", "verbandsgemeinde": "Verbandsgemeinde",
@@ -298,8 +298,5 @@ sections = {  # only the open tab is drawn: a change of need redraws one section
     "Was wäre wenn?": lambda: _whatif_tab(chosen, large),
     "Bedarfsmeldungen": lambda: _bedarf_tab(chosen, meldungen),
 }
-for tab, draw in zip(st.tabs(list(sections), key=TAB_KEY, on_change="rerun"), sections.values()):
-    if tab.open:
-        with tab:
-            draw()
+open_tab_only(sections, TAB_KEY)
 attribution_caption()

@@ -28,7 +28,7 @@ from views.parts.shared import (
     sozialraum_default,
 )
 from views.parts.tables import show_table
-from views.parts.ui import folded, keep_inputs, page_help, presentation_mode
+from views.parts.ui import folded, keep_inputs, open_tab_only, page_help, presentation_mode
 
 keep_inputs(TAB_INPUTS)
 
@@ -101,6 +101,7 @@ sektoren = f2.multiselect("Sektoren", list(SEKTOR_LABELS), format_func=SEKTOR_LA
 day = f3.date_input("Stichtag", value=date.today(), format="DD.MM.YYYY", key="netzwerk_tag",
                     help="Kooperationen, die an diesem Tag laufen; Kontakte bis zu diesem Tag")
 
+
 def _graph_tab() -> None:
     """Netzwerkgraph: the drawing (click = ego network) and the same data as tables."""
     _apply_click()
@@ -138,6 +139,7 @@ def _graph_tab() -> None:
                        "name_a": "Partner", "name_b": "mit", "arten": "Art", "intensitaet": "Intensität"}),
                        hide_index=True, width="stretch"))
 
+
 def _kontakt_tab() -> None:
     """Kontaktpflege: overdue contacts, recording a contact, the latest contacts."""
     names = q.netzwerker_namen(ns)
@@ -173,6 +175,7 @@ def _kontakt_tab() -> None:
         if may_write and not recent.empty:
             forms.kontakt_loeschen(nw, recent, ns, actor)
 
+
 def _koop_tab() -> None:
     """Kooperationen: the running cooperations; new, change, end."""
     kliste = q.kooperation_liste(ns, day, sr)
@@ -187,6 +190,7 @@ def _koop_tab() -> None:
             forms.kooperation_neu_form(nw, ns, actor)
         with st.expander("Kooperation ändern oder beenden"):
             forms.kooperation_bearbeiten_form(nw, ns, kliste, actor)
+
 
 def _analyse_tab() -> None:
     """Analyse: central partners, bridges between sectors, isolated partners, levels."""
@@ -250,6 +254,7 @@ def _analyse_tab() -> None:
                                     "innerhalb": "Kooperationen innerhalb",
                                     "mit_anderen_ebenen": "mit anderen Ebenen"})
 
+
 def _bericht_tab() -> None:
     """Jahresbericht for the Jugendhilfeausschuss (PDF and HTML)."""
     st.markdown("Jahresbericht der Netzwerkarbeit für den Jugendhilfeausschuss: Partner je Kategorie, Kontakte und "
@@ -290,9 +295,5 @@ def _bericht_tab() -> None:
                            on_click="ignore")
 
 
-sections = {"Netzwerkgraph": _graph_tab, "Kontaktpflege": _kontakt_tab, "Kooperationen": _koop_tab,
-            "Analyse": _analyse_tab, "Jahresbericht": _bericht_tab}
-for tab, draw in zip(st.tabs(list(sections), key=TAB_KEY, on_change="rerun"), sections.values()):
-    if tab.open:  # only the open tab runs and is sent: the first screen loads no table code
-        with tab:
-            draw()
+open_tab_only({"Netzwerkgraph": _graph_tab, "Kontaktpflege": _kontakt_tab, "Kooperationen": _koop_tab,
+               "Analyse": _analyse_tab, "Jahresbericht": _bericht_tab}, TAB_KEY)  # the first screen loads no table code

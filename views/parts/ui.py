@@ -43,6 +43,17 @@ def folded(label: str, key: str, draw: Callable[[], object], expanded: bool = Fa
             draw()
 
 
+def open_tab_only(sections: dict[str, Callable[[], object]], key: str) -> None:
+    """Tabs of which only the open one runs and is sent (switching tabs is a short rerun).
+
+    ``key`` holds the open tab's label; inputs inside the tabs keep their value with :func:`keep_inputs`.
+    """
+    for tab, draw in zip(st.tabs(list(sections), key=key, on_change="rerun"), sections.values()):
+        if tab.open:
+            with tab:
+                draw()
+
+
 def keep_inputs(keys: Iterable[str]) -> None:
     """Inputs in a tab that is drawn only while open keep their value while it is closed.
 
