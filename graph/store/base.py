@@ -267,7 +267,7 @@ def apply_changes(frame: pd.DataFrame, table: str, changes) -> pd.DataFrame:
     columns = list(dict.fromkeys(list(s.columns) + list(frame.columns)))
     out = frame.reindex(columns=columns, fill_value="").fillna("").astype(str).reset_index(drop=True)
     position = {k: i for i, k in enumerate(key_series(out, table))}
-    drop, new = [], []
+    drop, new, replaced = [], [], {}
     for c in changes:
         pos = position.get(c.key)
         if c.after is None:
@@ -276,7 +276,11 @@ def apply_changes(frame: pd.DataFrame, table: str, changes) -> pd.DataFrame:
         elif pos is None:
             new.append(c.after)
         else:
-            out.loc[pos, list(s.columns)] = [c.after[col] for col in s.columns]
+            replaced[pos] = c.after
+    if replaced:  # one assignment for all replaced rows: row by row, a sync of 2,000 rows took seconds
+        rows = pd.DataFrame([[r[col] for col in s.columns] for r in replaced.values()], index=list(replaced),
+                            columns=list(s.columns))
+        out.loc[rows.index, rows.columns] = rows
     if drop:
         out = out.drop(index=drop)
     if new:
