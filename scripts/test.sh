@@ -40,7 +40,7 @@ if [ "$#" -gt 0 ]; then  # e.g. the fast loop: bash scripts/test.sh -m "not slow
   run_pytest "$@"
   exit $?
 fi
-# Everything: the tests without a browser on both cores, then the browser tests one after the other
-# (each starts its own Streamlit server and Chromium; in parallel they would compete for the cores).
+# Everything: the tests without a browser on both cores, then the browser tests, also on both cores
+# (each worker has its own Chromium and shared Streamlit server; a browser test mostly waits for both).
 run_pytest -m "not browser" -n 2
-run_pytest -m browser
+run_pytest -m browser -n 2
