@@ -338,7 +338,7 @@ def bench_browser(quick: bool) -> list[dict]:
     if sync_playwright is None:
         return []
     pages = list(QUICK_PAGES if quick else PAGES)
-    rounds, n = (3, 4) if quick else (5, 8)
+    rounds, n = (2, 3) if quick else (5, 8)  # --quick: a smoke run in CI
     with tempfile.TemporaryDirectory(prefix="bench_browser_") as tmp:
         root = Path(tmp)
         shutil.copytree(DEFAULT_DATA_DIR, root / "data")

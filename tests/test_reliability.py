@@ -21,7 +21,7 @@ from graph.store.files import REDO_LOG, FileStore
 from tests.conftest import get_partner
 
 FORK = mp.get_context("fork")
-EDITS = 250  # per process
+EDITS = 150  # per process
 
 
 def _child_directory(parent: Directory) -> Directory:

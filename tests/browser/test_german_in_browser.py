@@ -129,13 +129,22 @@ def leitstelle_app(data_dir, start_app):
     return start_app(data_dir)
 
 
-def test_every_page_speaks_german_with_correct_singulars(leitstelle_app, data_dir, tmp_path, web):
-    page, sweep = web.page, Sweep(web.page)
-    page.goto(f"{leitstelle_app}/")
-    page.locator('[data-testid="stHeading"] h1').first.wait_for(timeout=TIMEOUT_MS)
-    for title in PAGES:  # as an anonymous reader
-        sweep.page_visit(title, f"{title} (ohne Anmeldung)")
+def _sweep(url: str, web) -> Sweep:
+    web.page.goto(f"{url}/")
+    web.page.locator('[data-testid="stHeading"] h1').first.wait_for(timeout=TIMEOUT_MS)
+    return Sweep(web.page)
 
+
+def test_every_page_speaks_german_to_an_anonymous_reader(sample_app, web):
+    sweep = _sweep(sample_app, web)
+    for title in PAGES:
+        sweep.page_visit(title, f"{title} (ohne Anmeldung)")
+    assert sweep.saw_german_no_results, "keine Auswahlliste hat „Keine Treffer“ gezeigt"
+    assert not sweep.found, "\n".join(dict.fromkeys(sweep.found))
+
+
+def test_every_page_speaks_german_to_the_leitstelle_with_correct_singulars(leitstelle_app, data_dir, tmp_path, web):
+    page, sweep = web.page, _sweep(leitstelle_app, web)
     login(page, "anna", PASSWORD)
     for title in PAGES:
         sweep.page_visit(title, f"{title} (Leitstelle)")
