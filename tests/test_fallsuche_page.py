@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -26,6 +27,11 @@ def search(at: AppTest, **values) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def cards(at: AppTest) -> str:
+    """The result cards' HTML (each card is one ``st.html`` block starting with its numbered heading)."""
+    return " ".join(h.proto.body for h in at.get("html") if h.proto.body.startswith("<h3>"))
 
 
 def page() -> AppTest:
@@ -54,10 +60,11 @@ def test_search_shows_cards_reasons_free_text_mapping_and_handout(data_dir):
     captions = " ".join(c.value for c in at.caption)
     assert "Hausaufgabenhilfe" in captions
     assert any("Bedarf nicht erkannt" in w.value and "Zirkus" in w.value for w in at.warning)
-    markdown = " ".join(m.value for m in at.markdown)
-    assert "zuständig für Sozialraum Konz" in markdown and "tel:+49" in markdown and "Weg zum Angebot" in markdown
+    text = cards(at)
+    assert "zuständig für Sozialraum Konz" in text and 'href="tel:+49' in text and "Weg zum Angebot" in text
     picks = [c for c in at.checkbox if c.key.startswith("fallsuche_wahl_")]
     assert picks and all(c.value for c in picks)
+    assert len(re.findall(r"<h3>\d+\. ", text)) == len(picks)  # one card per handout box
     assert {b.label for b in at.get("download_button")} == {"PDF herunterladen", "HTML herunterladen"}
 
 
@@ -65,7 +72,7 @@ def test_empty_result_explains_and_suggests(data_dir):
     at = search(page(), gemeinde="07235058", bedarfe=["sport"], sprache="ar", barrierefrei=True)
     assert any(w.value.startswith("Kein Treffer") for w in at.warning)
     assert any("Am nächsten dran" in m.value for m in at.markdown)
-    assert any("\n\n⚠️ Es fehlt:" in m.value for m in at.markdown)
+    assert "<p>⚠️ Es fehlt:" in cards(at)
     picks = [c for c in at.checkbox if c.key.startswith("fallsuche_wahl_")]
     assert picks and not any(c.value for c in picks)  # suggestions are not on the handout unless ticked
     assert any("mindestens ein Angebot" in i.value for i in at.info)

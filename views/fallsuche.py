@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.maps.kit import html_text
+from geo.maps.kit import html_link, html_text
 from geo.maps.live import MapDocument, document
 from geo.maps.partners import case_base_map, case_state, partner_points
 from graph.abdeckung.meldungen import WRITE_ROLE
@@ -29,7 +29,6 @@ from views.parts.shared import (
     current_actor,
     directory,
     md_escape,
-    md_link,
     reset_inputs,
     sample_banner,
     snapshot,
@@ -129,38 +128,38 @@ def _needs(snap) -> NeedMatch:
 def _card(n: int, r: dict, p, tax, facts: CardFacts, picked: bool = True) -> None:
     """One result or suggestion: who, why, how to reach, what to check, whom to ask for a warm handover.
 
-    Heading, one text block and the handout box: few elements, so a new search redraws quickly.
+    The card's text is one escaped HTML block (no Markdown to parse) plus the handout box: a new search
+    redraws quickly.
     """
     with st.container(border=True):
-        st.subheader(f"{n}. {md_escape(r['name'])}", anchor=False)  # h3: screen readers jump from card to card
-        st.markdown("\n\n".join(_card_text(r, p, tax, facts)))
+        st.html(_card_html(n, r, p, tax, facts))
         st.checkbox("auf den Handzettel", value=picked, key=f"{KEY}wahl_{r['id']}")
 
 
-def _card_text(r: dict, p, tax, facts: CardFacts) -> list[str]:
-    """The card's paragraphs (Markdown, every value escaped)."""
+def _card_html(n: int, r: dict, p, tax, facts: CardFacts) -> str:
+    """The card: heading (h3: screen readers jump from card to card) and paragraphs, every value escaped."""
+    e = html_text
     badge = "✅ zuständig" if r["zustaendig"] else "📍 in der Nähe"
-    out = [f"{md_escape(p['traeger'])} · {md_escape(tax.label(r['kategorie']))} · {badge}",
-           " · ".join(md_escape(x) for x in r["reasons"])]
+    out = [f"{e(p['traeger'])} · {e(tax.label(r['kategorie']))} · {badge}", " · ".join(e(x) for x in r["reasons"])]
     if r.get("missing"):
-        out.append(f"⚠️ Es fehlt: {md_escape('; '.join(r['missing']))}")
-    out.append(f":small[Weg zum Angebot: {md_escape(route_hint(r['distance_km']))}]  \n"
-               f":small[{md_escape(address_text(p))}]")
-    contact = [md_link(p["telefon"], tel_href(p["telefon"])), md_link(p["email"], mailto_href(p["email"])),
-               md_link(p["website"], web_href(p["website"]))]
+        out.append(f"⚠️ Es fehlt: {e('; '.join(r['missing']))}")
+    out.append(f"<small>Weg zum Angebot: {e(route_hint(r['distance_km']))}<br>{e(address_text(p))}</small>")
+    contact = [html_link(p["telefon"], tel_href), html_link(p["email"], mailto_href),
+               html_link(p["website"], web_href, external=True)]
     out.append(" · ".join(c for c in contact if c) or "keine Kontaktdaten eingetragen")
-    lines = [f"**Ansprechperson:** {md_escape(facts.ansprechperson)}"] if facts.ansprechperson else []
-    lines += [f"**Öffnungszeiten:** {md_escape(facts.oeffnungszeiten)}",
-              f"**Sprachen:** {md_escape(facts.sprachen)} · **Barrierefrei:** {md_escape(facts.barrierefrei)}",
-              f"**Zuletzt geprüft:** {md_escape(facts.geprueft)}"
-              + (" ⚠️ vor mehr als 12 Monaten – Angaben bitte vorher telefonisch bestätigen" if facts.veraltet
-                 else "")]
+    lines = [("Ansprechperson", e(facts.ansprechperson))] if facts.ansprechperson else []
+    lines += [("Öffnungszeiten", e(facts.oeffnungszeiten)),
+              ("Sprachen", f"{e(facts.sprachen)} · <strong>Barrierefrei:</strong> {e(facts.barrierefrei)}"),
+              ("Zuletzt geprüft", e(facts.geprueft)
+               + (" ⚠️ vor mehr als 12 Monaten – Angaben bitte vorher telefonisch bestätigen" if facts.veraltet
+                  else ""))]
     if facts.netzwerkfachkraft:
-        lines.append(f"**Zuständig im Netzwerk:** {md_escape(facts.netzwerkfachkraft)} (für eine Übergabe "
-                     "mit persönlichem Kontakt)")
+        lines.append(("Zuständig im Netzwerk",
+                      f"{e(facts.netzwerkfachkraft)} (für eine Übergabe mit persönlichem Kontakt)"))
     if facts.kooperation:
-        lines.append(f"**Sozialraumzentrum:** {md_escape(facts.kooperation)}")
-    return [*out, "  \n".join(lines)]
+        lines.append(("Sozialraumzentrum", e(facts.kooperation)))
+    out.append("<br>".join(f"<strong>{label}:</strong> {value}" for label, value in lines))
+    return f"<h3>{n}. {e(r['name'])}</h3>" + "".join(f"<p>{para}</p>" for para in out)
 
 
 def _report_gap(g: dict, missing: list[str], query) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 
 import folium
 import numpy as np
@@ -42,6 +43,18 @@ def html_text(value: object) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     return html.escape(str(value), quote=True).translate(_SPECIAL)
+
+
+def html_link(value: object, href_of: Callable[[str], str | None], external: bool = False) -> str:
+    """An escaped ``<a>`` if ``href_of`` gives a safe address for the text, else the escaped text ("" if empty)."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    href = href_of(text)
+    if not href:
+        return html_text(text)
+    extra = ' target="_blank" rel="noopener noreferrer"' if external else ""
+    return f'<a href="{html_text(href)}"{extra}>{html_text(text)}</a>'
 
 
 def use_local_assets(element: folium.MacroElement, kind: str, static_url: str = STATIC_URL) -> None:

@@ -12,7 +12,7 @@ from folium.map import Layer
 from jinja2 import Template
 
 from geo.gazetteer import Gazetteer
-from geo.maps.kit import STATIC_URL, Script, html_text, script_json, use_local_assets
+from geo.maps.kit import STATIC_URL, Script, html_link, html_text, script_json, use_local_assets
 from graph.core.taxonomy import Taxonomy
 from graph.verzeichnis.listing import (
     BARRIEREFREI_LABELS,
@@ -68,9 +68,9 @@ def popup_html(row: Mapping, taxonomy: Taxonomy, approximate: bool = False) -> s
     address = address_text(row)
     if address:
         rows.append(("Adresse", html_text(address)))
-    rows += [(label, value) for label, value in (("Telefon", _link(row.get("telefon"), tel_href)),
-                                                 ("E-Mail", _link(row.get("email"), mailto_href)),
-                                                 ("Website", _link(row.get("website"), web_href, external=True)))
+    rows += [(label, value) for label, value in (("Telefon", html_link(row.get("telefon"), tel_href)),
+                                                 ("E-Mail", html_link(row.get("email"), mailto_href)),
+                                                 ("Website", html_link(row.get("website"), web_href, external=True)))
              if value]
     if row.get("ansprechperson"):
         rows.append(("Kontakt", html_text(row["ansprechperson"])))
@@ -89,17 +89,6 @@ def popup_html(row: Mapping, taxonomy: Taxonomy, approximate: bool = False) -> s
     css, kuerzel = _kuerzel(taxonomy, kat)
     return (f'<div class="nk-popup"><span class="nk-badge {css}">{html_text(kuerzel)}</span> '
             f'{html_text(taxonomy.label(kat))}<h3>{html_text(row["name"])}</h3>{hint}<table>{body}</table></div>')
-
-
-def _link(value: object, href_of, external: bool = False) -> str:
-    text = str(value or "").strip()
-    if not text:
-        return ""
-    href = href_of(text)
-    if not href:
-        return html_text(text)
-    extra = ' target="_blank" rel="noopener noreferrer"' if external else ""
-    return f'<a href="{html_text(href)}"{extra}>{html_text(text)}</a>'
 
 
 class PartnerLayer(JSCSSMixin, Layer):
