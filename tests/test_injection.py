@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from graph.cli import main
+from graph.fallsuche.cards import CardFacts, card_html
 from graph.fallsuche.handout import handout_entries, handout_html, handout_pdf
 from graph.io.bericht import to_html, to_pdf
 from graph.io.export import export_bytes
@@ -153,6 +154,23 @@ def test_handout_html_and_pdf_are_inert_for_every_field(data_dir):
     pdf = handout_pdf(handout_entries(d.snapshot().partners, [HTML_PARTNER], d.taxonomy))
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "window.__xss='name'" in text.replace("\n", "")
+
+
+def test_fallsuche_result_card_is_inert_for_every_field(data_dir):
+    """The card is raw HTML (``st.html``): partner fields and the facts shown with them are text, links stay links."""
+    def render(payload) -> str:
+        write_payloads(data_dir, {HTML_PARTNER: {f: payload(f) for f in TEXT_FIELDS}})
+        partner = Directory(data_dir).snapshot().partners.loc[HTML_PARTNER]
+        hit = {"name": partner["name"], "kategorie": partner["kategorie"], "zustaendig": True,
+               "reasons": [payload("grund")], "distance_km": 4.2, "missing": [payload("fehlt")]}
+        facts = CardFacts(payload("oeffnungszeiten"), payload("sprachen"), payload("barrierefrei"), "02.10.2026",
+                          True, payload("netzwerkfachkraft"), payload("kooperation"), payload("ansprechperson"))
+        return card_html(1, hit, partner, Directory(data_dir).taxonomy, facts)
+
+    fields = (*TEXT_FIELDS, "grund", "fehlt", "sprachen", "barrierefrei", "netzwerkfachkraft", "kooperation")
+    assert_inert(render, fields, must_show=("name", "traeger", "strasse", "plz", "ort", "telefon", "email", "website",
+                                            "ansprechperson", "oeffnungszeiten", "grund", "fehlt", "sprachen",
+                                            "barrierefrei", "netzwerkfachkraft", "kooperation"))
 
 
 def test_jahresbericht_html_and_pdf_are_inert_for_every_field(data_dir):

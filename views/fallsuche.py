@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.maps.kit import html_link, html_text
+from geo.maps.kit import html_text
 from geo.maps.live import MapDocument, document
 from geo.maps.partners import case_base_map, case_state, partner_points
 from graph.abdeckung.meldungen import WRITE_ROLE
@@ -18,10 +18,9 @@ from graph.core.privacy import personal_data_findings
 from graph.core.roles import has_role
 from graph.core.text import count
 from graph.errors import NetzwerkError
-from graph.fallsuche.cards import CardFacts, facts_for, missing_text, needs_without_offer
-from graph.fallsuche.handout import handout_entries, handout_html, handout_pdf, route_hint
+from graph.fallsuche.cards import CardFacts, card_html, facts_for, missing_text, needs_without_offer
+from graph.fallsuche.handout import handout_entries, handout_html, handout_pdf
 from graph.fallsuche.query import NeedMatch, build_query
-from graph.verzeichnis.listing import address_text, mailto_href, tel_href, web_href
 from views.parts import hilfe
 from views.parts.livemap import live_map
 from views.parts.shared import (
@@ -132,34 +131,8 @@ def _card(n: int, r: dict, p, tax, facts: CardFacts, picked: bool = True) -> Non
     redraws quickly.
     """
     with st.container(border=True):
-        st.html(_card_html(n, r, p, tax, facts))
+        st.html(card_html(n, r, p, tax, facts))
         st.checkbox("auf den Handzettel", value=picked, key=f"{KEY}wahl_{r['id']}")
-
-
-def _card_html(n: int, r: dict, p, tax, facts: CardFacts) -> str:
-    """The card: heading (h3: screen readers jump from card to card) and paragraphs, every value escaped."""
-    e = html_text
-    badge = "✅ zuständig" if r["zustaendig"] else "📍 in der Nähe"
-    out = [f"{e(p['traeger'])} · {e(tax.label(r['kategorie']))} · {badge}", " · ".join(e(x) for x in r["reasons"])]
-    if r.get("missing"):
-        out.append(f"⚠️ Es fehlt: {e('; '.join(r['missing']))}")
-    out.append(f"<small>Weg zum Angebot: {e(route_hint(r['distance_km']))}<br>{e(address_text(p))}</small>")
-    contact = [html_link(p["telefon"], tel_href), html_link(p["email"], mailto_href),
-               html_link(p["website"], web_href, external=True)]
-    out.append(" · ".join(c for c in contact if c) or "keine Kontaktdaten eingetragen")
-    lines = [("Ansprechperson", e(facts.ansprechperson))] if facts.ansprechperson else []
-    lines += [("Öffnungszeiten", e(facts.oeffnungszeiten)),
-              ("Sprachen", f"{e(facts.sprachen)} · <strong>Barrierefrei:</strong> {e(facts.barrierefrei)}"),
-              ("Zuletzt geprüft", e(facts.geprueft)
-               + (" ⚠️ vor mehr als 12 Monaten – Angaben bitte vorher telefonisch bestätigen" if facts.veraltet
-                  else ""))]
-    if facts.netzwerkfachkraft:
-        lines.append(("Zuständig im Netzwerk",
-                      f"{e(facts.netzwerkfachkraft)} (für eine Übergabe mit persönlichem Kontakt)"))
-    if facts.kooperation:
-        lines.append(("Sozialraumzentrum", e(facts.kooperation)))
-    out.append("<br>".join(f"<strong>{label}:</strong> {value}" for label, value in lines))
-    return f"<h3>{n}. {e(r['name'])}</h3>" + "".join(f"<p>{para}</p>" for para in out)
 
 
 def _report_gap(g: dict, missing: list[str], query) -> None:

@@ -11,13 +11,23 @@ from datetime import date
 import pandas as pd
 
 from geo.gazetteer import Gazetteer
+from geo.maps.kit import html_link, html_text
 from graph.core.codes import LANGUAGE_NAMES
 from graph.core.taxonomy import Taxonomy
 from graph.core.visibility import visible
+from graph.fallsuche.handout import route_hint
 from graph.fallsuche.matching import Matcher, Query
 from graph.netzwerk.model import in_charge
 from graph.services import Directory, Snapshot
-from graph.verzeichnis.listing import BARRIEREFREI_LABELS, date_text, languages_text
+from graph.verzeichnis.listing import (
+    BARRIEREFREI_LABELS,
+    address_text,
+    date_text,
+    languages_text,
+    mailto_href,
+    tel_href,
+    web_href,
+)
 
 #: After so many months without a check the card warns that the entry may be outdated.
 CHECK_MONTHS = 12
@@ -110,3 +120,34 @@ def missing_text(tags: list[str], query: Query, taxonomy: Taxonomy) -> str:
     language = f" auf {LANGUAGE_NAMES.get(query.sprache, query.sprache)}" if query.sprache else ""
     access = " barrierefrei" if query.barrierefrei else ""
     return f"Für {what}{language}{access} gibt es hier kein passendes Angebot."
+
+
+def card_html(n: int, result: dict, partner, taxonomy: Taxonomy, facts: CardFacts) -> str:
+    """Result card ``n``: heading (h3: screen readers jump from card to card) and paragraphs, every value escaped.
+
+    ``result`` is a hit of :meth:`Matcher.find` (name, kategorie, zustaendig, reasons, distance_km, missing),
+    ``partner`` its typed row.
+    """
+    e = html_text
+    badge = "✅ zuständig" if result["zustaendig"] else "📍 in der Nähe"
+    out = [f"{e(partner['traeger'])} · {e(taxonomy.label(result['kategorie']))} · {badge}",
+           " · ".join(e(x) for x in result["reasons"])]
+    if result.get("missing"):
+        out.append(f"⚠️ Es fehlt: {e('; '.join(result['missing']))}")
+    out.append(f"<small>Weg zum Angebot: {e(route_hint(result['distance_km']))}<br>{e(address_text(partner))}</small>")
+    contact = [html_link(partner["telefon"], tel_href), html_link(partner["email"], mailto_href),
+               html_link(partner["website"], web_href, external=True)]
+    out.append(" · ".join(c for c in contact if c) or "keine Kontaktdaten eingetragen")
+    lines = [("Ansprechperson", e(facts.ansprechperson))] if facts.ansprechperson else []
+    lines += [("Öffnungszeiten", e(facts.oeffnungszeiten)),
+              ("Sprachen", f"{e(facts.sprachen)} · <strong>Barrierefrei:</strong> {e(facts.barrierefrei)}"),
+              ("Zuletzt geprüft", e(facts.geprueft)
+               + (" ⚠️ vor mehr als 12 Monaten – Angaben bitte vorher telefonisch bestätigen" if facts.veraltet
+                  else ""))]
+    if facts.netzwerkfachkraft:
+        lines.append(("Zuständig im Netzwerk",
+                      f"{e(facts.netzwerkfachkraft)} (für eine Übergabe mit persönlichem Kontakt)"))
+    if facts.kooperation:
+        lines.append(("Sozialraumzentrum", e(facts.kooperation)))
+    out.append("<br>".join(f"<strong>{label}:</strong> {value}" for label, value in lines))
+    return f"<h3>{n}. {e(result['name'])}</h3>" + "".join(f"<p>{para}</p>" for para in out)
