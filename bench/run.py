@@ -53,10 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="kleinere Größen (unter einer Minute)")
     parser.add_argument("--json", action="store_true", help="ein JSON-Array ausgeben")
     parser.add_argument("-k", default="", help="nur Benchmarks, deren Name dies enthält")
+    parser.add_argument("--ohne", action="append", default=[], metavar="TEIL",
+                        help="Benchmarks auslassen, deren Name dies enthält (mehrfach möglich)")
     args = parser.parse_args(argv)
     rows: list[dict] = []
     for fn in collect():
-        if args.k and args.k not in fn.__name__:
+        if (args.k and args.k not in fn.__name__) or any(part in fn.__name__ for part in args.ohne):
             continue
         out = fn(args.quick)
         rows += out if isinstance(out, list) else [out]
