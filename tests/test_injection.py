@@ -160,12 +160,13 @@ def test_fallsuche_result_card_is_inert_for_every_field(data_dir):
     """The card is raw HTML (``st.html``): partner fields and the facts shown with them are text, links stay links."""
     def render(payload) -> str:
         write_payloads(data_dir, {HTML_PARTNER: {f: payload(f) for f in TEXT_FIELDS}})
-        partner = Directory(data_dir).snapshot().partners.loc[HTML_PARTNER]
+        d = Directory(data_dir)
+        partner = d.snapshot().partners.loc[HTML_PARTNER]
         hit = {"name": partner["name"], "kategorie": partner["kategorie"], "zustaendig": True,
                "reasons": [payload("grund")], "distance_km": 4.2, "missing": [payload("fehlt")]}
         facts = CardFacts(payload("oeffnungszeiten"), payload("sprachen"), payload("barrierefrei"), "02.10.2026",
                           True, payload("netzwerkfachkraft"), payload("kooperation"), payload("ansprechperson"))
-        return card_html(1, hit, partner, Directory(data_dir).taxonomy, facts)
+        return card_html(1, hit, partner, d.taxonomy, facts)
 
     fields = (*TEXT_FIELDS, "grund", "fehlt", "sprachen", "barrierefrei", "netzwerkfachkraft", "kooperation")
     assert_inert(render, fields, must_show=("name", "traeger", "strasse", "plz", "ort", "telefon", "email", "website",

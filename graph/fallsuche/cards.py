@@ -142,7 +142,7 @@ def card_html(n: int, result: dict, partner, taxonomy: Taxonomy, facts: CardFact
     lines += [("Öffnungszeiten", e(facts.oeffnungszeiten)),
               ("Sprachen", f"{e(facts.sprachen)} · <strong>Barrierefrei:</strong> {e(facts.barrierefrei)}"),
               ("Zuletzt geprüft", e(facts.geprueft)
-               + (" ⚠️ vor mehr als 12 Monaten – Angaben bitte vorher telefonisch bestätigen" if facts.veraltet
+               + (f" ⚠️ vor mehr als {CHECK_MONTHS} Monaten – Angaben bitte vorher telefonisch bestätigen" if facts.veraltet
                   else ""))]
     if facts.netzwerkfachkraft:
         lines.append(("Zuständig im Netzwerk",
