@@ -34,16 +34,29 @@ def login(page: Page, name: str, password: str) -> None:
     page.locator('[data-testid="stSidebar"]').get_by_text("Angemeldet").first.wait_for(timeout=TIMEOUT_MS)
 
 
-def pick(page: Page, label: str, typed: str, option: str | None = None) -> None:
-    """Choose in a selectbox by typing (the list filters) and clicking the option."""
-    wait_idle(page)
-    box = page.get_by_role("combobox", name=label, exact=True)
-    box.click()
-    box.fill(typed)
+def pick(page: Page, label: str, typed: str, option: str | None = None, *, contains: str | None = None) -> None:
+    """Choose in a selectbox by typing (the list filters) and clicking the option.
+
+    The option is ``option`` (exact name), the first one containing ``contains``, or the first one starting
+    with ``typed ·``. A rerun that replaces the box closes its list; then the choice is made again (three tries).
+    """
     if option:
-        page.get_by_role("option", name=option, exact=True).click()
+        wanted = page.get_by_role("option", name=option, exact=True)
+    elif contains:
+        wanted = page.get_by_role("option").filter(has_text=contains).first
     else:
-        page.get_by_role("option", name=f"{typed} ·", exact=False).first.click()
+        wanted = page.get_by_role("option", name=f"{typed} ·", exact=False).first
+    for attempt in range(3):
+        wait_idle(page)
+        box = page.get_by_role("combobox", name=label, exact=True)
+        box.click()
+        box.fill(typed)
+        try:
+            wanted.click(timeout=TIMEOUT_MS // 4)
+            return
+        except Error:
+            if attempt == 2:
+                raise
 
 
 def pick_gemeinde(page: Page, name: str) -> None:

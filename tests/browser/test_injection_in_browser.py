@@ -19,7 +19,7 @@ from graph.core.roles import Actor
 from graph.pflege.editing import Editor
 from graph.pflege.proposals import Proposals
 from graph.services import Directory
-from tests.browser.helpers import TIMEOUT_MS, choose, download, login, map_frame, open_page
+from tests.browser.helpers import TIMEOUT_MS, choose, download, login, map_frame, open_page, pick
 from tests.browser.test_abdeckung_browser import OPEN_ALL_TOOLTIPS_JS
 from tests.payloads import FORMULAS, HTML_PARTNER, RAN_JS, RawCsv, formula_cells, html_payload
 from tests.test_injection import cells_of
@@ -86,10 +86,7 @@ def inert_document(web, html: str) -> None:
 def test_fallsuche_netzwerk_and_abdeckung_show_payloads_as_text(web, start_app, attacked):
     url = start_app(attacked)
     page = open_page(web.page, url, "fallsuche")
-    place = page.get_by_role("combobox", name="Wohnort der Familie (Gemeinde)", exact=True)
-    place.click()
-    place.fill("Beuren")
-    page.get_by_role("option").filter(has_text="Beuren (Hochwald)").first.click()
+    pick(page, "Wohnort der Familie (Gemeinde)", "Beuren", contains="Beuren (Hochwald)")
     choose(page, "Bedarfe", "Kinderbetreuung")
     page.get_by_role("button", name="Suchen").click()
     shows(page, html_payload("name"), html_payload("traeger"), html_payload("strasse"), html_payload("telefon"),
@@ -137,10 +134,7 @@ def test_pflege_views_show_payloads_as_text(web, start_app, attacked):
     login(page, "anna", PASSWORD)
     section = page.locator('[data-testid="stButtonGroup"]').first
     section.get_by_text("Bearbeiten", exact=True).click()
-    partner = page.get_by_role("combobox", name="Partner", exact=True)
-    partner.click()
-    partner.fill(HTML_PARTNER)
-    page.get_by_role("option").filter(has_text=HTML_PARTNER).first.click()
+    pick(page, "Partner", HTML_PARTNER, contains=HTML_PARTNER)
     expect(page.get_by_label("Name *", exact=True)).to_have_value(html_payload("name"), timeout=TIMEOUT_MS)
     expect(page.get_by_label("Notizen (intern)", exact=True)).to_have_value(html_payload("notizen"))
     assert_nothing_ran(web)
