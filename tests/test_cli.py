@@ -3,11 +3,14 @@
 import json
 import subprocess
 import sys
+from collections import Counter
 
 import pandas as pd
 
 from graph.cli import main
+from graph.services import Directory
 from graph.settings import REPO_ROOT
+from graph.verzeichnis.stats import directory_stats
 
 
 def run(capsys, *argv):
@@ -45,6 +48,17 @@ def test_stats_counts(capsys, data_dir):
     assert sum(s["anzahl"] for s in doc["sozialraeume"]) == doc["partner_aktiv"]
     assert sum(k["anzahl"] for k in doc["kategorien"]) == doc["partner_aktiv"]
     assert all(s["anzahl"] > 0 for s in doc["sozialraeume"]) and all(k["anzahl"] > 0 for k in doc["kategorien"])
+
+
+def test_stats_cells_are_the_active_partners_per_area_and_category(data_dir):
+    """Every cell counts the active partners seated in that area with that category (unknown AGS left out)."""
+    snap = Directory(data_dir).snapshot()
+    area = snap.gazetteer.orte["sozialraum_id"].replace("", "stadt_trier")
+    seen = Counter((area.get(p["ags"]), p["kategorie"]) for _, p in snap.active.iterrows())
+    doc = directory_stats(snap)
+    cells = {(s["id"], k): n for s in doc["sozialraeume"] for k, n in s["kategorien"].items()}
+    assert cells == {key: seen[key] for key in cells}
+    assert sum(cells.values()) == sum(n for (sr, _), n in seen.items() if sr is not None)
 
 
 def test_usage_errors_exit_2(capsys):

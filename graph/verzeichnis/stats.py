@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from geo.gazetteer import TRIER_AGS, Gazetteer
@@ -19,13 +20,21 @@ def area_names(gazetteer: Gazetteer) -> dict[str, str]:
     return {**gazetteer.sozialraeume["name"].to_dict(), OUTSIDE: gazetteer.orte.at[TRIER_AGS, "name"] + " (kreisfrei)"}
 
 
+def _counts(rows: pd.Series, cols: pd.Series, row_ids: list[str], col_ids: list[str]) -> pd.DataFrame:
+    """Cross table of two label columns over the given ids (other labels are left out), in numpy."""
+    r = pd.Categorical(rows.to_numpy(dtype=object), categories=row_ids).codes
+    c = pd.Categorical(cols.to_numpy(dtype=object), categories=col_ids).codes
+    known = (r >= 0) & (c >= 0)
+    flat = np.bincount(r[known].astype(np.int64) * len(col_ids) + c[known], minlength=len(row_ids) * len(col_ids))
+    return pd.DataFrame(flat.reshape(len(row_ids), len(col_ids)), index=row_ids, columns=col_ids)
+
+
 def directory_stats(snap: Snapshot) -> dict:
     """Active partners per Sozialraum (by location; Stadt Trier apart) × category, plus freshness."""
     active = snap.active
     gaz, tax = snap.gazetteer, snap.taxonomy
-    where = sitz_sozialraum(active, gaz)
-    table = pd.crosstab(where, active["kategorie"]).reindex(
-        index=list(gaz.sozialraeume.index) + [OUTSIDE], columns=tax.category_ids, fill_value=0)
+    table = _counts(sitz_sozialraum(active, gaz), active["kategorie"],
+                    list(gaz.sozialraeume.index) + [OUTSIDE], list(tax.category_ids))
     names = area_names(gaz)
     checked = pd.to_datetime(active["geprueft_am"].replace("", None), errors="coerce")
     return {
