@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
-from views.parts.netzwerk.chart import FONT, FRAME, HUB_LABELS, MAX_LABEL, domains, graph_chart, node_labels, short_name
+from views.parts.netzwerk.chart import (
+    FONT,
+    FRAME,
+    HUB_LABELS,
+    MAX_LABEL,
+    domains,
+    graph_chart,
+    graph_spec,
+    node_labels,
+    short_name,
+)
 
 
 def _nodes(n: int, ego: int | None = None, spread: float = 10.0) -> pd.DataFrame:
@@ -63,3 +74,12 @@ def test_graph_is_drawn_as_svg_with_a_margin_around_the_nodes():
     assert xd[0] < nodes["x"].min() and xd[1] > nodes["x"].max() and yd[0] < nodes["y"].min() and yd[1] > nodes["y"].max()
     texts = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "text"]
     assert texts and all(layer["encoding"]["text"]["field"] == "label" for layer in texts)
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_cached_spec_is_the_drawing_sized_by_the_page_not_by_altair(large):
+    view = {"nodes": _nodes(5), "edges": pd.DataFrame()}
+    spec, drawn = graph_spec(view, large), graph_chart(view, large).to_dict()
+    assert drawn["config"]["view"]  # Altair's default size, which st.altair_chart would drop as well
+    assert "config" not in spec and spec == {k: v for k, v in drawn.items() if k != "config"}
+    assert spec["height"] == FRAME[large][1] and "partner" in [p["name"] for p in spec["params"]]

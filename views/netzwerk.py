@@ -18,7 +18,7 @@ from graph.netzwerk.snapshot import NetzwerkSnapshot
 from graph.verzeichnis.stats import OUTSIDE, area_names
 from views.parts import hilfe
 from views.parts.netzwerk import TAB_INPUTS, TAB_KEY, forms
-from views.parts.netzwerk.chart import graph_chart
+from views.parts.netzwerk.chart import graph_spec
 from views.parts.shared import (
     directory,
     md_escape,
@@ -49,6 +49,13 @@ def _snapshot(data_dir: str, backend: str, token: str) -> NetzwerkSnapshot:
 @st.cache_data(show_spinner="Netzwerk wird berechnet …", max_entries=32)
 def _graph(token: str, audience: str, day: date, sr: str, sektoren: tuple, ego: str, radius: int, iso: bool, _ns=None) -> dict:
     return q.graph_view(_ns, day, sr, list(sektoren), ego, radius, iso)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _graph_spec(token: str, audience: str, day: date, sr: str, sektoren: tuple, ego: str, radius: int, iso: bool,
+                large: bool, _view=None) -> dict:
+    """The drawing's Vega-Lite spec for the same key as :func:`_graph`."""
+    return graph_spec(_view, large)
 
 
 @st.cache_data(show_spinner="Analyse wird berechnet …", max_entries=16)
@@ -116,13 +123,15 @@ def _graph_tab() -> None:
     iso = False if ego else g3.checkbox("auch Partner ohne Kooperation", key="netzwerk_iso")
     with g4:
         large = presentation_mode("netzwerk")
-    view = _graph(token, ns.audience, day, sr, tuple(sektoren), ego, radius, iso, _ns=ns)
+    key = (token, ns.audience, day, sr, tuple(sektoren), ego, radius, iso)
+    view = _graph(*key, _ns=ns)
     st.caption(md_escape(view["text"]))
     if view["nodes"].empty:
         st.info("Für diese Auswahl gibt es keine Partner mit laufender Kooperation.")
     else:
-        st.altair_chart(graph_chart(view, large), key="netzwerk_graph", on_select="rerun", selection_mode="partner",
-                        width="stretch", alt=view["text"] + " Dieselben Angaben stehen in der Tabelle darunter.")
+        st.vega_lite_chart(spec=_graph_spec(*key, large, _view=view), key="netzwerk_graph", on_select="rerun",
+                           selection_mode="partner", width="stretch",
+                           alt=view["text"] + " Dieselben Angaben stehen in der Tabelle darunter.")
         st.caption("Linien = laufende Kooperationen (dicker = engere Zusammenarbeit), Symbolgröße = Zahl der "
                    "Kooperationspartner, Farbe und Form = Sektor. Namen stehen an den Partnern mit den meisten "
                    "Kooperationen (im Ego-Netzwerk an allen, soweit Platz ist); alle Namen in der Tabelle. "
