@@ -34,7 +34,7 @@ from views.parts.shared import (
     static_url,
     widget_key,
 )
-from views.parts.ui import page_help
+from views.parts.ui import folded, page_help
 
 PRIVACY_NOTE = ("🔒 Es wird nichts über die Familie gespeichert: keine Protokolle, keine gespeicherten Suchen, "
                 "nichts in der Adresszeile. Die Eingaben gelten nur in diesem Browserfenster.")
@@ -190,8 +190,9 @@ def _handout(snap, ids: list[str]) -> None:
                        mime="application/pdf", key=f"{KEY}pdf", on_click="ignore", icon="📄")
     d2.download_button("HTML herunterladen", data=page.encode("utf-8"), file_name="handzettel.html",
                        mime="text/html", key=f"{KEY}html", on_click="ignore", icon="🖨️")
-    with st.expander("Druckansicht", expanded=False):
-        st.iframe(page, height=600)  # every value in ``page`` is escaped (graph/fallsuche/handout.py)
+    # drawn only while open: a new search does not load a hidden print document each time
+    folded("Druckansicht", f"{KEY}druckansicht",
+           lambda: st.iframe(page, height=600))  # every value in ``page`` is escaped (graph/fallsuche/handout.py)
 
 
 st.title("Fallsuche")

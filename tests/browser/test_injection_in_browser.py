@@ -92,8 +92,9 @@ def test_fallsuche_netzwerk_and_abdeckung_show_payloads_as_text(web, start_app, 
     shows(page, html_payload("name"), html_payload("traeger"), html_payload("strasse"), html_payload("telefon"),
           html_payload("email"), html_payload("website"))
     map_frame(page, markers_at_least=1)
-    page.get_by_text("Druckansicht", exact=True).click()  # the handout inside the page
-    page.wait_for_timeout(500)
+    page.get_by_text("Druckansicht", exact=True).click()  # the handout inside the page (drawn once opened)
+    expect(page.frame_locator("iframe[srcdoc]").first.locator("body")).to_contain_text(html_payload("name"),
+                                                                                        timeout=TIMEOUT_MS)
     assert_nothing_ran(web)
     inert_document(web, download(page, "HTML herunterladen").decode("utf-8"))
 
