@@ -1,6 +1,6 @@
 """Browser-test fixtures: a real Streamlit server on loopback and headless Chromium via Playwright.
 
-* ``start_app(data_dir)`` starts ``python3 -m streamlit run app.py`` on a free loopback port
+* ``start_app(data_dir)`` starts ``python3 serve.py`` (``streamlit run app.py``) on a free loopback port
   with ``NETZWERK_DATA=data_dir``, waits for ``/_stcore/health`` and returns the base URL; the
   server is stopped when the test ends. ``sample_app`` is one shared server over a copy of
   the shipped sample data (for tests that only read).

@@ -27,9 +27,10 @@ def free_port() -> int:
 
 
 class AppServer:
-    """One ``streamlit run app.py`` process on loopback, serving ``data_dir``."""
+    """One ``python3 serve.py`` process (``streamlit run app.py`` without Nagle) on loopback, serving ``data_dir``."""
 
-    def __init__(self, data_dir: Path, log_dir: Path, app: Path | None = None) -> None:
+    def __init__(self, data_dir: Path, log_dir: Path, app: Path | None = None, plain: bool = False) -> None:
+        """``plain``: start with ``python3 -m streamlit run`` instead (Streamlit without serve.py's fixes)."""
         app = app or REPO / "app.py"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -37,7 +38,8 @@ class AppServer:
         self.log = self.log_path.open("w", encoding="utf-8")
         env = {**os.environ, ENV_DATA: str(data_dir), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
         env.pop("NETZWERK_STORE", None)
-        cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(self.port),
+        launcher = ["-m", "streamlit", "run"] if plain else [str(REPO / "serve.py")]
+        cmd = [sys.executable, *launcher, str(app), "--server.port", str(self.port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
                "--browser.gatherUsageStats", "false"]
         self.proc = subprocess.Popen(cmd, cwd=app.parent, env=env, stdout=self.log, stderr=subprocess.STDOUT)
