@@ -1,12 +1,14 @@
 """What a user waits for in the browser: first render of every page and the map pages' filter changes.
 
-Starts the app (``python -m streamlit run app.py`` over a copy of ``data/``) and a hello-world
+Starts the app (``python3 serve.py`` over a copy of ``data/``) and a hello-world
 Streamlit page on free loopback ports and drives both with headless Debian Chromium (Playwright).
 Times are taken inside the page (``performance.now()``), so Playwright's own round trips do not count:
 
 * first render: from navigation start until the title is there, the run has ended and every map
   has drawn its areas and markers (fresh browser context each time, server caches warm);
-  baseline: the hello-world page, measured in the same rounds; target 1.5 × baseline.
+  baseline: the hello-world page, served the same way (serve.py) and measured in the same rounds;
+  target 1.5 × baseline. One more row: that hello-world page against itself under plain
+  ``streamlit run`` – what serve.py's server fixes change for any Streamlit page.
 * interaction: from the input event (pointer or key) until the changed metric/list *and* the
   updated map are visible; baseline: a trivial rerun (button → text) of the hello-world page;
   target ≤ 300 ms and ≤ 3 × baseline.
@@ -130,8 +132,12 @@ class Session:
 
 
 # ----------------------------------------------------------------------------- first render
-def first_render(browser, hello: str, app: str, pages: list[str], rounds: int) -> list[dict]:
-    """Each page opened ``rounds`` times in a fresh context, interleaved with the hello-world page."""
+def first_render(browser, hello: str, app: str, pages: list[str], rounds: int, plain: str) -> list[dict]:
+    """Each page opened ``rounds`` times in a fresh context, interleaved with the hello-world page.
+
+    ``plain`` serves the hello-world page with ``streamlit run`` (without serve.py): one more row shows
+    what serve.py's server fixes alone change, relative to Streamlit as it comes.
+    """
     def once(url: str, path: str, maps: int) -> float:
         s = Session(browser, url)
         try:
@@ -140,15 +146,18 @@ def first_render(browser, hello: str, app: str, pages: list[str], rounds: int) -
             s.close()
 
     once(hello, "", 0)
+    once(plain, "", 0)
     for name in pages:  # warm the server's caches (data, indexes, coverage) once
         once(app, *PAGES[name])
-    times: dict[str, list[float]] = {name: [] for name in ["hello", *pages]}
+    times: dict[str, list[float]] = {name: [] for name in ["hello", "plain", *pages]}
     for _ in range(rounds):
         times["hello"].append(once(hello, "", 0))
+        times["plain"].append(once(plain, "", 0))
         for name in pages:
             times[name].append(once(app, *PAGES[name]))
-    floor = _median(times["hello"])
-    return [_row(f"browser_erste_darstellung_{name}", _median(times[name]), floor, 1.5 * floor) for name in pages]
+    floor, plain_floor = _median(times["hello"]), _median(times["plain"])
+    return [_row("browser_erste_darstellung_hallo_welt_serve_py", floor, plain_floor, plain_floor)] + \
+        [_row(f"browser_erste_darstellung_{name}", _median(times[name]), floor, 1.5 * floor) for name in pages]
 
 
 # ----------------------------------------------------------------------------- interactions
@@ -345,12 +354,13 @@ def bench_browser(quick: bool) -> list[dict]:
         hello_dir = root / "hallo"  # with the app's .streamlit/config.toml (same theme and toolbar)
         shutil.copytree(REPO / ".streamlit", hello_dir / ".streamlit")
         (hello_dir / "app.py").write_text(HELLO_APP, encoding="utf-8")
-        servers = [AppServer(root / "data", root, app=hello_dir / "app.py"), AppServer(root / "data", root)]
+        servers = [AppServer(root / "data", root, app=hello_dir / "app.py"), AppServer(root / "data", root),
+                   AppServer(root / "data", root, app=hello_dir / "app.py", plain=True)]
         try:
-            hello, app = (s.url for s in servers)
+            hello, app, plain = (s.url for s in servers)
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True)
-                rows = first_render(browser, hello, app, pages, rounds)
+                rows = first_render(browser, hello, app, pages, rounds, plain)
                 rerun = trivial_rerun(browser, hello, n)
                 changes = {**karte_changes(browser, app, root / "data", n),
                            **abdeckung_changes(browser, app, root / "data", n),
