@@ -1,12 +1,15 @@
-"""Start the app: ``streamlit run app.py`` with Nagle's algorithm off on every connection.
+"""Start the app: ``streamlit run app.py`` with three fixes to Streamlit's web server.
 
-Streamlit's server (Starlette/uvicorn) binds its listening socket itself, with protocol number 0.
-asyncio sets ``TCP_NODELAY`` on an accepted connection only if the socket says ``IPPROTO_TCP``, so
-with plain ``streamlit run`` every response written in more than one piece waits for the browser's
-delayed ACK: each JavaScript file on a kept-alive connection, consecutive websocket messages –
-≈ 40 ms each on Linux (loopback, kept-alive connection: 44 ms per request; with this fix 0.8 ms).
-:func:`disable_nagle` wraps Streamlit's socket binding so the listening socket is a TCP socket by
-name, too; everything else is Streamlit's own ``run`` command.
+1. **TCP_NODELAY** (:func:`disable_nagle`): Streamlit's server (Starlette/uvicorn) binds its listening
+   socket itself, with protocol number 0. asyncio sets ``TCP_NODELAY`` on an accepted connection only if
+   the socket says ``IPPROTO_TCP``, so with plain ``streamlit run`` every response written in more than
+   one piece waits for the browser's delayed ACK – each JavaScript file on a kept-alive connection,
+   consecutive websocket messages: ≈ 40 ms each on Linux (loopback: 44 ms per request, 0.8 ms fixed).
+2. **Streamlit's files from memory** (:class:`AssetCache`) instead of a thread hop per 64 kB.
+3. **The page knows its server's base** (:class:`PageBase`), so a sub-page's first health check hits.
+
+Everything else is Streamlit's own ``run`` command; a Streamlit version built differently runs without
+the fixes (with a note).
 
 Usage: ``python3 serve.py [SKRIPT.py] [Streamlit-Optionen …]`` – without a script, ``app.py`` next to
 this file; options as for ``streamlit run`` (e.g. ``--server.port 8080``).
@@ -19,6 +22,8 @@ import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from starlette.routing import Mount, get_route_path
 
 APP = Path(__file__).resolve().with_name("app.py")
 _MARK = "_nk_tcp_nodelay"
@@ -106,10 +111,63 @@ def _complete(sent: list[dict]) -> bool:
         and all(m["type"] == "http.response.body" for m in sent[1:]) and not sent[-1].get("more_body", False)
 
 
-def cache_assets() -> bool:
-    """Serve Streamlit's hashed assets through :class:`AssetCache`; False if this Streamlit differs."""
+class PageBase:
+    """ASGI wrapper: Streamlit's page (``index.html``) tells the browser where the server's base is.
+
+    Opened at a page's own address (``/karte``), Streamlit's frontend does not know whether ``karte`` is a
+    page or part of the server's base path: it asks ``/karte/_stcore/health`` first (404), waits and then
+    asks ``/_stcore/health`` – ≈ 0.15 s before the connection opens, on every full load of a sub-page.
+    The page is the same file for every address, so only the server knows how many path segments
+    (``n``) below its base were asked for; a script in the head sets ``window.__streamlit.BACKEND_BASE_URL``
+    (read by Streamlit's frontend) to the address without them, so the first health check hits. Behind a
+    proxy with a path prefix this stays right, since only the segments below the base are cut.
+    """
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    @staticmethod
+    def script(n: int) -> bytes:
+        """The head script for a page ``n`` path segments below the server's base."""
+        path = "location.pathname" + (f'.split("/").slice(0, -{n}).join("/")' if n else "")
+        return (f"<script>window.__streamlit = window.__streamlit || "
+                f"{{BACKEND_BASE_URL: location.origin + {path}}};</script>").encode()
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            await self.app(scope, receive, send)
+            return
+        n = len([part for part in get_route_path(scope).split("/") if part])
+        start: dict = {}
+        body: list[bytes] = []
+
+        async def rewrite(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = dict(message["headers"])
+                if message["status"] != 200 or not headers.get(b"content-type", b"").startswith(b"text/html"):
+                    start["pass"] = True
+                    await send(message)
+                else:
+                    start.update(message)
+                return
+            if start.get("pass") or message["type"] != "http.response.body":
+                await send(message)
+                return
+            body.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            page = b"".join(body).replace(b"<head>", b"<head>" + self.script(n), 1)
+            # no validators: the page differs by address, and a 304 must never revive another version
+            headers = [(k, v) for k, v in start["headers"] if k not in (b"content-length", b"etag", b"last-modified")]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(page)).encode())]})
+            await send({"type": "http.response.body", "body": page})
+
+        await self.app(scope, receive, rewrite)
+
+
+def wrap_static() -> bool:
+    """Put :class:`AssetCache` and :class:`PageBase` in front of Streamlit's own files; False if it differs."""
     try:
-        from starlette.routing import Mount
         from streamlit.web.server.starlette import starlette_app
         routes = starlette_app.create_streamlit_static_assets_routes
     except (ImportError, AttributeError):
@@ -118,20 +176,20 @@ def cache_assets() -> bool:
         return True
 
     @functools.wraps(routes)
-    def cached_routes(*args: object, **kwargs: object) -> list:
-        return [Mount(r.path, app=AssetCache(r.app, r.path.rstrip("/") + "/static/"), name=r.name)
+    def wrapped_routes(*args: object, **kwargs: object) -> list:
+        return [Mount(r.path, app=AssetCache(PageBase(r.app), r.path.rstrip("/") + "/static/"), name=r.name)
                 if isinstance(r, Mount) else r
                 for r in routes(*args, **kwargs)]
 
-    setattr(cached_routes, _MARK, True)
-    starlette_app.create_streamlit_static_assets_routes = cached_routes
+    setattr(wrapped_routes, _MARK, True)
+    starlette_app.create_streamlit_static_assets_routes = wrapped_routes
     return True
 
 
 def tune() -> list[str]:
     """Apply the server fixes; the names of those this Streamlit version does not allow."""
-    return [name for name, fix in (("TCP_NODELAY", disable_nagle), ("Zwischenspeicher für Streamlits Dateien",
-                                                                     cache_assets)) if not fix()]
+    fixes = (("TCP_NODELAY", disable_nagle), ("Zwischenspeicher und Basisadresse für Streamlits Dateien", wrap_static))
+    return [name for name, fix in fixes if not fix()]
 
 
 def main(argv: list[str] | None = None) -> None:

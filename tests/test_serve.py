@@ -136,14 +136,52 @@ def test_asset_cache_leaves_ranges_misses_and_other_paths_to_streamlit(assets) -
     assert handler.calls == 5 and not cache.kept
 
 
+@pytest.mark.parametrize(("path", "kept"), [("/", 0), ("/karte", 1), ("/karte/weiter", 2)])
+def test_page_base_tells_the_page_how_many_segments_to_drop(assets, path: str, kept: int) -> None:
+    handler, _, _ = assets
+    status, head, body = _get(serve.PageBase(handler), path)
+    _, plain_head, plain = _get(handler, path)
+    script = serve.PageBase.script(kept)
+    assert status == 200 and body == plain.replace(b"<head>", b"<head>" + script, 1) and body.count(script) == 1
+    assert int(head["content-length"]) == len(body) and "etag" not in head and "last-modified" not in head
+    assert head["content-type"] == plain_head["content-type"] and head["cache-control"] == "no-cache"
+    assert (f".slice(0, -{kept})" in script.decode()) == (kept > 0)
+
+
+def _base_url(script: bytes, pathname: str) -> str:
+    """BACKEND_BASE_URL as the page script computes it at ``http://h`` + ``pathname`` (JS semantics)."""
+    text = script.decode()
+    parts = pathname.split("/")
+    if ".slice(0, -" in text:
+        n = int(text.split(".slice(0, -")[1].split(")")[0])
+        parts = parts[:-n]
+    return "http://h" + "/".join(parts)
+
+
+@pytest.mark.parametrize(("route_path", "pathname", "base"), [
+    ("/", "/", "http://h/"), ("/karte", "/karte", "http://h"), ("/karte", "/proxy/netzwerk/karte", "http://h/proxy/netzwerk"),
+])
+def test_page_base_points_at_the_server_also_behind_a_path_prefix(route_path: str, pathname: str, base: str) -> None:
+    n = len([p for p in route_path.split("/") if p])
+    assert _base_url(serve.PageBase.script(n), pathname) == base
+
+
+def test_page_base_leaves_everything_but_pages_alone(assets) -> None:
+    handler, path, content = assets
+    assert _get(serve.PageBase(handler), path) == _get(handler, path)  # a script file: unchanged
+    status, _, body = _get(serve.PageBase(handler), path, headers=((b"range", b"bytes=0-9"),))
+    assert status == 206 and body == content[:10]
+
+
 @pytest.mark.parametrize(("base", "prefix"), [(None, "/static/"), ("netzwerk", "/netzwerk/static/")])
-def test_cache_assets_puts_the_cache_in_front_of_streamlits_asset_route(monkeypatch: pytest.MonkeyPatch,
-                                                                        base: str | None, prefix: str) -> None:
+def test_wrap_static_puts_cache_and_page_base_in_front_of_streamlits_files(monkeypatch: pytest.MonkeyPatch,
+                                                                          base: str | None, prefix: str) -> None:
     monkeypatch.setattr(starlette_app, "create_streamlit_static_assets_routes",
                         starlette_app.create_streamlit_static_assets_routes)
-    assert serve.cache_assets()
+    assert serve.wrap_static() and serve.wrap_static()
     (mount,) = starlette_app.create_streamlit_static_assets_routes(base_url=base)
     assert isinstance(mount.app, serve.AssetCache) and mount.app.prefix == prefix
+    assert isinstance(mount.app.app, serve.PageBase)
 
 
 @pytest.mark.parametrize(("argv", "expected"), [

@@ -61,6 +61,8 @@ def test_map_renders_markers_and_boundaries_offline(web, sample_app, sample_dir)
     srz.focus()
     srz.press("Enter")
     expect(frame.locator(".leaflet-popup-content")).to_contain_text("Sozialraumzentrum")  # category line
+    health = [u for u in web.requests if u.endswith("/_stcore/health")]  # serve.py's PageBase: the first one hits
+    assert health and set(health) == {f"{sample_app}/_stcore/health"}, health
     leaflet = [u for u in web.requests if u.endswith("/leaflet.js")]
     assert leaflet and all("/app/static/vendor/leaflet-1.9.3/" in u for u in leaflet)
     assert not [u for u in web.blocked if "tile.openstreetmap.org" not in u], web.blocked
