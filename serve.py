@@ -23,8 +23,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from starlette.routing import Mount, get_route_path
-
 APP = Path(__file__).resolve().with_name("app.py")
 _MARK = "_nk_tcp_nodelay"
 
@@ -124,7 +122,9 @@ class PageBase:
     """
 
     def __init__(self, app: Callable) -> None:
-        self.app = app
+        from starlette.routing import get_route_path  # Streamlit's server; imported only where it runs
+
+        self.app, self._route_path = app, get_route_path
 
     @staticmethod
     def script(n: int) -> bytes:
@@ -137,7 +137,7 @@ class PageBase:
         if scope["type"] != "http" or scope.get("method") != "GET":
             await self.app(scope, receive, send)
             return
-        n = len([part for part in get_route_path(scope).split("/") if part])
+        n = len([part for part in self._route_path(scope).split("/") if part])
         start: dict = {}
         body: list[bytes] = []
 
@@ -168,6 +168,7 @@ class PageBase:
 def wrap_static() -> bool:
     """Put :class:`AssetCache` and :class:`PageBase` in front of Streamlit's own files; False if it differs."""
     try:
+        from starlette.routing import Mount
         from streamlit.web.server.starlette import starlette_app
         routes = starlette_app.create_streamlit_static_assets_routes
     except (ImportError, AttributeError):

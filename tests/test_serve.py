@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,17 @@ def test_main_runs_streamlit_on_the_app_with_the_options_given(monkeypatch: pyte
     monkeypatch.setattr(cli, "main", lambda args, prog_name: seen.append((args, prog_name)))
     serve.main(argv)
     assert seen == [(expected, "streamlit")]
+
+
+def test_a_streamlit_without_these_internals_starts_the_app_without_the_fixes(monkeypatch: pytest.MonkeyPatch,
+                                                                             capsys: pytest.CaptureFixture) -> None:
+    from streamlit.web import cli
+
+    for name in ("streamlit.web.server.starlette", "streamlit.web.server.starlette.starlette_server",
+                 "streamlit.web.server.starlette.starlette_app"):
+        monkeypatch.setitem(sys.modules, name, None)  # as in a Streamlit built without its Starlette server
+    seen = []
+    monkeypatch.setattr(cli, "main", lambda args, prog_name: seen.append(args))
+    serve.main([])
+    assert seen == [["run", str(serve.APP)]]
+    assert "ohne TCP_NODELAY und Zwischenspeicher und Basisadresse" in capsys.readouterr().err
