@@ -15,7 +15,7 @@ from graph.errors import ForbiddenError, NetzwerkError, ValidationError
 from graph.io.tabular import to_xlsx_bytes
 from views.parts import hilfe
 from views.parts.abdeckung import TAB_INPUTS, TAB_KEY
-from views.parts.abdeckung.karte import STATUS_TEXT, map_section, whatif_map
+from views.parts.abdeckung.karte import STATUS_TEXT, last_click, map_section, whatif_map
 from views.parts.shared import (
     attribution_caption,
     current_actor,
@@ -146,7 +146,7 @@ def _whatif_tab(key: Key, large: bool) -> None:
         | {f"gem:{a}": n for a, n in gemeinden["name"].items()}
     of_key = snap.active[snap.active["kategorie"].eq(key.id) if key.typ == "kategorie"
                          else snap.active["angebote"].map(lambda t: key.id in t)]
-    click = st.session_state.get("abdeckung_klick")
+    click = last_click()
     with st.form("abdeckung_whatif"):
         add_it = st.checkbox("Geplantes Angebot hinzufügen", value=True,
                              help="Ohne Haken wird nur das Entfernen vorhandener Partner durchgespielt. "

@@ -18,6 +18,7 @@ from views.parts.ui import folded
 TILES = {"none": NO_TILES, "osm": OSM_TILES}
 STATUS_TEXT = {"versorgt": "✓ versorgt", "erreichbar": "◐ erreichbar", "nicht_versorgt": "✗ nicht versorgt"}
 MAP_HEIGHT = {False: 620, True: 860}  # presentation mode: larger map
+MAP_KEY, CLICK_KEY = "abdeckung_map", "abdeckung_klick"  # the map's value; the point kept for „Was wäre wenn?“
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -44,6 +45,18 @@ def map_table(rows: pd.DataFrame, bedarfe: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["Sozialraum", "Gemeinde"]).reset_index(drop=True)
 
 
+def last_click() -> tuple[float, float] | None:
+    """The point last clicked in the coverage map (lat, lon), kept in the session for „Was wäre wenn?“.
+
+    Read from the map's value in the session, not only where the map is drawn: a tab clicked right after
+    the map replaces the run the click started, and that next run draws no map.
+    """
+    clicked = (st.session_state.get(MAP_KEY) or {}).get("last_clicked")
+    if clicked:
+        st.session_state[CLICK_KEY] = (float(clicked["lat"]), float(clicked["lng"]))
+    return st.session_state.get(CLICK_KEY)
+
+
 def map_section(rows: pd.DataFrame, key: Key, bedarfe: pd.DataFrame, large: bool = False) -> None:
     """Choropleth with legend and tooltips, the same as a table; a click stores the point for the what-if."""
     c1, c2, c3 = st.columns([2, 2, 1])
@@ -54,10 +67,8 @@ def map_section(rows: pd.DataFrame, key: Key, bedarfe: pd.DataFrame, large: bool
     d, url = directory(), static_url()
     state = coverage_state(d.gazetteer, rows, key.label, key.schwelle_km, _offers(key),
                            bedarfe if show_needs else None, mode=mode, tiles=tiles, large=large)
-    out = live_map(_map(str(d.data_dir), url), state, key="abdeckung_map", height=MAP_HEIGHT[large], clicks=True)
-    clicked = (out or {}).get("last_clicked")
-    if clicked:
-        st.session_state["abdeckung_klick"] = (float(clicked["lat"]), float(clicked["lng"]))
+    live_map(_map(str(d.data_dir), url), state, key=MAP_KEY, height=MAP_HEIGHT[large], clicks=True)
+    last_click()
     st.caption("Symbole: ✓ versorgt · ◐ erreichbar, aber nicht zuständig · ✗ nicht versorgt. Ein Klick in die Karte "
                "merkt den Punkt für „Was wäre wenn?“ vor.")
     folded(f"Alle {len(rows)} Gemeinden als Tabelle (dieselben Angaben wie die Karte)", "abdeckung_tabelle",
