@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 APP = Path(__file__).resolve().with_name("app.py")
-_MARK = "_nk_tcp_nodelay"
+_MARK = "_nk_serve_fix"  # set on a wrapper serve.py installed, so it is installed once
 
 
 def tcp_socket(sock: socket.socket) -> socket.socket:
