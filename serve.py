@@ -39,24 +39,24 @@ def tcp_socket(sock: socket.socket) -> socket.socket:
     return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
 
 
-def _tcp_binder(bind: Callable[..., socket.socket]) -> Callable[..., socket.socket]:
-    @functools.wraps(bind)
-    def bind_tcp(*args: object, **kwargs: object) -> socket.socket:
-        return tcp_socket(bind(*args, **kwargs))
-
-    setattr(bind_tcp, _MARK, True)
-    return bind_tcp
+def _wrap_once(module: object, name: str, around: Callable[[Callable], Callable]) -> None:
+    """Replace ``module.name`` by ``around(original)`` – once, however often serve.py's fixes are applied."""
+    original = getattr(module, name)
+    if getattr(original, _MARK, False):
+        return
+    wrapped = functools.wraps(original)(around(original))
+    setattr(wrapped, _MARK, True)
+    setattr(module, name, wrapped)
 
 
 def disable_nagle() -> bool:
     """Make Streamlit's server bind TCP-labelled sockets; False if this Streamlit has no such hook."""
     try:
         from streamlit.web.server.starlette import starlette_server
-        bind = starlette_server._bind_socket
+        _wrap_once(starlette_server, "_bind_socket",
+                   lambda bind: lambda *args, **kwargs: tcp_socket(bind(*args, **kwargs)))
     except (ImportError, AttributeError):
         return False
-    if not getattr(bind, _MARK, False):
-        starlette_server._bind_socket = _tcp_binder(bind)
     return True
 
 
@@ -170,20 +170,15 @@ def wrap_static() -> bool:
     try:
         from starlette.routing import Mount
         from streamlit.web.server.starlette import starlette_app
-        routes = starlette_app.create_streamlit_static_assets_routes
+
+        def around(routes: Callable[..., list]) -> Callable[..., list]:
+            return lambda *args, **kwargs: [
+                Mount(r.path, app=AssetCache(PageBase(r.app), r.path.rstrip("/") + "/static/"), name=r.name)
+                if isinstance(r, Mount) else r for r in routes(*args, **kwargs)]
+
+        _wrap_once(starlette_app, "create_streamlit_static_assets_routes", around)
     except (ImportError, AttributeError):
         return False
-    if getattr(routes, _MARK, False):
-        return True
-
-    @functools.wraps(routes)
-    def wrapped_routes(*args: object, **kwargs: object) -> list:
-        return [Mount(r.path, app=AssetCache(PageBase(r.app), r.path.rstrip("/") + "/static/"), name=r.name)
-                if isinstance(r, Mount) else r
-                for r in routes(*args, **kwargs)]
-
-    setattr(wrapped_routes, _MARK, True)
-    starlette_app.create_streamlit_static_assets_routes = wrapped_routes
     return True
 
 

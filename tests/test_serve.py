@@ -1,4 +1,5 @@
-"""serve.py: Streamlit's run command with TCP_NODELAY on every connection and its assets from memory."""
+"""serve.py: Streamlit's run command with TCP_NODELAY on every connection, its assets from memory and
+sub-pages that know the server's base."""
 
 from __future__ import annotations
 

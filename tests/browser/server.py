@@ -27,7 +27,7 @@ def free_port() -> int:
 
 
 class AppServer:
-    """One ``python3 serve.py`` process (``streamlit run app.py`` without Nagle) on loopback, serving ``data_dir``."""
+    """One ``python3 serve.py`` process (``streamlit run app.py`` with its server fixes) on loopback, serving ``data_dir``."""
 
     def __init__(self, data_dir: Path, log_dir: Path, app: Path | None = None, plain: bool = False) -> None:
         """``plain``: start with ``python3 -m streamlit run`` instead (Streamlit without serve.py's fixes)."""
